@@ -1,0 +1,78 @@
+"""What the identity use cases are asked to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.shared.patch import UNSET, Maybe
+
+__all__ = [
+    "DeactivateStaleUsers",
+    "DeactivateUser",
+    "PatchUser",
+    "PurgeInactiveUsers",
+    "RegisterUser",
+    "RegisterUsers",
+    "ReplaceUser",
+]
+
+
+@dataclass(frozen=True)
+class RegisterUser:
+    username: str
+    email: str
+    password: str
+    full_name: str | None = None
+    bio: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterUsers:
+    """All of them or none of them."""
+
+    users: tuple[RegisterUser, ...]
+
+
+@dataclass(frozen=True)
+class ReplaceUser:
+    """A full update (PUT): every profile field is given; a password only when it changes."""
+
+    user_id: int
+    username: str
+    email: str
+    full_name: str | None
+    bio: str | None
+    is_active: bool
+    password: str | None = None
+
+
+@dataclass(frozen=True)
+class PatchUser:
+    """A partial update (PATCH): only the fields given change; a new password is re-hashed."""
+
+    user_id: int
+    username: Maybe[str] = UNSET
+    email: Maybe[str] = UNSET
+    full_name: Maybe[str | None] = UNSET
+    bio: Maybe[str | None] = UNSET
+    is_active: Maybe[bool] = UNSET
+    password: Maybe[str] = UNSET
+
+
+@dataclass(frozen=True)
+class DeactivateUser:
+    """Deleting a user is deactivating it: its history stays."""
+
+    user_id: int
+
+
+@dataclass(frozen=True)
+class DeactivateStaleUsers:
+    """Deactivate active users not updated for `days` days."""
+
+    days: int
+
+
+@dataclass(frozen=True)
+class PurgeInactiveUsers:
+    """Delete inactive users that have no orders."""

@@ -1,0 +1,30 @@
+"""What the ordering use cases are asked to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.ordering.order import OrderLine, OrderStatus, PaymentMethod
+
+__all__ = ["ChangeOrderStatus", "PayOrder", "PlaceOrder"]
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    """Lines may name a product twice; they are merged into one line."""
+
+    user_id: int
+    lines: tuple[OrderLine, ...]
+    shipping_address: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeOrderStatus:
+    order_id: int
+    status: OrderStatus
+
+
+@dataclass(frozen=True)
+class PayOrder:
+    order_id: int
+    method: PaymentMethod

@@ -1,0 +1,122 @@
+"""The ordering use cases."""
+
+from __future__ import annotations
+
+import logging
+
+from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
+from application.shared.handler import Handler
+from application.shared.ports import Clock, OrderNumbers
+from application.shared.unit_of_work import UnitOfWork
+from domain.notifications.notification import Notification
+from domain.ordering.order import Order, OrderItem, OrderNumber, Payment, merge_lines
+from domain.shared.errors import DomainError, Inactive, NotFound
+
+__all__ = ["ChangeOrderStatusHandler", "PayOrderHandler", "PlaceOrderHandler"]
+
+log = logging.getLogger(__name__)
+
+
+class PlaceOrderHandler(Handler[PlaceOrder, Order]):
+    """Check the user, reserve stock, store the order: all of it or none of it.
+
+    Products are locked in ascending id order (the repository's promise), so concurrent
+    orders over the same products queue instead of deadlocking or overselling.
+    The notification is best-effort, inside a savepoint: if it fails, the order stands.
+    """
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, order_numbers: OrderNumbers) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.order_numbers = order_numbers
+
+    async def handle(self, command: PlaceOrder) -> Order:
+        lines = merge_lines(command.lines)
+        async with self.uow as uow:
+            user = await uow.users.get(command.user_id)
+            if user is None:
+                raise NotFound("user", command.user_id)
+            if not user.is_active:
+                raise Inactive(f"user {command.user_id} is not active")
+
+            products = {
+                p.id: p
+                for p in await uow.products.get_for_update([line.product_id for line in lines])
+            }
+            now = self.clock.now()
+            items = []
+            for line in lines:
+                product = products.get(line.product_id)
+                if product is None:
+                    raise NotFound("product", line.product_id)
+                product.reserve(line.quantity, now)
+                items.append(OrderItem.priced(line, product.price))
+
+            order = Order.place(
+                order_number=OrderNumber.build(now, self.order_numbers.suffix()),
+                user_id=command.user_id,
+                items=items,
+                shipping_address=command.shipping_address,
+                now=now,
+            )
+            await uow.orders.add(order)
+            await self._notify(uow, order)
+            await uow.commit()
+        return order
+
+    async def _notify(self, uow: UnitOfWork, order: Order) -> None:
+        try:
+            async with uow.savepoint():
+                await uow.notifications.add(
+                    Notification.create(
+                        user_id=order.user_id,
+                        message=f"Order {order.order_number} placed",
+                        order_id=order.id,
+                        now=order.created_at,
+                    )
+                )
+        except DomainError as err:
+            log.warning("notification for order %s not stored: %s", order.order_number, err)
+
+
+class ChangeOrderStatusHandler(Handler[ChangeOrderStatus, Order]):
+    """Move an order along; cancelling puts its reserved stock back, exactly once."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self.uow = uow
+        self.clock = clock
+
+    async def handle(self, command: ChangeOrderStatus) -> Order:
+        async with self.uow as uow:
+            order = await uow.orders.get(command.order_id, for_update=True)
+            if order is None:
+                raise NotFound("order", command.order_id)
+            now = self.clock.now()
+            to_release = order.transition_to(command.status, now)
+            if to_release:
+                products = await uow.products.get_for_update(
+                    [line.product_id for line in to_release]
+                )
+                # Products on order lines cannot be deleted, so every one is still there.
+                by_id = {p.id: p for p in products}
+                for line in to_release:
+                    by_id[line.product_id].release(line.quantity, now)
+            await uow.commit()
+        return order
+
+
+class PayOrderHandler(Handler[PayOrder, Payment]):
+    """Record a payment of the order's total and confirm it, atomically."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self.uow = uow
+        self.clock = clock
+
+    async def handle(self, command: PayOrder) -> Payment:
+        async with self.uow as uow:
+            order = await uow.orders.get(command.order_id, for_update=True)
+            if order is None:
+                raise NotFound("order", command.order_id)
+            payment = order.pay(command.method, self.clock.now())
+            await uow.commit()
+        return payment

@@ -1,0 +1,63 @@
+"""The unit-of-work port: one transaction, the repositories that work inside it.
+
+    async with uow:
+        product = await uow.products.get(product_id)
+        ...
+        await uow.commit()      # explicit; leaving the block without it rolls back
+
+A UoW may be entered again after it exits; each entry is a fresh transaction.
+"""
+
+from __future__ import annotations
+
+import abc
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Self
+
+from domain.catalog.repository import CategoryRepository, ProductRepository
+from domain.identity.repository import UserRepository
+from domain.notifications.repository import NotificationRepository
+from domain.ordering.repository import OrderRepository
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork(abc.ABC):
+    users: UserRepository
+    categories: CategoryRepository
+    products: ProductRepository
+    orders: OrderRepository
+    notifications: NotificationRepository
+
+    async def __aenter__(self) -> Self:
+        await self._begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._end()
+
+    @abc.abstractmethod
+    async def _begin(self) -> None:
+        """Start a transaction (for writes: take the write lock where the engine needs it)."""
+
+    @abc.abstractmethod
+    async def _end(self) -> None:
+        """Roll back whatever was not committed and release the transaction's resources."""
+
+    @abc.abstractmethod
+    async def commit(self) -> None:
+        """Make every change of this unit durable and visible, or raise and change nothing."""
+
+    @abc.abstractmethod
+    async def rollback(self) -> None: ...
+
+    @abc.abstractmethod
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A nested transaction: an error inside it undoes only what was done inside it
+        (and propagates); the outer unit stays usable."""

@@ -1,0 +1,1 @@
+"""Catalog: categories (a tree without cycles) and products (priced, stocked, versioned)."""

@@ -1,0 +1,1 @@
+"""Identity: users, their credentials policy and their credits."""

@@ -1,0 +1,40 @@
+"""The port through which identity's users are stored and found."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from datetime import datetime
+
+from domain.identity.user import User
+
+__all__ = ["UserRepository"]
+
+
+class UserRepository(abc.ABC):
+    """Users by id or email. Writes become visible to others only when the UoW commits."""
+
+    @abc.abstractmethod
+    async def add(self, user: User) -> None:
+        """Store a new user and give it an id; a taken username or email is DuplicateValue."""
+
+    @abc.abstractmethod
+    async def add_many(self, users: Sequence[User]) -> None:
+        """Store several new users in one round trip, giving each an id."""
+
+    @abc.abstractmethod
+    async def get(self, user_id: int) -> User | None: ...
+
+    @abc.abstractmethod
+    async def get_by_email(self, email: str) -> User | None:
+        """`email` is already normalised (lower-case)."""
+
+    @abc.abstractmethod
+    async def deactivate_not_updated_since(self, cutoff: datetime, now: datetime) -> int:
+        """Deactivate active users whose `updated_at` is before `cutoff`; return how many."""
+
+    @abc.abstractmethod
+    async def delete_inactive_without_orders(self) -> int:
+        """Delete inactive users that never placed an order; return how many.
+
+        Users with orders are kept, so that no order history is ever destroyed."""

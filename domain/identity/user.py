@@ -1,0 +1,164 @@
+"""The user and the value objects that guard its fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from domain.shared.errors import InsufficientCredits, InvalidValue
+from domain.shared.money import ZERO, to_money
+from domain.shared.text import optional_text
+
+__all__ = ["Email", "PasswordPolicy", "User", "Username"]
+
+_USERNAME = re.compile(r"^[A-Za-z0-9_]{3,50}$")
+# Deliberately plain: one @, a dotted domain, ASCII only, no white space or quotes.
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+
+
+@dataclass(frozen=True)
+class Username:
+    """3-50 letters, digits or underscores."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        if not _USERNAME.fullmatch(self.value):
+            raise InvalidValue("username", "must be 3-50 letters, digits or underscores")
+
+
+@dataclass(frozen=True)
+class Email:
+    """An email address, kept lower-case so that equality is case-insensitive."""
+
+    value: str
+
+    MAX_LENGTH = 254
+
+    def __post_init__(self) -> None:
+        if len(self.value) > self.MAX_LENGTH or not _EMAIL.fullmatch(self.value):
+            raise InvalidValue("email", "is not a valid email address")
+        if self.value != self.value.lower():
+            raise InvalidValue("email", "must be normalised with Email.parse")
+
+    @classmethod
+    def parse(cls, raw: str) -> Email:
+        return cls(raw.strip().lower())
+
+
+class PasswordPolicy:
+    """8-100 characters with at least one upper-case letter and one digit."""
+
+    MIN_LENGTH = 8
+    MAX_LENGTH = 100
+
+    @classmethod
+    def check(cls, password: str) -> str:
+        if not cls.MIN_LENGTH <= len(password) <= cls.MAX_LENGTH:
+            raise InvalidValue(
+                "password", f"must be {cls.MIN_LENGTH}-{cls.MAX_LENGTH} characters long"
+            )
+        if not any(c.isupper() for c in password):
+            raise InvalidValue("password", "needs at least one upper-case letter")
+        if not any(c.isdigit() for c in password):
+            raise InvalidValue("password", "needs at least one digit")
+        if "\x00" in password:
+            raise InvalidValue("password", "must not contain NUL")
+        return password
+
+
+def _full_name(value: str | None) -> str | None:
+    return optional_text(value, "full_name", max_length=100)
+
+
+def _bio(value: str | None) -> str | None:
+    return optional_text(value, "bio", max_length=1000)
+
+
+@dataclass(eq=False)
+class User:
+    """A person with an account. Identity is the id; equality is identity."""
+
+    username: str
+    email: str
+    hashed_password: str
+    created_at: datetime
+    updated_at: datetime
+    full_name: str | None = None
+    bio: str | None = None
+    is_active: bool = True
+    is_superuser: bool = False
+    credits: Decimal = ZERO
+    id: int | None = field(default=None)
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        username: str,
+        email: str,
+        hashed_password: str,
+        now: datetime,
+        full_name: str | None = None,
+        bio: str | None = None,
+    ) -> User:
+        """A new, active, non-superuser account with no credits."""
+        return cls(
+            username=Username(username).value,
+            email=Email.parse(email).value,
+            hashed_password=hashed_password,
+            full_name=_full_name(full_name),
+            bio=_bio(bio),
+            created_at=now,
+            updated_at=now,
+        )
+
+    def change_username(self, username: str, now: datetime) -> None:
+        self.username = Username(username).value
+        self.updated_at = now
+
+    def change_email(self, email: str, now: datetime) -> None:
+        self.email = Email.parse(email).value
+        self.updated_at = now
+
+    def change_profile(self, *, full_name: str | None, bio: str | None, now: datetime) -> None:
+        self.full_name = _full_name(full_name)
+        self.bio = _bio(bio)
+        self.updated_at = now
+
+    def change_password(self, hashed_password: str, now: datetime) -> None:
+        self.hashed_password = hashed_password
+        self.updated_at = now
+
+    def set_active(self, active: bool, now: datetime) -> None:
+        self.is_active = active
+        self.updated_at = now
+
+    def deactivate(self, now: datetime) -> None:
+        self.set_active(False, now)
+
+    def credit(self, amount: Decimal, now: datetime) -> None:
+        amount = _positive(amount)
+        self.credits = to_money(self.credits + amount, "credits")
+        self.updated_at = now
+
+    def debit(self, amount: Decimal, now: datetime) -> None:
+        amount = _positive(amount)
+        if self.credits < amount:
+            raise InsufficientCredits(
+                f"user {self.id} has {self.credits} credits, {amount} requested"
+            )
+        self.credits = self.credits - amount
+        self.updated_at = now
+
+
+def _positive(amount: Decimal) -> Decimal:
+    amount = to_money(amount)
+    if amount <= 0:
+        raise InvalidValue("amount", "must be greater than zero")
+    return amount

@@ -1,0 +1,1 @@
+"""Notifications: messages kept for a user."""

@@ -1,0 +1,1 @@
+"""Ordering: orders with their lines and payments, and the status machine they follow."""
