@@ -27,8 +27,9 @@ def to_money(value: Decimal | int | str, field: str = "amount") -> Decimal:
         raise InvalidValue(field, "is not a decimal number") from None
     if not amount.is_finite():
         raise InvalidValue(field, "must be a finite number")
-    if amount != amount.quantize(CENT):
-        raise InvalidValue(field, "must have at most two decimal places")
+    # The bound first: quantizing a huge number would overflow the decimal context.
     if abs(amount) > MAX_AMOUNT:
         raise InvalidValue(field, f"must not exceed {MAX_AMOUNT}")
+    if amount != amount.quantize(CENT):
+        raise InvalidValue(field, "must have at most two decimal places")
     return amount.quantize(CENT)
