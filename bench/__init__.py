@@ -1,0 +1,1 @@
+"""Benchmarks of the HTTP app against two baselines; run with `python -m bench.run`."""

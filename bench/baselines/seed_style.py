@@ -1,0 +1,371 @@
+"""The direct way: declarative models and an AsyncSession used right in the route handlers.
+
+For comparison only; nothing outside bench/ imports it. This is the shape the source tutorials
+teach (a module-level async engine, a `get_db` dependency yielding a session, models with
+relationships, `response_model` schemas read from the ORM objects, one query per order line
+with `with_for_update()`, a flush to get the order id, a savepoint for the notification, a
+refresh to load the items), written plainly: neither tuned nor made slow on purpose.
+
+The models map onto the app's tables. When the app's migrations are not available, the
+benchmark runner builds the schema from `Base.metadata` instead.
+
+Run: DATABASE_URL=postgresql+asyncpg://… uvicorn bench.baselines.seed_style:app
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = ["Base", "Category", "Notification", "Order", "OrderItem", "Product", "User", "app"]
+
+log = logging.getLogger(__name__)
+
+INT4_MAX = 2_147_483_647
+DATABASE_URL = os.environ.get(
+    "DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/storefront"
+)
+POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
+# Two orders placed in the same second can draw the same number; try again with a new one.
+ORDER_NUMBER_ATTEMPTS = 5
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ------------------------------------------------------------------------------ models
+class Base(DeclarativeBase):
+    pass
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    products: Mapped[list[Product]] = relationship(back_populates="category")
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("name", "category_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    stock_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    category: Mapped[Category | None] = relationship(back_populates="products")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    hashed_password: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str | None] = mapped_column(String(100))
+    bio: Mapped[str | None] = mapped_column(String(1000))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_superuser: Mapped[bool] = mapped_column(Boolean, default=False)
+    credits: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    orders: Mapped[list[Order]] = relationship(back_populates="user")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_number: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    total_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    shipping_address: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    user: Mapped[User] = relationship(back_populates="orders")
+    items: Mapped[list[OrderItem]] = relationship(back_populates="order", order_by="OrderItem.id")
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    total_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+    order: Mapped[Order] = relationship(back_populates="items")
+    product: Mapped[Product] = relationship()
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(String(500))
+    is_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+# ------------------------------------------------------------------------------ database
+engine = create_async_engine(DATABASE_URL, pool_size=POOL_SIZE, max_overflow=0, pool_pre_ping=True)
+AsyncSessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def get_db() -> AsyncIterator[AsyncSession]:
+    async with AsyncSessionLocal() as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(get_db)]
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    await engine.dispose()
+
+
+app = FastAPI(title="storefront bench baseline: seed style", lifespan=_lifespan)
+
+
+# ------------------------------------------------------------------------------ schemas
+class ProductResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    slug: str
+    sku: str
+    description: str | None
+    price: Decimal
+    stock_quantity: int
+    is_active: bool
+    category_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductPage(BaseModel):
+    items: list[ProductResponse]
+    total: int
+    page: int
+    page_size: int
+    total_pages: int
+    has_next: bool
+    has_previous: bool
+
+
+class OrderItemCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: int = Field(ge=1, le=INT4_MAX)
+    quantity: int = Field(ge=1, le=INT4_MAX)
+
+
+class OrderCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: int = Field(ge=1, le=INT4_MAX)
+    items: list[OrderItemCreate] = Field(min_length=1, max_length=100)
+    shipping_address: str | None = Field(default=None, max_length=500)
+
+
+class OrderItemResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    product_id: int
+    quantity: int
+    unit_price: Decimal
+    total_price: Decimal
+
+
+class OrderResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    order_number: str
+    user_id: int
+    status: str
+    total_amount: Decimal
+    shipping_address: str | None
+    created_at: datetime
+    updated_at: datetime
+    items: list[OrderItemResponse]
+
+
+# ------------------------------------------------------------------------------ routes
+@app.get("/products/{product_id}", response_model=ProductResponse)
+async def get_product(
+    product_id: Annotated[int, Path(ge=1, le=INT4_MAX)], db: DbSession
+) -> Product:
+    product = await db.get(Product, product_id)
+    if product is None:
+        raise HTTPException(status_code=404, detail=f"product {product_id} not found")
+    return product
+
+
+@app.get("/products/", response_model=ProductPage)
+async def list_products(
+    db: DbSession,
+    category_id: Annotated[int | None, Query(ge=1, le=INT4_MAX)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ProductPage:
+    query = select(Product)
+    if category_id is not None:
+        query = query.where(Product.category_id == category_id)
+    total = await db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    result = await db.scalars(
+        query.order_by(Product.id).offset((page - 1) * page_size).limit(page_size)
+    )
+    total_pages = (total + page_size - 1) // page_size
+    return ProductPage(
+        items=[ProductResponse.model_validate(product) for product in result.all()],
+        total=total,
+        page=page,
+        page_size=page_size,
+        total_pages=total_pages,
+        has_next=page < total_pages,
+        has_previous=page > 1,
+    )
+
+
+def _order_number() -> str:
+    return f"ORD-{_now():%Y%m%d%H%M%S}-{secrets.token_hex(3).upper()}"
+
+
+@app.post("/orders/", response_model=OrderResponse, status_code=201)
+async def create_order(order_data: OrderCreate, db: DbSession) -> Order:
+    for attempt in range(1, ORDER_NUMBER_ATTEMPTS + 1):
+        try:
+            return await _create_order(order_data, db)
+        except IntegrityError as err:
+            await db.rollback()
+            if "order_number" not in str(err.orig) or attempt == ORDER_NUMBER_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+async def _create_order(order_data: OrderCreate, db: AsyncSession) -> Order:
+    user = await db.get(User, order_data.user_id)
+    if user is None:
+        raise HTTPException(status_code=404, detail=f"user {order_data.user_id} not found")
+    if not user.is_active:
+        raise HTTPException(status_code=409, detail=f"user {order_data.user_id} is not active")
+
+    # The same product twice is one line; lines in id order so that orders lock alike.
+    quantities: dict[int, int] = {}
+    for item in order_data.items:
+        quantities[item.product_id] = quantities.get(item.product_id, 0) + item.quantity
+
+    now = _now()
+    order = Order(
+        order_number=_order_number(),
+        user_id=user.id,
+        status="pending",
+        total_amount=Decimal("0.00"),
+        shipping_address=order_data.shipping_address,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(order)
+    await db.flush()  # the order id, for the items
+
+    total = Decimal("0.00")
+    for product_id in sorted(quantities):
+        quantity = quantities[product_id]
+        result = await db.execute(select(Product).where(Product.id == product_id).with_for_update())
+        product = result.scalar_one_or_none()
+        if product is None:
+            raise HTTPException(status_code=404, detail=f"product {product_id} not found")
+        if not product.is_active:
+            raise HTTPException(status_code=409, detail=f"product {product_id} is not active")
+        if product.stock_quantity < quantity:
+            raise HTTPException(status_code=409, detail=f"insufficient stock for {product.name}")
+
+        line_total = product.price * quantity
+        db.add(
+            OrderItem(
+                order_id=order.id,
+                product_id=product.id,
+                quantity=quantity,
+                unit_price=product.price,
+                total_price=line_total,
+            )
+        )
+        product.stock_quantity -= quantity
+        product.version += 1
+        product.updated_at = now
+        total += line_total
+
+    order.total_amount = total
+
+    try:
+        async with db.begin_nested():
+            db.add(
+                Notification(
+                    user_id=user.id,
+                    order_id=order.id,
+                    message=f"Order {order.order_number} placed",
+                    created_at=now,
+                )
+            )
+    except SQLAlchemyError as err:  # the order stands without its notification
+        log.warning("notification for order %s not stored: %s", order.order_number, err)
+
+    await db.commit()
+    await db.refresh(order, attribute_names=["items"])
+    return order

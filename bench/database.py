@@ -1,0 +1,253 @@
+"""The throwaway PostgreSQL database a benchmark run seeds, measures against and drops.
+
+The schema comes from the app's migrations (`adapters.sqlalchemy.migrate`) when they exist;
+otherwise from the seed-style baseline's models, which map the same tables. Rows are loaded
+with COPY, and only into columns the schema has, so the seed keeps up with the migrations as
+long as every required column is one it knows how to fill.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import random
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, cast
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg  # type: ignore[import-untyped]
+
+__all__ = ["DEFAULT_ADMIN_URL", "SeedData", "ThrowawayDatabase"]
+
+DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+BENCH_PASSWORD = "BenchPass123"  # noqa: S105 - the one password of the seeded users
+
+
+@dataclass(frozen=True)
+class SeedData:
+    """What the load scripts draw from: contiguous id ranges and the seeded categories."""
+
+    first_product_id: int
+    last_product_id: int
+    first_user_id: int
+    last_user_id: int
+    category_ids: tuple[int, ...]
+
+    @property
+    def product_count(self) -> int:
+        return self.last_product_id - self.first_product_id + 1
+
+    @property
+    def user_count(self) -> int:
+        return self.last_user_id - self.first_user_id + 1
+
+
+def _with_scheme_and_database(url: str, scheme: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((scheme, parts.netloc, f"/{database}", parts.query, ""))
+
+
+class ThrowawayDatabase:
+    """`storefront_bench_<hex>` on the server the admin URL names; dropped by `drop()`."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.name = f"storefront_bench_{secrets.token_hex(4)}"
+        admin_database = urlsplit(admin_url).path.lstrip("/") or "postgres"
+        self.admin_url = _with_scheme_and_database(admin_url, "postgresql", admin_database)
+        self.url = _with_scheme_and_database(admin_url, "postgresql", self.name)
+        self.sqlalchemy_url = _with_scheme_and_database(admin_url, "postgresql+asyncpg", self.name)
+        self.created = False
+
+    async def connection_problem(self) -> str | None:
+        """None when the server answers on the admin URL, else what went wrong."""
+        try:
+            con = await asyncpg.connect(self.admin_url, timeout=5)
+        except (OSError, TimeoutError, asyncpg.PostgresError) as err:
+            return f"{type(err).__name__}: {err}"
+        await con.close()
+        return None
+
+    async def create(self) -> None:
+        con = await asyncpg.connect(self.admin_url, timeout=10)
+        try:
+            await con.execute(f'CREATE DATABASE "{self.name}"')
+            self.created = True
+        finally:
+            await con.close()
+
+    async def drop(self) -> None:
+        if not self.created:
+            return
+        con = await asyncpg.connect(self.admin_url, timeout=10)
+        try:
+            # FORCE ends the sessions of servers that did not shut down cleanly.
+            await con.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self.created = False
+        finally:
+            await con.close()
+
+    async def server_version(self) -> str:
+        con = await asyncpg.connect(self.url, timeout=10)
+        try:
+            return cast(str, await con.fetchval("SHOW server_version"))
+        finally:
+            await con.close()
+
+    async def migrate(self) -> str:
+        """Build the schema; return a sentence saying how, for the results file."""
+        migrate = _app_migrate()
+        if migrate is not None:
+            await asyncio.to_thread(migrate, self.sqlalchemy_url)
+            return "the app's migrations (adapters.sqlalchemy.migrate: alembic upgrade head)"
+        await self._create_from_seed_style_models()
+        return (
+            "bench.baselines.seed_style models (metadata.create_all): the app's migrations "
+            "(adapters.sqlalchemy.migrate) were not importable"
+        )
+
+    async def _create_from_seed_style_models(self) -> None:
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        from bench.baselines.seed_style import Base
+
+        engine = create_async_engine(self.sqlalchemy_url)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(Base.metadata.create_all)
+        finally:
+            await engine.dispose()
+
+    async def seed(
+        self, *, products: int, users: int, categories: int, stock: int = 1_000_000
+    ) -> SeedData:
+        from argon2 import PasswordHasher
+
+        # One real argon2 hash shared by every user: hashing a thousand times would only
+        # slow the set-up, and the benchmark never logs anyone in.
+        hashed_password = PasswordHasher().hash(BENCH_PASSWORD)
+        now = datetime.now(UTC)
+        prices = random.Random(6)  # the same prices on every run
+
+        con = await asyncpg.connect(self.url, timeout=10)
+        try:
+            await _copy(
+                con,
+                "categories",
+                [
+                    {
+                        "name": f"Bench category {n:02d}",
+                        "slug": f"bench-category-{n:02d}",
+                        "description": "A category seeded for the benchmark.",
+                        "parent_id": None,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in range(1, categories + 1)
+                ],
+            )
+            category_ids = tuple(
+                row["id"]
+                for row in await con.fetch(
+                    "SELECT id FROM categories WHERE slug LIKE 'bench-category-%' ORDER BY id"
+                )
+            )
+            await _copy(
+                con,
+                "products",
+                [
+                    {
+                        "name": f"Bench product {n:05d}",
+                        "slug": f"bench-product-{n:05d}",
+                        "sku": f"BENCH-{n:05d}",
+                        "description": "A product seeded for the benchmark.",
+                        "price": Decimal(prices.randint(100, 50_000)).scaleb(-2),
+                        "stock_quantity": stock,
+                        "is_active": True,
+                        "category_id": category_ids[n % len(category_ids)],
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in range(1, products + 1)
+                ],
+            )
+            await _copy(
+                con,
+                "users",
+                [
+                    {
+                        "username": f"bench_user_{n:05d}",
+                        "email": f"bench_user_{n:05d}@example.com",
+                        "hashed_password": hashed_password,
+                        "full_name": f"Bench User {n:05d}",
+                        "bio": None,
+                        "is_active": True,
+                        "is_superuser": False,
+                        "credits": Decimal("0.00"),
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in range(1, users + 1)
+                ],
+            )
+            await con.execute("ANALYZE")
+            first_product, last_product = await _contiguous_ids(
+                con, "products", "sku LIKE 'BENCH-%'", products
+            )
+            first_user, last_user = await _contiguous_ids(
+                con, "users", "username LIKE 'bench\\_user\\_%'", users
+            )
+        finally:
+            await con.close()
+        return SeedData(first_product, last_product, first_user, last_user, category_ids)
+
+
+def _app_migrate() -> Callable[[str], None] | None:
+    try:
+        module = importlib.import_module("adapters.sqlalchemy")
+    except ImportError:
+        return None
+    migrate = getattr(module, "migrate", None)
+    return cast(Callable[[str], None], migrate) if callable(migrate) else None
+
+
+async def _copy(con: Any, table: str, rows: Sequence[Mapping[str, object]]) -> None:
+    """COPY `rows` into the columns of `table` that exist; refuse if a required one is missing."""
+    schema = await con.fetch(
+        "SELECT column_name, is_nullable = 'NO' AND column_default IS NULL "
+        "AND is_identity = 'NO' AS required "
+        "FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
+        table,
+    )
+    if not schema:
+        raise RuntimeError(f"table {table!r} does not exist after migrating")
+    known = set(rows[0])
+    existing = {row["column_name"] for row in schema}
+    unfilled = sorted(
+        row["column_name"]
+        for row in schema
+        if row["required"] and row["column_name"] not in known and row["column_name"] != "id"
+    )
+    if unfilled:
+        raise RuntimeError(
+            f"bench/database.py cannot seed {table!r}: it does not fill the required "
+            f"column(s) {', '.join(unfilled)}; add them to the seed"
+        )
+    columns = [name for name in rows[0] if name in existing]
+    await con.copy_records_to_table(
+        table, columns=columns, records=[tuple(row[name] for name in columns) for row in rows]
+    )
+
+
+async def _contiguous_ids(con: Any, table: str, where: str, expected: int) -> tuple[int, int]:
+    row = await con.fetchrow(f"SELECT min(id), max(id), count(*) FROM {table} WHERE {where}")
+    first, last, count = row[0], row[1], row[2]
+    if count != expected or last - first + 1 != count:
+        raise RuntimeError(
+            f"seeded {table} ids are not one contiguous range ({count} rows, {first}..{last})"
+        )
+    return int(first), int(last)

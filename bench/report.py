@@ -1,0 +1,301 @@
+"""From raw runs to figures: medians, ratios, the issue's targets, and the results file.
+
+Every figure in the file is derived from the raw runs listed in it: a median is taken over the
+measured rounds (warm-ups excluded) of one variant on one endpoint, and a ratio divides the
+app's median requests/s by a baseline's.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bench.load import ENDPOINTS, WrkRun
+from bench.statement_counter import OrderStatements
+
+__all__ = ["TARGETS", "Median", "Results", "Target", "medians", "render_markdown", "summary"]
+
+
+@dataclass(frozen=True)
+class Target:
+    endpoint: str
+    baseline: str
+    minimum_ratio: float
+
+    @property
+    def label(self) -> str:
+        return f"{ENDPOINTS[self.endpoint].label}: app ≥ {self.minimum_ratio} x {self.baseline}"
+
+
+TARGETS = (
+    Target("get_product", "raw_asyncpg", 0.6),
+    Target("get_product", "seed_style", 1.5),
+    Target("list_products", "raw_asyncpg", 0.6),
+    Target("place_order", "raw_asyncpg", 0.5),
+    Target("place_order", "seed_style", 1.5),
+)
+
+
+@dataclass(frozen=True)
+class Median:
+    endpoint: str
+    variant: str
+    runs: int
+    requests_per_s: float
+    latency_p50_ms: float
+    latency_p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+
+@dataclass
+class Results:
+    started_at: str
+    finished_at: str
+    command: str
+    settings: dict[str, str]
+    machine: dict[str, str]
+    versions: dict[str, str]
+    schema: str
+    server_commands: dict[str, str]
+    server_environment: str
+    wrk_commands: dict[str, str]
+    variants: Sequence[str]
+    endpoints: Sequence[str]
+    runs: list[WrkRun] = field(default_factory=list)
+    statements: list[OrderStatements] = field(default_factory=list)
+    statements_note: str = ""
+    peak_rss_kib: dict[str, int | None] = field(default_factory=dict)
+    parity: list[str] = field(default_factory=list)
+    quick: bool = False
+
+    @property
+    def measured(self) -> list[WrkRun]:
+        return [run for run in self.runs if run.round > 0]
+
+    @property
+    def failed_requests(self) -> int:
+        return sum(run.non_2xx + run.socket_errors for run in self.runs)
+
+
+def medians(results: Results) -> dict[tuple[str, str], Median]:
+    table = {}
+    for endpoint in results.endpoints:
+        for variant in results.variants:
+            runs = [r for r in results.measured if r.endpoint == endpoint and r.variant == variant]
+            if not runs:
+                continue
+            table[endpoint, variant] = Median(
+                endpoint=endpoint,
+                variant=variant,
+                runs=len(runs),
+                requests_per_s=statistics.median(r.requests_per_s for r in runs),
+                latency_p50_ms=statistics.median(r.latency_p50_ms for r in runs),
+                latency_p99_ms=statistics.median(r.latency_p99_ms for r in runs),
+                non_2xx=sum(r.non_2xx for r in runs),
+                socket_errors=sum(r.socket_errors for r in runs),
+            )
+    return table
+
+
+def _ratio(table: dict[tuple[str, str], Median], endpoint: str, baseline: str) -> float | None:
+    app, other = table.get((endpoint, "app")), table.get((endpoint, baseline))
+    if app is None or other is None or not other.requests_per_s:
+        return None
+    return app.requests_per_s / other.requests_per_s
+
+
+def _statements_equal(results: Results, variant: str) -> bool | None:
+    counts = {s.statements_per_order for s in results.statements if s.variant == variant}
+    if len([s for s in results.statements if s.variant == variant]) < 2:
+        return None
+    return len(counts) == 1
+
+
+def target_verdicts(results: Results) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) for each target of the issue."""
+    table = medians(results)
+    verdicts = []
+    for target in TARGETS:
+        ratio = _ratio(table, target.endpoint, target.baseline)
+        if ratio is None:
+            verdicts.append((target.label, "not measured", "—"))
+        else:
+            holds = "holds" if ratio >= target.minimum_ratio else "does not hold"
+            verdicts.append((target.label, f"{ratio:.2f} x", holds))
+    equal = _statements_equal(results, "app")
+    app_counts = ", ".join(
+        f"{s.lines} line(s): {s.statements_per_order:g}"
+        for s in results.statements
+        if s.variant == "app"
+    )
+    verdicts.append(
+        (
+            "Statements per POST /orders/: the same for 1 and 30 lines (app)",
+            app_counts or "not measured",
+            "—" if equal is None else ("holds" if equal else "does not hold"),
+        )
+    )
+    return verdicts
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _median_rows(results: Results) -> list[list[str]]:
+    table = medians(results)
+    rows = []
+    for endpoint in results.endpoints:
+        for variant in results.variants:
+            median = table.get((endpoint, variant))
+            if median is None:
+                continue
+            rows.append(
+                [
+                    ENDPOINTS[endpoint].label,
+                    variant,
+                    f"{median.requests_per_s:,.0f}",
+                    f"{median.latency_p50_ms:.2f}",
+                    f"{median.latency_p99_ms:.2f}",
+                    str(median.non_2xx),
+                    str(median.socket_errors),
+                    str(median.runs),
+                ]
+            )
+    return rows
+
+
+def _ratio_rows(results: Results) -> list[list[str]]:
+    table = medians(results)
+    rows = []
+    for endpoint in results.endpoints:
+        cells = [ENDPOINTS[endpoint].label]
+        for baseline in ("raw_asyncpg", "seed_style"):
+            ratio = _ratio(table, endpoint, baseline)
+            cells.append("—" if ratio is None else f"{ratio:.2f}")
+        rows.append(cells)
+    return rows
+
+
+def summary(results: Results) -> str:
+    """The table printed at the end of a run (Markdown, so it can go into a README as is)."""
+    lines = _table(
+        ["endpoint", "variant", "req/s", "p50 ms", "p99 ms", "non-2xx", "socket errors", "runs"],
+        _median_rows(results),
+    )
+    lines += [
+        "",
+        *_table(["endpoint", "app / raw_asyncpg", "app / seed_style"], _ratio_rows(results)),
+    ]
+    if results.statements:
+        lines += ["", *_statement_table(results)]
+    lines += ["", *_table(["target", "measured", "verdict"], target_verdicts(results))]
+    return "\n".join(lines)
+
+
+def _statement_table(results: Results) -> list[str]:
+    return _table(
+        ["variant", "lines per order", "orders", "statements per order", "round trips per order"],
+        [
+            [
+                s.variant,
+                str(s.lines),
+                str(s.orders),
+                f"{s.statements_per_order:g}",
+                f"{s.round_trips_per_order:g}",
+            ]
+            for s in results.statements
+        ],
+    )
+
+
+def render_markdown(results: Results) -> str:
+    title = "Benchmark results" + (" (quick run: indicative only)" if results.quick else "")
+    out = [f"# {title}", ""]
+    out += [f"Started {results.started_at}, finished {results.finished_at} (UTC).", ""]
+
+    out += ["## Machine", ""]
+    out += [f"- {key}: {value}" for key, value in results.machine.items()]
+    out += ["", "## Versions", ""]
+    out += [f"- {key}: {value}" for key, value in results.versions.items()]
+
+    out += ["", "## Set-up", ""]
+    out += [f"- {key}: {value}" for key, value in results.settings.items()]
+    out += [f"- schema: {results.schema}"]
+
+    out += ["", "## Commands", "", "Runner:", "", "```sh", results.command, "```", ""]
+    out += ["Servers (environment added to the runner's: " + results.server_environment + "):"]
+    out += ["", "```sh"]
+    out += [f"# {variant}\n{command}" for variant, command in results.server_commands.items()]
+    out += ["```", "", "Load (`<url>` is each server's address):", "", "```sh"]
+    out += [f"# {endpoint}\n{command}" for endpoint, command in results.wrk_commands.items()]
+    out += ["```", ""]
+
+    out += ["## Same JSON from every variant", ""]
+    out += [f"- {line}" for line in results.parity] or ["- not checked"]
+
+    out += ["", "## Medians of the measured rounds", ""]
+    out += _table(
+        ["endpoint", "variant", "req/s", "p50 ms", "p99 ms", "non-2xx", "socket errors", "runs"],
+        _median_rows(results),
+    )
+    out += ["", "## Ratios (app median req/s ÷ baseline median req/s)", ""]
+    out += _table(["endpoint", "app / raw_asyncpg", "app / seed_style"], _ratio_rows(results))
+
+    out += ["", "## SQL statements per POST /orders/", ""]
+    if results.statements:
+        out += _statement_table(results)
+    if results.statements_note:
+        out += ["", results.statements_note]
+
+    out += ["", "## Peak RSS of each server worker (VmHWM at the end of the load)", ""]
+    out += _table(
+        ["variant", "peak RSS"],
+        [
+            [variant, "unknown" if kib is None else f"{kib / 1024:.1f} MiB"]
+            for variant, kib in results.peak_rss_kib.items()
+        ],
+    )
+
+    out += ["", "## Targets of issue 6", ""]
+    out += _table(["target", "measured", "verdict"], target_verdicts(results))
+
+    out += ["", "## Every run, in the order it ran (round 0 is the warm-up)", ""]
+    out += _table(
+        [
+            "round",
+            "endpoint",
+            "variant",
+            "requests",
+            "seconds",
+            "req/s",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "max ms",
+            "non-2xx",
+            "socket errors",
+        ],
+        [
+            [
+                str(run.round),
+                run.endpoint,
+                run.variant,
+                str(run.requests),
+                f"{run.duration_s:.2f}",
+                f"{run.requests_per_s:,.1f}",
+                f"{run.latency_p50_ms:.2f}",
+                f"{run.latency_p90_ms:.2f}",
+                f"{run.latency_p99_ms:.2f}",
+                f"{run.latency_max_ms:.2f}",
+                str(run.non_2xx),
+                str(run.socket_errors),
+            ]
+            for run in results.runs
+        ],
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,436 @@
+"""The benchmark runner: `python -m bench.run` (or `make bench`).
+
+    create storefront_bench_<hex>  ->  migrate  ->  seed 10,000 products, 1,000 users
+    start app, raw_asyncpg, seed_style (one uvicorn worker each, same pool)
+    compare their JSON  ->  warm up each  ->  rounds of A B C per endpoint (wrk)
+    peak RSS  ->  stop  ->  statements per order, 1 line vs 30 (counted on the wire)
+    drop the database  ->  bench/results/YYYY-MM-DD.md + summary table
+
+Every step has a time limit; the servers are stopped and the database dropped on every exit,
+errors, Ctrl-C and SIGTERM included. Exit status: 0 when every request succeeded and the JSON
+matched, 1 otherwise, 2 when the run could not start, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import shlex
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.database import DEFAULT_ADMIN_URL, SeedData, ThrowawayDatabase
+from bench.load import ENDPOINTS, ORDER_LINES, LoadSettings, WrkRun, run_wrk, wrk_command
+from bench.machine import git_revision, machine_facts, package_versions, wrk_version
+from bench.parity import check_parity
+from bench.report import Results, render_markdown, summary
+from bench.servers import REPOSITORY, VARIANTS, Server
+from bench.statement_counter import StatementCounter, count_order_statements
+
+__all__ = ["main"]
+
+BENCH = Path(__file__).resolve().parent
+WORK = BENCH / ".work"  # logs and quick-run results; ignored by git
+ADMIN_URL_ENV = "STOREFRONT_BENCH_POSTGRES_URL"
+PRODUCTS, USERS, CATEGORIES, STOCK = 10_000, 1_000, 20, 1_000_000
+STATEMENT_LINE_COUNTS = (1, 30)
+
+WRK_MISSING = """\
+wrk is not installed; the benchmark drives its load with it. On Debian or Ubuntu:
+
+    sudo apt-get update && sudo apt-get install -y wrk
+
+(elsewhere: build it from https://github.com/wg/wrk), then run the benchmark again."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description="Measure the app against the raw_asyncpg and seed_style baselines.",
+    )
+    parser.add_argument("--rounds", type=int, help="measured rounds (default 3; --quick: 1)")
+    parser.add_argument(
+        "--duration", type=int, help="seconds per measured run (default 10; --quick: 3)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, help="seconds of warm-up per variant and endpoint (5; --quick: 2)"
+    )
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--pool-size", type=int, default=10, help="database pool per server (10)")
+    parser.add_argument(
+        "--variants",
+        default=",".join(VARIANTS),
+        help=f"comma-separated, from {', '.join(VARIANTS)} (all)",
+    )
+    parser.add_argument(
+        "--endpoints",
+        default=",".join(ENDPOINTS),
+        help=f"comma-separated, from {', '.join(ENDPOINTS)} (all)",
+    )
+    parser.add_argument(
+        "--statement-orders",
+        type=int,
+        help="orders per line count when counting statements (20; --quick: 3; 0 skips it)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run: 1 round of 3 s after 2 s of warm-up; results go to bench/.work/",
+    )
+    parser.add_argument("--output", type=Path, help="where to write the results file")
+    return parser
+
+
+def _choices(raw: str, known: Sequence[str], what: str) -> list[str]:
+    chosen = [name.strip() for name in raw.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in known]
+    if unknown or not chosen:
+        print(
+            f"unknown {what}: {', '.join(unknown) or '(none)'}; known: {', '.join(known)}",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return chosen
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run does, with the --quick defaults resolved."""
+
+    variants: list[str]
+    endpoints: list[str]
+    rounds: int
+    duration_s: int
+    warmup_s: int
+    statement_orders: int
+    pool_size: int
+    load: LoadSettings
+    quick: bool
+
+    @classmethod
+    def from_options(cls, options: argparse.Namespace) -> Plan:
+        quick = bool(options.quick)
+
+        def pick(given: int | None, normal: int, short: int) -> int:
+            return given if given is not None else (short if quick else normal)
+
+        return cls(
+            variants=_choices(options.variants, list(VARIANTS), "variant(s)"),
+            endpoints=_choices(options.endpoints, list(ENDPOINTS), "endpoint(s)"),
+            rounds=pick(options.rounds, 3, 1),
+            duration_s=pick(options.duration, 10, 3),
+            warmup_s=pick(options.warmup, 5, 2),
+            statement_orders=pick(options.statement_orders, 20, 3),
+            pool_size=options.pool_size,
+            load=LoadSettings(threads=options.threads, connections=options.connections),
+            quick=quick,
+        )
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "measured rounds": f"{self.rounds}, {self.duration_s} s each, interleaved: per "
+            f"round and endpoint, each variant in turn ({', '.join(self.variants)})",
+            "warm-up": f"{self.warmup_s} s per variant and endpoint, before the first round",
+            "wrk": f"{self.load.threads} threads, {self.load.connections} connections, "
+            f"{self.load.timeout_s} s timeout",
+            "servers": "uvicorn, 1 worker, uvloop + httptools, no access log, a pool of "
+            f"{self.pool_size} connections without overflow; all variants run side by side "
+            "during the load, idle while another one is measured",
+            "data": f"{PRODUCTS:,} products in {CATEGORIES} categories (stock {STOCK:,} each), "
+            f"{USERS:,} users; an order takes one of each of {ORDER_LINES} random distinct "
+            "products for a random user",
+        }
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def say(self, message: str) -> None:
+        print(f"[{time.monotonic() - self.start:7.1f} s] {message}", flush=True)
+
+
+def _via(url: str, host: str, port: int) -> str:
+    """`url` with its host and port replaced (user and database kept)."""
+    parts = urlsplit(url)
+    user = parts.netloc.rpartition("@")[0]
+    netloc = f"{user}@{host}:{port}" if user else f"{host}:{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+def _describe(run: WrkRun) -> str:
+    kind = "warm-up" if run.round == 0 else f"round {run.round}"
+    failures = ""
+    if run.non_2xx or run.socket_errors:
+        failures = f", {run.non_2xx} non-2xx, {run.socket_errors} socket errors"
+    return (
+        f"{kind:8s} {run.endpoint:14s} {run.variant:12s} {run.requests_per_s:9,.0f} req/s  "
+        f"p50 {run.latency_p50_ms:6.2f} ms  p99 {run.latency_p99_ms:7.2f} ms{failures}"
+    )
+
+
+def _cannot_start(plan: Plan) -> str | None:
+    if shutil.which("wrk") is None:
+        return WRK_MISSING
+    if "app" in plan.variants:
+        try:
+            found = importlib.util.find_spec("entrypoints.http.app") is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            return (
+                "the app (entrypoints.http.app) is not importable; measure the baselines "
+                "alone with --variants raw_asyncpg,seed_style"
+            )
+    return None
+
+
+class Benchmark:
+    """One run: owns the database, the servers and the statement counter it starts."""
+
+    def __init__(self, plan: Plan, database: ThrowawayDatabase, results: Results) -> None:
+        self.plan = plan
+        self.database = database
+        self.results = results
+        self.clock = _Clock()
+        self.logs = WORK / "logs" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        self.servers: list[Server] = []
+        self.counter: StatementCounter | None = None
+
+    async def run(self) -> None:
+        try:
+            seed = await self._prepare_database()
+            await self._load(seed)
+            if self.plan.statement_orders > 0:
+                await self._count_statements(seed)
+            else:
+                self.results.statements_note = "Not counted (--statement-orders 0)."
+        finally:
+            await self._clean_up()
+
+    async def _prepare_database(self) -> SeedData:
+        database, results = self.database, self.results
+        self.clock.say(f"creating database {database.name}")
+        await database.create()
+        results.schema = await database.migrate()
+        self.clock.say(f"schema: {results.schema}")
+        seed = await database.seed(
+            products=PRODUCTS, users=USERS, categories=CATEGORIES, stock=STOCK
+        )
+        self.clock.say(
+            f"seeded products {seed.first_product_id}..{seed.last_product_id}, "
+            f"users {seed.first_user_id}..{seed.last_user_id}, "
+            f"{len(seed.category_ids)} categories"
+        )
+        results.versions = {
+            **package_versions(),
+            "PostgreSQL": await database.server_version(),
+            "wrk": wrk_version(),
+            "git revision": git_revision(REPOSITORY),
+        }
+        results.wrk_commands = {
+            name: shlex.join(
+                wrk_command("<url>", ENDPOINTS[name], seed, self.plan.load, self.plan.duration_s)
+            )
+            for name in self.plan.endpoints
+        }
+        return seed
+
+    async def _start(
+        self, variant: str, database_url: str, log_name: str, seed: SeedData
+    ) -> Server:
+        server = Server(VARIANTS[variant], database_url, self.plan.pool_size, self.logs / log_name)
+        self.servers.append(server)
+        await server.start()
+        await server.wait_ready(f"/products/{seed.first_product_id}")
+        self.clock.say(f"{variant} ready on {server.base_url} (pid {server.pid})")
+        return server
+
+    async def _load(self, seed: SeedData) -> None:
+        plan, results = self.plan, self.results
+        servers = [
+            await self._start(name, self.database.sqlalchemy_url, f"{name}.log", seed)
+            for name in plan.variants
+        ]
+        results.server_commands = {s.variant.name: shlex.join(s.command) for s in servers}
+        results.server_environment = ", ".join(
+            f"{key}={value}" for key, value in servers[0].environment.items()
+        )
+
+        results.parity = await check_parity(servers, seed)
+        for line in results.parity:
+            self.clock.say(f"JSON check: {line}")
+
+        async def measure(round_number: int, endpoint: str, server: Server, seconds: int) -> None:
+            run = await run_wrk(
+                wrk_command(server.base_url, ENDPOINTS[endpoint], seed, plan.load, seconds),
+                round_number=round_number,
+                endpoint=endpoint,
+                variant=server.variant.name,
+                duration_s=seconds,
+            )
+            results.runs.append(run)
+            self.clock.say(_describe(run))
+
+        for endpoint in plan.endpoints:
+            for server in servers:
+                await measure(0, endpoint, server, plan.warmup_s)
+        for round_number in range(1, plan.rounds + 1):
+            for endpoint in plan.endpoints:
+                for server in servers:
+                    await measure(round_number, endpoint, server, plan.duration_s)
+
+        results.peak_rss_kib = {s.variant.name: s.peak_rss_kib() for s in servers}
+        await self._stop_servers()
+
+    async def _count_statements(self, seed: SeedData) -> None:
+        parts = urlsplit(self.database.url)
+        self.counter = StatementCounter(parts.hostname or "127.0.0.1", parts.port or 5432)
+        proxy_url = _via(self.database.sqlalchemy_url, "127.0.0.1", await self.counter.start())
+        for name in self.plan.variants:
+            server = await self._start(name, proxy_url, f"{name}-statements.log", seed)
+            counts = await count_order_statements(
+                name,
+                server.base_url,
+                self.counter,
+                seed,
+                line_counts=STATEMENT_LINE_COUNTS,
+                orders=self.plan.statement_orders,
+            )
+            self.results.statements += counts
+            for count in counts:
+                self.clock.say(
+                    f"statements {name}: {count.lines:2d} line(s) -> "
+                    f"{count.statements_per_order:g} statements, "
+                    f"{count.round_trips_per_order:g} round trips per order"
+                )
+            await self._stop_servers()
+        self.results.statements_note = (
+            "Counted on the wire by bench/statement_counter.py, a proxy between each server "
+            "and PostgreSQL: statements = Query + Execute messages, round trips = Query + Sync "
+            f"messages, averaged over {self.plan.statement_orders} sequential orders per line "
+            "count after 3 warm-up orders of each shape. BEGIN, COMMIT, savepoints, pool "
+            "pre-pings and asyncpg's reset query on returning a connection to its pool count "
+            "as statements. (pg_stat_statements would need the server restarted with it in "
+            "shared_preload_libraries, and counts every database of the server.)"
+        )
+
+    async def _stop_servers(self) -> None:
+        while self.servers:
+            await self.servers.pop().stop()
+
+    async def _clean_up(self) -> None:
+        await self._stop_servers()
+        if self.counter is not None:
+            await self.counter.close()
+        await self.database.drop()
+        self.clock.say(f"servers stopped, database {self.database.name} dropped")
+
+
+def _results_path(plan: Plan, output: Path | None, today: str) -> Path:
+    if output is not None:
+        return output
+    if plan.quick:
+        return WORK / f"quick-{today}.md"
+    path = BENCH / "results" / f"{today}.md"
+    number = 2
+    while path.exists():  # a second full run on the same day keeps the first one's numbers
+        path = BENCH / "results" / f"{today}-{number}.md"
+        number += 1
+    return path
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(REPOSITORY)) if path.is_relative_to(REPOSITORY) else str(path)
+
+
+async def _run(options: argparse.Namespace, argv: Sequence[str]) -> int:
+    plan = Plan.from_options(options)
+    problem = _cannot_start(plan)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+
+    admin_url = os.environ.get(ADMIN_URL_ENV, DEFAULT_ADMIN_URL)
+    database = ThrowawayDatabase(admin_url)
+    started_at = datetime.now(UTC)
+    results = Results(
+        started_at=started_at.strftime("%Y-%m-%d %H:%M:%S"),
+        finished_at="",
+        command=shlex.join([sys.executable, "-m", "bench.run", *argv]),
+        settings={
+            **plan.describe(),
+            "database": f"PostgreSQL at {urlsplit(database.admin_url).netloc}, "
+            f"throwaway database {database.name}",
+        },
+        machine=machine_facts(),
+        versions={},
+        schema="",
+        server_commands={},
+        server_environment="",
+        wrk_commands={},
+        variants=plan.variants,
+        endpoints=plan.endpoints,
+        quick=plan.quick,
+    )
+    unreachable = await database.connection_problem()
+    if unreachable is not None:
+        print(
+            f"PostgreSQL not reachable at {database.admin_url} ({unreachable}); start it "
+            f"or point {ADMIN_URL_ENV} at a server",
+            file=sys.stderr,
+        )
+        return 2
+
+    benchmark = Benchmark(plan, database, results)
+    await benchmark.run()
+
+    results.finished_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    path = _results_path(plan, options.output, started_at.strftime("%Y-%m-%d"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_markdown(results))
+    print(f"\n{summary(results)}\n")
+    print(f"results: {_shown(path)}")
+    print(f"server logs: {_shown(benchmark.logs)}")
+
+    mismatches = [line for line in results.parity if "DIFFERS" in line]
+    if results.failed_requests or mismatches:
+        print(
+            f"NOT CLEAN: {results.failed_requests} failed request(s), "
+            f"{len(mismatches)} JSON mismatch(es); see the results file",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+async def _main_task(options: argparse.Namespace, argv: Sequence[str]) -> int:
+    # SIGTERM stops the run as Ctrl-C does: the clean-up in Benchmark.run still happens.
+    task = asyncio.current_task()
+    if task is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    return await _run(options, argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    options = _parser().parse_args(argv)
+    try:
+        return asyncio.run(_main_task(options, argv))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("interrupted: servers stopped, database dropped, no results written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""The servers under test: one uvicorn process per variant, each with a single worker.
+
+Every variant runs with the same uvicorn options (uvloop, httptools, no access log) and the
+same connection pool (DB_POOL_SIZE connections, no overflow), so the only difference between
+them is the code behind the routes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+__all__ = ["REPOSITORY", "VARIANTS", "Server", "Variant", "free_port"]
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+READY_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    target: str  # what uvicorn imports
+    description: str
+
+
+VARIANTS: dict[str, Variant] = {
+    variant.name: variant
+    for variant in (
+        Variant("app", "entrypoints.http.app:app", "the storefront app (entrypoints/http)"),
+        Variant(
+            "raw_asyncpg",
+            "bench.baselines.raw_asyncpg:app",
+            "FastAPI + asyncpg pool, hand-written SQL (the practical limit)",
+        ),
+        Variant(
+            "seed_style",
+            "bench.baselines.seed_style:app",
+            "FastAPI + AsyncSession + declarative models in the routes (the tutorials' way)",
+        ),
+    )
+}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """A variant served on 127.0.0.1; its output goes to a log file."""
+
+    def __init__(self, variant: Variant, database_url: str, pool_size: int, log_path: Path) -> None:
+        self.variant = variant
+        self.port = free_port()
+        self.database_url = database_url
+        self.pool_size = pool_size
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return None if self.process is None else self.process.pid
+
+    @property
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            self.variant.target,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            "1",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """What the runner sets on top of its own environment."""
+        return {
+            "DATABASE_URL": self.database_url,
+            "DB_POOL_SIZE": str(self.pool_size),
+            "DB_MAX_OVERFLOW": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+
+    async def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            # A session of its own: Ctrl-C reaches the runner only, which then stops the
+            # server in order instead of leaving it half shut down.
+            self.process = await asyncio.create_subprocess_exec(
+                *self.command,
+                cwd=REPOSITORY,
+                env={**os.environ, **self.environment},
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+
+    async def wait_ready(self, probe_path: str) -> None:
+        """Wait until `probe_path` answers 200; fail with the log's tail otherwise."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + READY_TIMEOUT_S
+        last_problem = "no answer"
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=5.0) as client:
+            while loop.time() < deadline:
+                if self.process is None or self.process.returncode is not None:
+                    raise RuntimeError(f"{self.variant.name} exited early:\n{self.log_tail()}")
+                try:
+                    response = await client.get(probe_path)
+                except httpx.TransportError as err:
+                    last_problem = repr(err)
+                else:
+                    if response.status_code == 200:
+                        return
+                    last_problem = f"{response.status_code} {response.text[:300]}"
+                await asyncio.sleep(0.2)
+        raise RuntimeError(
+            f"{self.variant.name} not ready after {READY_TIMEOUT_S:.0f} s "
+            f"(GET {probe_path}: {last_problem}):\n{self.log_tail()}"
+        )
+
+    def peak_rss_kib(self) -> int | None:
+        """VmHWM: the most resident memory the worker has used so far."""
+        if self.process is None or self.process.returncode is not None:
+            return None
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        return None
+
+    async def stop(self) -> None:
+        process = self.process
+        if process is None or process.returncode is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), STOP_TIMEOUT_S)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])

@@ -1,0 +1,16 @@
+-- GET /products/{id} with an id drawn uniformly from the seeded range.
+-- Arguments (after --): first_product_id last_product_id
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+dofile(here .. "common.lua")
+
+local first_id, last_id
+
+function init(args)
+  first_id = tonumber(args[1])
+  last_id = tonumber(args[2])
+  seed_random()
+end
+
+function request()
+  return wrk.format("GET", "/products/" .. math.random(first_id, last_id))
+end
