@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -77,7 +77,7 @@ class OrderNumber:
     def build(cls, now: datetime, suffix: str) -> OrderNumber:
         if now.utcoffset() is None:
             raise InvalidValue("now", "must be timezone-aware")
-        return cls(f"ORD-{now.strftime('%Y%m%d%H%M%S')}-{suffix.upper()}")
+        return cls(f"ORD-{now.astimezone(UTC).strftime('%Y%m%d%H%M%S')}-{suffix.upper()}")
 
 
 @dataclass(frozen=True)
