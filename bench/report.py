@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from bench.load import ENDPOINTS, WrkRun
 from bench.statement_counter import OrderStatements
 
-__all__ = ["TARGETS", "Median", "Results", "Target", "medians", "render_markdown", "summary"]
+__all__ = [
+    "TARGETS",
+    "Median",
+    "Results",
+    "Target",
+    "medians",
+    "render_markdown",
+    "summary",
+    "target_verdicts",
+]
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from bench.report import Results, render_markdown, summary
 from bench.servers import REPOSITORY, VARIANTS, Server
 from bench.statement_counter import StatementCounter, count_order_statements
 
-__all__ = ["main"]
+__all__ = ["Benchmark", "Plan", "main"]
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"  # logs and quick-run results; ignored by git
