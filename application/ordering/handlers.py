@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
+from application.shared.errors import Contention
 from application.shared.handler import Handler
 from application.shared.ports import Clock, OrderNumbers
 from application.shared.unit_of_work import UnitOfWork
 from domain.notifications.notification import Notification
 from domain.ordering.order import Order, OrderItem, OrderNumber, Payment, merge_lines
-from domain.shared.errors import DomainError, Inactive, NotFound
+from domain.shared.errors import DomainError, DuplicateValue, Inactive, NotFound
 
 __all__ = ["ChangeOrderStatusHandler", "PayOrderHandler", "PlaceOrderHandler"]
 
@@ -59,7 +60,14 @@ class PlaceOrderHandler(Handler[PlaceOrder, Order]):
                 shipping_address=command.shipping_address,
                 now=now,
             )
-            await uow.orders.add(order)
+            try:
+                await uow.orders.add(order)
+            except DuplicateValue as err:
+                if err.field != "order_number":
+                    raise
+                # Two orders drew the same number within one second: not a conflict of
+                # state, so the whole attempt is rolled back and run again.
+                raise Contention("order number collision") from err
             await self._notify(uow, order)
             await uow.commit()
         return order
