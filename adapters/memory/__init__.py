@@ -1,0 +1,42 @@
+"""In-memory twins of every storage port: a real transactional fake, no I/O.
+
+`InMemoryStore` holds the committed state; `InMemoryUnitOfWork` runs one transaction over it
+with private copies, a writer lock and savepoints; the `InMemory*Queries` read the committed
+state with the list semantics of the SQL adapters. `InMemoryAdapterSet` puts them together.
+"""
+
+from __future__ import annotations
+
+from adapters.memory.adapter_set import InMemoryAdapterSet
+from adapters.memory.health import InMemoryStorageHealth
+from adapters.memory.queries import (
+    InMemoryCategoryQueries,
+    InMemoryOrderQueries,
+    InMemoryProductQueries,
+    InMemoryUserQueries,
+)
+from adapters.memory.repositories import (
+    InMemoryCategoryRepository,
+    InMemoryNotificationRepository,
+    InMemoryOrderRepository,
+    InMemoryProductRepository,
+    InMemoryUserRepository,
+)
+from adapters.memory.store import InMemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWork
+
+__all__ = [
+    "InMemoryAdapterSet",
+    "InMemoryCategoryQueries",
+    "InMemoryCategoryRepository",
+    "InMemoryNotificationRepository",
+    "InMemoryOrderQueries",
+    "InMemoryOrderRepository",
+    "InMemoryProductQueries",
+    "InMemoryProductRepository",
+    "InMemoryStorageHealth",
+    "InMemoryStore",
+    "InMemoryUnitOfWork",
+    "InMemoryUserQueries",
+    "InMemoryUserRepository",
+]

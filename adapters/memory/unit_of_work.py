@@ -1,0 +1,75 @@
+"""The in-memory unit of work: a real transaction over `InMemoryStore`.
+
+It behaves like the SQL unit of work on SQLite with BEGIN IMMEDIATE: one writer at a time
+(the store's lock is held from `__aenter__` to `__aexit__`), private copies until `commit`,
+everything discarded when the block is left without it, and savepoints that undo only their
+own part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from adapters.memory.repositories import (
+    InMemoryCategoryRepository,
+    InMemoryNotificationRepository,
+    InMemoryOrderRepository,
+    InMemoryProductRepository,
+    InMemoryUserRepository,
+)
+from adapters.memory.store import InMemoryStore
+from adapters.memory.transaction import Transaction
+from application.shared.unit_of_work import UnitOfWork
+
+__all__ = ["InMemoryUnitOfWork"]
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    def __init__(self, store: InMemoryStore) -> None:
+        self.store = store
+        self._current: Transaction | None = None
+        self.users = InMemoryUserRepository(self.transaction)
+        self.categories = InMemoryCategoryRepository(self.transaction)
+        self.products = InMemoryProductRepository(self.transaction)
+        self.orders = InMemoryOrderRepository(self.transaction)
+        self.notifications = InMemoryNotificationRepository(self.transaction)
+
+    def transaction(self) -> Transaction:
+        """The transaction in progress; repositories work only inside `async with uow:`."""
+        if self._current is None:
+            raise RuntimeError("the unit of work is not in progress: use `async with uow:`")
+        return self._current
+
+    async def _begin(self) -> None:
+        if self._current is not None:
+            # Entering twice would wait forever on the lock this unit already holds.
+            raise RuntimeError("this unit of work is already in progress")
+        await self.store.write_lock.acquire()
+        self._current = Transaction(self.store)
+
+    async def _end(self) -> None:
+        if self._current is None:
+            return
+        self._current = None  # whatever was not committed is dropped with it
+        self.store.write_lock.release()
+
+    async def commit(self) -> None:
+        self.transaction().commit()
+
+    async def rollback(self) -> None:
+        self.transaction()
+        self._current = Transaction(self.store)
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        return self._savepoint()
+
+    @asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[None]:
+        transaction = self.transaction()
+        snapshot = transaction.snapshot()
+        try:
+            yield
+        except BaseException:
+            transaction.restore(snapshot)
+            raise

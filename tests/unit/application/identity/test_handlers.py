@@ -1,0 +1,289 @@
+"""SPEC §2 users: register (one or many), replace, patch, deactivate, and the clean-ups."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.security import Argon2PasswordHasher
+from application.identity.commands import (
+    DeactivateStaleUsers,
+    DeactivateUser,
+    PatchUser,
+    PurgeInactiveUsers,
+    RegisterUser,
+    RegisterUsers,
+    ReplaceUser,
+)
+from application.identity.handlers import (
+    DeactivateStaleUsersHandler,
+    DeactivateUserHandler,
+    PatchUserHandler,
+    PurgeInactiveUsersHandler,
+    RegisterUserHandler,
+    RegisterUsersHandler,
+    ReplaceUserHandler,
+)
+from domain.identity.user import User
+from domain.shared.errors import DuplicateValue, InvalidValue, NotFound
+from tests.unit.fakes import START, FixedClock
+from tests.unit.seeding import PASSWORD, id_of
+
+
+@pytest.fixture
+def register(uow, clock, hasher) -> RegisterUserHandler:
+    return RegisterUserHandler(uow, clock, hasher)
+
+
+@pytest.fixture
+def register_many(uow, clock, hasher) -> RegisterUsersHandler:
+    return RegisterUsersHandler(uow, clock, hasher)
+
+
+@pytest.fixture
+def replace(uow, clock, hasher) -> ReplaceUserHandler:
+    return ReplaceUserHandler(uow, clock, hasher)
+
+
+@pytest.fixture
+def patch(uow, clock, hasher) -> PatchUserHandler:
+    return PatchUserHandler(uow, clock, hasher)
+
+
+def stored(store: InMemoryStore, user: User) -> User:
+    assert user.id is not None
+    return store.users[user.id]
+
+
+def a_registration(n: int = 1, **kw: str) -> RegisterUser:
+    fields = {"username": f"user_{n}", "email": f"user{n}@example.com", "password": PASSWORD}
+    fields.update(kw)
+    return RegisterUser(**fields)
+
+
+# -- register ----------------------------------------------------------------------------
+async def test_registering_stores_an_active_user_with_a_hashed_password(register, store, hasher):
+    user = await register(a_registration(email="Ann@Example.com", full_name="Ann"))
+    saved = stored(store, user)
+    assert (saved.username, saved.email, saved.full_name) == ("user_1", "ann@example.com", "Ann")
+    assert saved.is_active
+    assert saved.created_at == START
+    assert saved.hashed_password != PASSWORD
+    assert hasher.verify(saved.hashed_password, PASSWORD)
+
+
+async def test_registering_a_taken_username_is_refused(register, store):
+    await register(a_registration(1, username="ann"))
+    with pytest.raises(DuplicateValue) as refused:
+        await register(a_registration(2, username="ann"))
+    assert (refused.value.entity, refused.value.field) == ("user", "username")
+    assert len(store.users) == 1
+
+
+async def test_registering_a_taken_email_in_other_case_is_refused(register, store):
+    await register(a_registration(1, email="ann@example.com"))
+    with pytest.raises(DuplicateValue) as refused:
+        await register(a_registration(2, email="ANN@example.com"))
+    assert refused.value.field == "email"
+    assert len(store.users) == 1
+
+
+async def test_registering_with_a_weak_password_is_refused_and_stores_nothing(register, store):
+    with pytest.raises(InvalidValue) as refused:
+        await register(a_registration(password="weakpass"))
+    assert refused.value.field == "password"
+    assert store.users == {}
+
+
+# -- register many -----------------------------------------------------------------------
+async def test_registering_many_stores_them_all(register_many, store):
+    users = await register_many(RegisterUsers(tuple(a_registration(n) for n in range(1, 4))))
+    assert [u.username for u in users] == ["user_1", "user_2", "user_3"]
+    assert sorted(store.users) == sorted(u.id for u in users)
+
+
+async def test_a_duplicate_within_the_batch_refuses_the_whole_batch(register_many, store):
+    batch = (a_registration(1), a_registration(2), a_registration(3, email="USER1@example.com"))
+    with pytest.raises(DuplicateValue) as refused:
+        await register_many(RegisterUsers(batch))
+    assert refused.value.field == "email"
+    assert store.users == {}
+
+
+async def test_a_clash_with_a_stored_user_refuses_the_whole_batch(register_many, seed, store):
+    await seed.user("taken")
+    batch = (a_registration(1), a_registration(2, username="taken"))
+    with pytest.raises(DuplicateValue):
+        await register_many(RegisterUsers(batch))
+    assert [u.username for u in store.users.values()] == ["taken"]
+
+
+async def test_one_invalid_user_refuses_the_whole_batch(register_many, store):
+    with pytest.raises(InvalidValue):
+        await register_many(RegisterUsers((a_registration(1), a_registration(2, username="x"))))
+    assert store.users == {}
+
+
+@pytest.mark.parametrize("size", [0, 101])
+async def test_a_batch_holds_1_to_100_users(register_many, size):
+    with pytest.raises(InvalidValue):
+        await register_many(RegisterUsers(tuple(a_registration(n) for n in range(size))))
+
+
+# -- replace (PUT) -----------------------------------------------------------------------
+async def test_replacing_a_user_sets_every_field(replace, seed, store, clock):
+    user = await seed.user("ann")
+    later = clock.advance(hours=1)
+    await replace(
+        ReplaceUser(
+            user_id=id_of(user),
+            username="ann_b",
+            email="AnnB@example.com",
+            full_name="Ann B",
+            bio="Hello",
+            is_active=False,
+        )
+    )
+    saved = stored(store, user)
+    assert (saved.username, saved.email, saved.full_name, saved.bio, saved.is_active) == (
+        "ann_b",
+        "annb@example.com",
+        "Ann B",
+        "Hello",
+        False,
+    )
+    assert saved.updated_at == later
+    assert saved.hashed_password == user.hashed_password  # no password given: unchanged
+
+
+async def test_replacing_with_a_password_re_hashes_it(replace, seed, store, hasher):
+    user = await seed.user("ann")
+    new_password = "Another456"
+    await replace(
+        ReplaceUser(
+            id_of(user), "ann", user.email, None, None, is_active=True, password=new_password
+        )
+    )
+    saved = stored(store, user)
+    assert saved.hashed_password not in (new_password, user.hashed_password)
+    assert hasher.verify(saved.hashed_password, new_password)
+    assert not hasher.verify(saved.hashed_password, PASSWORD)
+
+
+async def test_replacing_an_unknown_user_is_not_found(replace):
+    with pytest.raises(NotFound):
+        await replace(ReplaceUser(99, "ann", "ann@example.com", None, None, is_active=True))
+
+
+async def test_replacing_with_a_taken_username_is_refused_and_changes_nothing(replace, seed, store):
+    await seed.user("ann")
+    bob = await seed.user("bob")
+    with pytest.raises(DuplicateValue):
+        await replace(ReplaceUser(id_of(bob), "ann", "new@example.com", "B", None, True))
+    saved = stored(store, bob)
+    assert (saved.username, saved.email, saved.full_name) == ("bob", bob.email, None)
+
+
+# -- patch -------------------------------------------------------------------------------
+async def test_patching_changes_only_the_fields_given(patch, seed, store):
+    user = await seed.user("ann")
+    await patch(PatchUser(id_of(user), full_name="Ann A"))
+    saved = stored(store, user)
+    assert (saved.username, saved.email, saved.full_name) == ("ann", user.email, "Ann A")
+    await patch(PatchUser(id_of(user), bio="Reader"))
+    assert (stored(store, user).full_name, stored(store, user).bio) == ("Ann A", "Reader")
+
+
+async def test_patching_a_field_to_none_clears_it(patch, seed, store):
+    user = await seed.user("ann")
+    await patch(PatchUser(id_of(user), full_name="Ann A"))
+    await patch(PatchUser(id_of(user), full_name=None))
+    assert stored(store, user).full_name is None
+
+
+async def test_patching_the_password_re_hashes_it(patch, seed, store, hasher):
+    user = await seed.user("ann")
+    await patch(PatchUser(id_of(user), password="Brand9New"))
+    saved = stored(store, user)
+    assert saved.hashed_password != "Brand9New"
+    assert hasher.verify(saved.hashed_password, "Brand9New")
+
+
+async def test_patching_with_a_weak_password_is_refused(patch, seed, store):
+    user = await seed.user("ann")
+    with pytest.raises(InvalidValue):
+        await patch(PatchUser(id_of(user), password="short"))
+    assert stored(store, user).hashed_password == user.hashed_password
+
+
+async def test_patching_to_a_taken_email_is_refused(patch, seed, store):
+    ann = await seed.user("ann")
+    bob = await seed.user("bob")
+    with pytest.raises(DuplicateValue):
+        await patch(PatchUser(id_of(bob), email=ann.email.upper()))
+    assert stored(store, bob).email == bob.email
+
+
+async def test_patching_an_unknown_user_is_not_found(patch):
+    with pytest.raises(NotFound):
+        await patch(PatchUser(42, bio="x"))
+
+
+# -- deactivate --------------------------------------------------------------------------
+async def test_deleting_a_user_deactivates_it(uow, clock, seed, store):
+    user = await seed.user()
+    await DeactivateUserHandler(uow, clock)(DeactivateUser(id_of(user)))
+    assert not stored(store, user).is_active
+
+
+async def test_deactivating_an_unknown_user_is_not_found(uow, clock):
+    with pytest.raises(NotFound):
+        await DeactivateUserHandler(uow, clock)(DeactivateUser(7))
+
+
+async def test_users_not_updated_for_n_days_are_deactivated(uow, clock, seed, store):
+    old = await seed.user("old")
+    already = await seed.user("already", active=False)
+    clock.advance(days=20)
+    recent = await seed.user("recent")
+    clock.advance(days=15)
+    count = await DeactivateStaleUsersHandler(uow, clock)(DeactivateStaleUsers(days=30))
+    assert count == 1
+    assert not stored(store, old).is_active
+    assert stored(store, old).updated_at == clock.now()
+    assert stored(store, recent).is_active
+    assert stored(store, already).updated_at == START
+
+
+@pytest.mark.parametrize("days", [0, -1, 36_501])
+async def test_the_stale_period_is_1_to_36500_days(uow, clock, days):
+    with pytest.raises(InvalidValue):
+        await DeactivateStaleUsersHandler(uow, clock)(DeactivateStaleUsers(days=days))
+
+
+async def test_purging_deletes_inactive_users_without_orders_only(uow, seed, store):
+    product = await seed.product(stock=5)
+    buyer = await seed.user("buyer")
+    await seed.order(id_of(buyer), (id_of(product), 1))
+    buyer = await DeactivateUserHandler(InMemoryUnitOfWork(store), seed.clock)(
+        DeactivateUser(id_of(buyer))
+    )
+    idle = await seed.user("idle", active=False)
+    active = await seed.user("active")
+    count = await PurgeInactiveUsersHandler(uow)(PurgeInactiveUsers())
+    assert count == 1
+    assert idle.id not in store.users
+    assert {buyer.id, active.id} <= set(store.users)
+
+
+async def test_the_clock_decides_the_cut_off_not_the_wall_clock(uow, seed, store):
+    user = await seed.user()
+    clock = FixedClock(START + timedelta(days=2))
+    assert await DeactivateStaleUsersHandler(uow, clock)(DeactivateStaleUsers(days=1)) == 1
+    assert not stored(store, user).is_active
+
+
+def test_the_cheap_hasher_is_still_argon2id(hasher: Argon2PasswordHasher):
+    assert hasher.hash(PASSWORD).startswith("$argon2id$")

@@ -1,0 +1,317 @@
+"""SPEC §2 orders: placing (all or nothing), moving along the status machine, paying."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from adapters.memory import InMemoryNotificationRepository, InMemoryStore, InMemoryUnitOfWork
+from application.catalog.commands import UpdateProduct
+from application.catalog.handlers import UpdateProductHandler
+from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
+from application.ordering.handlers import (
+    ChangeOrderStatusHandler,
+    PayOrderHandler,
+    PlaceOrderHandler,
+)
+from domain.notifications.notification import Notification
+from domain.ordering.order import OrderLine, OrderStatus, PaymentMethod
+from domain.shared.errors import (
+    Inactive,
+    InsufficientStock,
+    InvalidTransition,
+    InvalidValue,
+    NotFound,
+)
+from tests.unit.fakes import START
+from tests.unit.seeding import Seed, id_of
+
+P, C, S, D, X = (
+    OrderStatus.PENDING,
+    OrderStatus.CONFIRMED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.CANCELLED,
+)
+
+
+@pytest.fixture
+def place(uow, clock, order_numbers) -> PlaceOrderHandler:
+    return PlaceOrderHandler(uow, clock, order_numbers)
+
+
+@pytest.fixture
+def change_status(uow, clock) -> ChangeOrderStatusHandler:
+    return ChangeOrderStatusHandler(uow, clock)
+
+
+@pytest.fixture
+def pay(uow, clock) -> PayOrderHandler:
+    return PayOrderHandler(uow, clock)
+
+
+def placing(user_id: int, *lines: tuple[int, int], address: str | None = None) -> PlaceOrder:
+    return PlaceOrder(user_id, tuple(OrderLine(p, q) for p, q in lines), address)
+
+
+def stock(store: InMemoryStore, *product_ids: int) -> list[int]:
+    return [store.products[p].stock_quantity for p in product_ids]
+
+
+async def move(seed: Seed, order_id: int, *path: OrderStatus) -> None:
+    for status in path:
+        handler = ChangeOrderStatusHandler(InMemoryUnitOfWork(seed.store), seed.clock)
+        await handler(ChangeOrderStatus(order_id, status))
+
+
+# -- placing -----------------------------------------------------------------------------
+async def test_placing_an_order_reserves_stock_and_stores_the_order(place, seed, store):
+    user = await seed.user()
+    pen = await seed.product(price="1.50", stock=10)
+    ink = await seed.product(price="4.25", stock=3)
+    order = await place(placing(id_of(user), (id_of(pen), 4), (id_of(ink), 3), address=" Home "))
+
+    assert stock(store, id_of(pen), id_of(ink)) == [6, 0]
+    saved = store.orders[id_of(order)]
+    assert saved.status is P
+    assert saved.order_number == "ORD-20260115120000-000001"
+    assert saved.shipping_address == "Home"
+    assert [(i.product_id, i.quantity, i.unit_price, i.total_price) for i in saved.items] == [
+        (pen.id, 4, Decimal("1.50"), Decimal("6.00")),
+        (ink.id, 3, Decimal("4.25"), Decimal("12.75")),
+    ]
+    assert saved.total_amount == Decimal("18.75")
+    assert all(item.id is not None for item in saved.items)
+
+
+async def test_the_same_product_twice_in_one_order_is_merged_into_one_line(place, seed, store):
+    user = await seed.user()
+    pen = await seed.product(stock=10)
+    order = await place(placing(id_of(user), (id_of(pen), 2), (id_of(pen), 3)))
+    assert [(i.product_id, i.quantity) for i in store.orders[id_of(order)].items] == [(pen.id, 5)]
+    assert stock(store, id_of(pen)) == [5]
+
+
+async def test_the_unit_price_is_the_price_when_ordered(place, seed, store):
+    user = await seed.user()
+    pen = await seed.product(price="2.00")
+    order = await place(placing(id_of(user), (id_of(pen), 1)))
+    reprice = UpdateProductHandler(InMemoryUnitOfWork(store), seed.clock)
+    await reprice(UpdateProduct(id_of(pen), store.products[id_of(pen)].version, price=Decimal(3)))
+    assert store.orders[id_of(order)].items[0].unit_price == Decimal("2.00")
+
+
+async def test_an_unknown_user_is_refused_and_nothing_is_left_behind(place, seed, store):
+    pen = await seed.product(stock=10)
+    with pytest.raises(NotFound):
+        await place(placing(404, (id_of(pen), 1)))
+    assert stock(store, id_of(pen)) == [10]
+    assert store.orders == {}
+
+
+async def test_an_inactive_user_is_refused_and_nothing_is_left_behind(place, seed, store):
+    user = await seed.user(active=False)
+    pen = await seed.product(stock=10)
+    with pytest.raises(Inactive):
+        await place(placing(id_of(user), (id_of(pen), 1)))
+    assert stock(store, id_of(pen)) == [10]
+    assert store.orders == {}
+
+
+async def test_an_unknown_product_is_refused_and_nothing_is_left_behind(place, seed, store):
+    user = await seed.user()
+    pen = await seed.product(stock=10)
+    with pytest.raises(NotFound):
+        await place(placing(id_of(user), (id_of(pen), 2), (999, 1)))
+    assert stock(store, id_of(pen)) == [10]
+    assert store.orders == {}
+
+
+async def test_an_inactive_product_is_refused_and_nothing_is_left_behind(place, seed, store):
+    user = await seed.user()
+    pen = await seed.product(stock=10)
+    old = await seed.product(stock=10, active=False)
+    with pytest.raises(Inactive):
+        await place(placing(id_of(user), (id_of(pen), 2), (id_of(old), 1)))
+    assert stock(store, id_of(pen), id_of(old)) == [10, 10]
+    assert store.orders == {}
+
+
+async def test_insufficient_stock_is_refused_and_nothing_is_left_behind(place, seed, store):
+    user = await seed.user()
+    pen = await seed.product(stock=10)
+    ink = await seed.product(stock=2)
+    with pytest.raises(InsufficientStock):
+        await place(placing(id_of(user), (id_of(pen), 5), (id_of(ink), 3)))
+    assert stock(store, id_of(pen), id_of(ink)) == [10, 2]
+    assert store.orders == {}
+    assert store.notifications == {}
+
+
+async def test_ordering_the_whole_stock_is_allowed(place, seed, store):
+    user = await seed.user()
+    pen = await seed.product(stock=2)
+    await place(placing(id_of(user), (id_of(pen), 1), (id_of(pen), 1)))
+    assert stock(store, id_of(pen)) == [0]
+
+
+async def test_an_order_without_lines_is_refused(place, seed):
+    user = await seed.user()
+    with pytest.raises(InvalidValue):
+        await place(placing(id_of(user)))
+
+
+async def test_placing_an_order_notifies_the_user(place, seed, store):
+    user = await seed.user()
+    pen = await seed.product()
+    order = await place(placing(id_of(user), (id_of(pen), 1)))
+    [note] = store.notifications.values()
+    assert (note.user_id, note.order_id, note.created_at) == (user.id, order.id, START)
+    assert order.order_number in note.message
+
+
+class BrokenNotifications(InMemoryNotificationRepository):
+    """Stores the notification, then fails: the savepoint must take the write back."""
+
+    async def add(self, notification: Notification) -> None:
+        await super().add(notification)
+        raise InvalidValue("message", "the notification store refused it")
+
+
+class UnitOfWorkWithBrokenNotifications(InMemoryUnitOfWork):
+    def __init__(self, store: InMemoryStore) -> None:
+        super().__init__(store)
+        self.notifications = BrokenNotifications(self.transaction)
+
+
+async def test_a_failing_notification_leaves_the_order_standing(seed, store, clock, order_numbers):
+    user = await seed.user()
+    pen = await seed.product(stock=10)
+    place = PlaceOrderHandler(UnitOfWorkWithBrokenNotifications(store), clock, order_numbers)
+    order = await place(placing(id_of(user), (id_of(pen), 3)))
+    assert id_of(order) in store.orders
+    assert stock(store, id_of(pen)) == [7]
+    assert store.notifications == {}
+
+
+# -- status ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [((), C), ((), X), ((C,), S), ((C,), X), ((C, S), D)],
+)
+async def test_an_order_moves_along_every_allowed_transition(
+    change_status, seed, store, clock, path, target
+):
+    user = await seed.user()
+    pen = await seed.product()
+    order = await seed.order(id_of(user), (id_of(pen), 1))
+    await move(seed, id_of(order), *path)
+    later = clock.advance(hours=1)
+    await change_status(ChangeOrderStatus(id_of(order), target))
+    saved = store.orders[id_of(order)]
+    assert (saved.status, saved.updated_at) == (target, later)
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ((), P),
+        ((), S),
+        ((), D),
+        ((C,), C),
+        ((C,), P),
+        ((C,), D),
+        ((C, S), X),
+        ((C, S), S),
+        ((C, S, D), X),
+        ((C, S, D), D),
+        ((X,), P),
+        ((X,), C),
+    ],
+)
+async def test_a_move_the_machine_lacks_is_refused_and_changes_nothing(
+    change_status, seed, store, path, target
+):
+    user = await seed.user()
+    pen = await seed.product(stock=5)
+    order = await seed.order(id_of(user), (id_of(pen), 2))
+    await move(seed, id_of(order), *path)
+    before = (store.orders[id_of(order)].status, stock(store, id_of(pen)))
+    with pytest.raises(InvalidTransition):
+        await change_status(ChangeOrderStatus(id_of(order), target))
+    assert (store.orders[id_of(order)].status, stock(store, id_of(pen))) == before
+
+
+@pytest.mark.parametrize("path", [(), (C,)])
+async def test_cancelling_restores_the_reserved_stock(change_status, seed, store, path):
+    user = await seed.user()
+    pen = await seed.product(stock=10)
+    ink = await seed.product(stock=4)
+    order = await seed.order(id_of(user), (id_of(pen), 3), (id_of(ink), 4))
+    await move(seed, id_of(order), *path)
+    await change_status(ChangeOrderStatus(id_of(order), X))
+    assert stock(store, id_of(pen), id_of(ink)) == [10, 4]
+
+
+async def test_cancelling_twice_is_refused_and_restores_stock_only_once(change_status, seed, store):
+    user = await seed.user()
+    pen = await seed.product(stock=10)
+    order = await seed.order(id_of(user), (id_of(pen), 3))
+    await change_status(ChangeOrderStatus(id_of(order), X))
+    with pytest.raises(InvalidTransition):
+        await change_status(ChangeOrderStatus(id_of(order), X))
+    assert stock(store, id_of(pen)) == [10]
+
+
+async def test_moving_an_unknown_order_is_not_found(change_status):
+    with pytest.raises(NotFound):
+        await change_status(ChangeOrderStatus(12, C))
+
+
+# -- paying ------------------------------------------------------------------------------
+async def test_paying_records_a_payment_of_the_total_and_confirms_the_order(
+    pay, seed, store, clock
+):
+    user = await seed.user()
+    pen = await seed.product(price="2.50")
+    order = await seed.order(id_of(user), (id_of(pen), 4))
+    later = clock.advance(minutes=3)
+    payment = await pay(PayOrder(id_of(order), PaymentMethod.BANK_TRANSFER))
+    saved = store.orders[id_of(order)]
+    assert saved.status is C
+    [stored_payment] = saved.payments
+    assert payment.id is not None
+    assert (stored_payment.id, stored_payment.amount, stored_payment.method) == (
+        payment.id,
+        Decimal("10.00"),
+        PaymentMethod.BANK_TRANSFER,
+    )
+    assert stored_payment.created_at == later
+
+
+@pytest.mark.parametrize("path", [(C,), (X,), (C, S)])
+async def test_paying_an_order_that_is_not_pending_is_refused(pay, seed, store, path):
+    user = await seed.user()
+    pen = await seed.product()
+    order = await seed.order(id_of(user), (id_of(pen), 1))
+    await move(seed, id_of(order), *path)
+    with pytest.raises(InvalidTransition):
+        await pay(PayOrder(id_of(order), PaymentMethod.CARD))
+    saved = store.orders[id_of(order)]
+    assert (saved.status, saved.payments) == (path[-1], [])
+
+
+async def test_paying_twice_is_refused(pay, seed, store):
+    user = await seed.user()
+    pen = await seed.product()
+    order = await seed.order(id_of(user), (id_of(pen), 1))
+    await pay(PayOrder(id_of(order), PaymentMethod.CARD))
+    with pytest.raises(InvalidTransition):
+        await pay(PayOrder(id_of(order), PaymentMethod.CARD))
+    assert len(store.orders[id_of(order)].payments) == 1
+
+
+async def test_paying_an_unknown_order_is_not_found(pay):
+    with pytest.raises(NotFound):
+        await pay(PayOrder(3, PaymentMethod.CASH_ON_DELIVERY))
