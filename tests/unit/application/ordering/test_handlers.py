@@ -15,6 +15,7 @@ from application.ordering.handlers import (
     PayOrderHandler,
     PlaceOrderHandler,
 )
+from application.shared.ports import OrderNumbers
 from domain.notifications.notification import Notification
 from domain.ordering.order import OrderLine, OrderStatus, PaymentMethod
 from domain.shared.errors import (
@@ -169,6 +170,27 @@ async def test_placing_an_order_notifies_the_user(place, seed, store):
     [note] = store.notifications.values()
     assert (note.user_id, note.order_id, note.created_at) == (user.id, order.id, START)
     assert order.order_number in note.message
+
+
+class ScriptedOrderNumbers(OrderNumbers):
+    def __init__(self, *suffixes: str) -> None:
+        self.suffixes = list(suffixes)
+
+    def suffix(self) -> str:
+        return self.suffixes.pop(0)
+
+
+async def test_an_order_number_collision_is_retried_with_a_new_number(seed, store, clock):
+    user = await seed.user()
+    pen = await seed.product(stock=10)
+    numbers = ScriptedOrderNumbers("AAAAAA", "AAAAAA", "BBBBBB")
+    place = PlaceOrderHandler(InMemoryUnitOfWork(store), clock, numbers)
+    place.base_delay = 0.0
+    first = await place(placing(id_of(user), (id_of(pen), 1)))
+    second = await place(placing(id_of(user), (id_of(pen), 2)))
+    assert (first.order_number[-6:], second.order_number[-6:]) == ("AAAAAA", "BBBBBB")
+    assert len(store.orders) == 2
+    assert stock(store, id_of(pen)) == [7]  # the collided attempt reserved nothing
 
 
 class BrokenNotifications(InMemoryNotificationRepository):
