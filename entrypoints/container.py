@@ -1,0 +1,217 @@
+"""The composition root: the one module that names concrete adapters.
+
+    Container
+    ├── config                    from Settings (DATABASE_URL picks `backend`)
+    ├── clock, hasher, order_numbers                 Singletons
+    ├── sqlalchemy set            primary engine, optional replica engine, session factory
+    ├── memory set                one InMemoryStore
+    ├── unit_of_work, *_queries, storage_health      Selector(backend): sqlalchemy | memory
+    └── one Factory per use case  (register_user, place_order, ...)
+
+Every use-case provider is a `Factory` over a `Factory` of the unit of work: each call, hence
+each request, gets a new handler with its own UoW, and so its own session. Engines and the
+store are `Singleton`s, created on first use (never at import time): `open_storage` creates
+them when the app starts and `close_storage` disposes of them on shutdown.
+
+The member names are the ones `entrypoints.http.services.Services` declares. Tests swap a
+provider with `container.hasher.override(providers.Object(...))` rather than patching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from adapters.memory import (
+    InMemoryCategoryQueries,
+    InMemoryOrderQueries,
+    InMemoryProductQueries,
+    InMemoryStorageHealth,
+    InMemoryStore,
+    InMemoryUnitOfWork,
+    InMemoryUserQueries,
+)
+from adapters.security import Argon2PasswordHasher
+from adapters.sqlalchemy import (
+    EngineSettings,
+    SqlAlchemyCategoryQueries,
+    SqlAlchemyOrderQueries,
+    SqlAlchemyProductQueries,
+    SqlAlchemyStorageHealth,
+    SqlAlchemyUnitOfWork,
+    SqlAlchemyUserQueries,
+    create_engine,
+    create_session_factory,
+    migrate,
+    start_mappers,
+)
+from adapters.system import RandomOrderNumbers, SystemClock
+from application.catalog.handlers import (
+    AdjustStockHandler,
+    CreateCategoryHandler,
+    CreateProductHandler,
+    DeleteCategoryHandler,
+    DeleteProductHandler,
+    UpdateCategoryHandler,
+    UpdateProductHandler,
+)
+from application.identity.handlers import (
+    DeactivateStaleUsersHandler,
+    DeactivateUserHandler,
+    PatchUserHandler,
+    PurgeInactiveUsersHandler,
+    RegisterUserHandler,
+    RegisterUsersHandler,
+    ReplaceUserHandler,
+)
+from application.ordering.handlers import (
+    ChangeOrderStatusHandler,
+    PayOrderHandler,
+    PlaceOrderHandler,
+)
+from entrypoints.settings import Settings
+
+__all__ = ["Container", "build_container", "close_storage", "open_storage", "prepare_storage"]
+
+
+class Container(containers.DeclarativeContainer):
+    config = providers.Configuration(strict=True)
+
+    # -- driven ports that are not storage ------------------------------------------------
+    clock = providers.Singleton(SystemClock)
+    hasher = providers.Singleton(Argon2PasswordHasher)
+    order_numbers = providers.Singleton(RandomOrderNumbers)
+
+    # -- the SQLAlchemy set -----------------------------------------------------------------
+    engine_settings = providers.Singleton(
+        EngineSettings,
+        pool_size=config.db_pool_size,
+        max_overflow=config.db_max_overflow,
+        pool_timeout=config.db_pool_timeout,
+        pool_recycle=config.db_pool_recycle,
+        pool_pre_ping=config.db_pool_pre_ping,
+        echo=config.db_echo,
+        sqlite_busy_timeout_ms=config.sqlite_busy_timeout_ms,
+    )
+    primary_engine = providers.Singleton(create_engine, config.database_url, engine_settings)
+    replica_engine = providers.Singleton(create_engine, config.read_replica_url, engine_settings)
+    # Queries read from the replica when there is one, else from the primary.
+    read_engine = providers.Selector(
+        config.read_from, primary=primary_engine, replica=replica_engine
+    )
+    session_factory = providers.Singleton(create_session_factory, primary_engine)
+
+    # -- the in-memory set ------------------------------------------------------------------
+    store = providers.Singleton(InMemoryStore)
+
+    # -- ports, switched as a whole by DATABASE_URL ----------------------------------------
+    unit_of_work = providers.Selector(
+        config.backend,
+        sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, session_factory),
+        memory=providers.Factory(InMemoryUnitOfWork, store),
+    )
+    user_queries = providers.Selector(
+        config.backend,
+        sqlalchemy=providers.Factory(SqlAlchemyUserQueries, read_engine),
+        memory=providers.Factory(InMemoryUserQueries, store),
+    )
+    category_queries = providers.Selector(
+        config.backend,
+        sqlalchemy=providers.Factory(SqlAlchemyCategoryQueries, read_engine),
+        memory=providers.Factory(InMemoryCategoryQueries, store),
+    )
+    product_queries = providers.Selector(
+        config.backend,
+        sqlalchemy=providers.Factory(SqlAlchemyProductQueries, read_engine),
+        memory=providers.Factory(InMemoryProductQueries, store),
+    )
+    order_queries = providers.Selector(
+        config.backend,
+        sqlalchemy=providers.Factory(SqlAlchemyOrderQueries, read_engine),
+        memory=providers.Factory(InMemoryOrderQueries, store),
+    )
+    storage_health = providers.Selector(
+        config.backend,
+        sqlalchemy=providers.Factory(SqlAlchemyStorageHealth, primary_engine),
+        memory=providers.Factory(InMemoryStorageHealth),
+    )
+
+    # -- use cases: a fresh handler, hence a fresh unit of work, per call -------------------
+    register_user = providers.Factory(
+        RegisterUserHandler, uow=unit_of_work, clock=clock, hasher=hasher
+    )
+    register_users = providers.Factory(
+        RegisterUsersHandler, uow=unit_of_work, clock=clock, hasher=hasher
+    )
+    replace_user = providers.Factory(
+        ReplaceUserHandler, uow=unit_of_work, clock=clock, hasher=hasher
+    )
+    patch_user = providers.Factory(PatchUserHandler, uow=unit_of_work, clock=clock, hasher=hasher)
+    deactivate_user = providers.Factory(DeactivateUserHandler, uow=unit_of_work, clock=clock)
+    deactivate_stale_users = providers.Factory(
+        DeactivateStaleUsersHandler, uow=unit_of_work, clock=clock
+    )
+    purge_inactive_users = providers.Factory(PurgeInactiveUsersHandler, uow=unit_of_work)
+
+    create_category = providers.Factory(CreateCategoryHandler, uow=unit_of_work, clock=clock)
+    update_category = providers.Factory(UpdateCategoryHandler, uow=unit_of_work, clock=clock)
+    delete_category = providers.Factory(DeleteCategoryHandler, uow=unit_of_work, clock=clock)
+    create_product = providers.Factory(CreateProductHandler, uow=unit_of_work, clock=clock)
+    update_product = providers.Factory(UpdateProductHandler, uow=unit_of_work, clock=clock)
+    delete_product = providers.Factory(DeleteProductHandler, uow=unit_of_work, clock=clock)
+    adjust_stock = providers.Factory(AdjustStockHandler, uow=unit_of_work, clock=clock)
+
+    place_order = providers.Factory(
+        PlaceOrderHandler, uow=unit_of_work, clock=clock, order_numbers=order_numbers
+    )
+    change_order_status = providers.Factory(ChangeOrderStatusHandler, uow=unit_of_work, clock=clock)
+    pay_order = providers.Factory(PayOrderHandler, uow=unit_of_work, clock=clock)
+
+
+def build_container(settings: Settings) -> Container:
+    """A container configured from `settings`; nothing is connected yet."""
+    container = Container()
+    container.config.from_dict(
+        {
+            **settings.model_dump(),
+            "backend": settings.backend,
+            "read_from": "replica" if settings.read_replica_url else "primary",
+        }
+    )
+    return container
+
+
+def _uses_sql(container: Any) -> bool:
+    return bool(container.config.backend() == "sqlalchemy")
+
+
+async def open_storage(container: Any) -> None:
+    """Create what the adapter set needs before the first request (engines, mappings)."""
+    if _uses_sql(container):
+        start_mappers()
+        container.primary_engine()
+        container.read_engine()
+    else:
+        container.store()
+
+
+async def close_storage(container: Any) -> None:
+    """Dispose of the engines' pools; the next `open_storage` starts afresh."""
+    if not _uses_sql(container):
+        return
+    engines = [container.primary_engine]
+    if container.config.read_from() == "replica":
+        engines.append(container.replica_engine)
+    for provider in engines:
+        await provider().dispose()
+        provider.reset()
+    container.session_factory.reset()
+
+
+async def prepare_storage(settings: Settings) -> None:
+    """Bring the SQL schema to the newest revision (nothing to do for the memory set)."""
+    if settings.backend == "sqlalchemy":
+        # Alembic's runner is synchronous and starts its own event loop: keep it off ours.
+        await asyncio.to_thread(migrate, settings.database_url)

@@ -1,0 +1,77 @@
+"""The ASGI application: `create_app()` for tests and servers, `app` for `uvicorn
+entrypoints.http.app:app`.
+
+`create_app(settings, container)` wires the routers, the problem handlers and the request-id
+middleware around a container (built from the settings when none is given). The lifespan opens
+the storage (creates engines, lazily, never at import time) and disposes of it on shutdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI
+
+from entrypoints import container as composition
+from entrypoints.http.errors import RequestIdMiddleware, install_problem_handlers
+from entrypoints.http.listing import QueryRules, refuse_unknown_query_parameters
+from entrypoints.http.openapi import install_openapi, operation_id
+from entrypoints.http.routers import categories, exports, health, orders, products, users
+from entrypoints.settings import Settings
+
+__all__ = ["app", "create_app"]
+
+DESCRIPTION = """\
+An e-commerce data layer: users, categories, products, orders with stock reservation and
+payments.
+
+Errors are RFC 9457 problem details (`application/problem+json`). Lists answer one page
+(`page`, `page_size` ≤ 100) and take filters as `field__op=value` (`eq` (bare), `ne`, `gt`,
+`gte`, `lt`, `lte`, `like`, `in`, `is_null`) over the fields of the resource, and
+`sort=-price,name`. Money is a string with two decimals ("79.99"); it is accepted as a string
+or a number. Timestamps are ISO 8601 in UTC.
+"""
+
+
+def create_app(settings: Settings | None = None, container: Any = None) -> FastAPI:
+    """Build the app. A given container is used as is (tests override its providers first);
+    otherwise one is built from `settings` (by default, from the environment)."""
+    if container is None:
+        container = composition.build_container(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await composition.open_storage(container)
+        try:
+            yield
+        finally:
+            await composition.close_storage(container)
+
+    app = FastAPI(
+        title="storefront",
+        version=health.service_version(),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_unknown_query_parameters)],
+        generate_unique_id_function=operation_id,
+    )
+    app.state.services = container
+    for router in (
+        health.router,
+        users.router,
+        categories.router,
+        products.router,
+        orders.router,
+        exports.router,
+    ):
+        app.include_router(router)
+    install_problem_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    install_openapi(app)
+    QueryRules.install(app)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,311 @@
+"""Query strings of list endpoints, and the refusal of query parameters nobody declared.
+
+A list endpoint depends on `ListParameters(SCHEMA)`: `page`, `page_size` and `sort` are
+ordinary parameters; every other pair of the query string that the operation does not declare
+itself is a filter (`price__gte=10`, bare `category_id=3` meaning `__eq`) or, on a searchable
+list, `search`. The application's `ListSchema` turns them into a `ListQuery` and refuses what
+is outside its whitelist (422).
+
+FastAPI ignores query parameters an operation does not declare; `refuse_unknown_query_
+parameters` (an app-wide dependency) makes them a 422 on every other operation, so a typo
+such as `?limt=5` is never silently dropped. Which names each operation declares is worked
+out once per operation (`QueryRules`). The filters are documented in OpenAPI through the
+route's `openapi_extra=LIST.openapi_extra`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Final
+
+from fastapi import FastAPI, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+
+from application.shared.errors import InvalidQuery
+from application.shared.listing import (
+    DEFAULT_PAGE_SIZE,
+    INT4_MAX,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_TEXT_VALUE,
+    FieldKind,
+    FieldSpec,
+    ListQuery,
+    ListSchema,
+    Op,
+)
+from entrypoints.http.schemas.fields import CONTROL_FREE_PATTERN
+
+__all__ = [
+    "ListParameters",
+    "QueryRules",
+    "filter_parameters",
+    "refuse_unknown_query_parameters",
+]
+
+_PAGING: Final = frozenset({"page", "page_size", "sort"})
+
+
+class ListParameters:
+    """A FastAPI dependency: one list endpoint's query string as a `ListQuery`."""
+
+    def __init__(self, schema: ListSchema, *, default_sort: str | None = None) -> None:
+        self.schema = schema
+        self.default_sort = default_sort
+
+    async def __call__(
+        self,
+        request: Request,
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number.")] = 1,
+        page_size: Annotated[
+            int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+        ] = DEFAULT_PAGE_SIZE,
+        sort: Annotated[
+            str | None,
+            Query(
+                max_length=MAX_TEXT_VALUE,
+                description="Comma-separated fields, `-` for descending: `-price,name`. "
+                "The id always ends the order.",
+            ),
+        ] = None,
+    ) -> ListQuery:
+        declared = QueryRules.of(request).declared(request)
+        filters: list[tuple[str, str]] = []
+        search: str | None = None
+        for key, value in request.query_params.multi_items():
+            if key in declared:
+                continue
+            if key == "search" and self.schema.searchable:
+                if not _TEXT.accepts(value):
+                    raise InvalidQuery("search", _TEXT.message)
+                search = value
+            else:
+                _check_wire(self.schema, key, value)
+                filters.append((key, value))
+        return self.schema.query(
+            filters,
+            sort=sort if sort is not None else self.default_sort,
+            page=page,
+            page_size=page_size,
+            search=search,
+        )
+
+    @property
+    def openapi_extra(self) -> dict[str, Any]:
+        """For the route decorator: documents the filters FastAPI cannot see by itself."""
+        return {"parameters": filter_parameters(self.schema)}
+
+
+# ------------------------------------------------------------------ which names are declared
+@dataclass(frozen=True)
+class _Rule:
+    declared: frozenset[str]
+    takes_filters: bool
+
+
+class QueryRules:
+    """Per operation: the query names it declares, and whether it takes filters.
+
+    Worked out from the operation's dependencies the first time it is called, then kept: the
+    set of routes is fixed once the app is built. `install(app)` gives the app its table."""
+
+    def __init__(self) -> None:
+        self._rules: dict[int, _Rule] = {}
+
+    @classmethod
+    def install(cls, app: FastAPI) -> None:
+        app.state.query_rules = cls()
+
+    @classmethod
+    def of(cls, request: Request) -> QueryRules:
+        rules: QueryRules = request.app.state.query_rules
+        return rules
+
+    def _rule(self, request: Request) -> _Rule | None:
+        route = request.scope.get("route")
+        if not isinstance(route, APIRoute):
+            return None
+        rule = self._rules.get(id(route))
+        if rule is None:
+            rule = self._rules[id(route)] = _Rule(
+                declared=frozenset(_query_names(route.dependant)),
+                takes_filters=any(
+                    isinstance(d.call, ListParameters) for d in _dependants(route.dependant)
+                ),
+            )
+        return rule
+
+    def declared(self, request: Request) -> frozenset[str]:
+        rule = self._rule(request)
+        return rule.declared if rule else frozenset()
+
+    def unknown(self, request: Request) -> list[str]:
+        rule = self._rule(request)
+        if rule is None or rule.takes_filters:  # filters are checked by their ListSchema
+            return []
+        return [key for key in request.query_params if key not in rule.declared]
+
+
+def _dependants(dependant: Dependant) -> Iterator[Dependant]:
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _dependants(sub)
+
+
+def _query_names(dependant: Dependant) -> Iterator[str]:
+    for one in _dependants(dependant):
+        for field in one.query_params:
+            yield field.alias
+
+
+async def refuse_unknown_query_parameters(request: Request) -> None:
+    unknown = QueryRules.of(request).unknown(request)
+    if unknown:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", key),
+                    "msg": "Unknown query parameter: this operation does not take it",
+                }
+                for key in unknown
+            ]
+        )
+
+
+# ------------------------------------------------------------------ the wire format of filters
+@dataclass(frozen=True)
+class _Wire:
+    """How one kind of filter value is written in a query string: the JSON Schema published
+    for it, and the check that holds a value to exactly that (the ListSchema parser behind it
+    is more forgiving: it trims, and reads `yes` as true)."""
+
+    schema: dict[str, Any]
+    pattern: re.Pattern[str] | None = None
+    choices: frozenset[str] | None = None
+    max_length: int | None = None
+    message: str = "is not written as this filter expects"
+
+    def accepts(self, raw: str) -> bool:
+        if self.max_length is not None and len(raw) > self.max_length:
+            return False
+        if self.choices is not None and raw not in self.choices:
+            return False
+        return self.pattern is None or self.pattern.fullmatch(raw) is not None
+
+
+_BOOL = _Wire(
+    {"type": "string", "enum": ["true", "false"]},
+    choices=frozenset({"true", "false"}),
+    message="must be true or false",
+)
+_INT = _Wire(
+    {"type": "integer", "minimum": -INT4_MAX - 1, "maximum": INT4_MAX},
+    pattern=re.compile(r"-?[0-9]{1,10}"),
+    message="must be an integer",
+)
+_DECIMAL_PATTERN: Final = r"^-?[0-9]{1,10}(\.[0-9]{1,2})?$"
+_DECIMAL = _Wire(
+    {"type": "string", "pattern": _DECIMAL_PATTERN},
+    pattern=re.compile(_DECIMAL_PATTERN),
+    message="must be a decimal number with at most two decimals, like 79.99",
+)
+_TEXT = _Wire(
+    {"type": "string", "maxLength": MAX_TEXT_VALUE, "pattern": CONTROL_FREE_PATTERN},
+    pattern=re.compile(CONTROL_FREE_PATTERN),
+    max_length=MAX_TEXT_VALUE,
+    message=f"must be at most {MAX_TEXT_VALUE} characters without control characters",
+)
+_DATETIME = _Wire(
+    {"type": "string", "description": "ISO 8601 with a time zone, e.g. 2026-01-01T00:00:00Z"}
+)
+_LIST = _Wire({"type": "string", "description": "Comma-separated values."})
+
+# The operators documented per kind; the others (`__ne`, `__gt`, `__lt`, `__eq`) work too.
+_DOCUMENTED: Final[dict[FieldKind, tuple[Op, ...]]] = {
+    FieldKind.INT: (Op.EQ, Op.GTE, Op.LTE, Op.IN),
+    FieldKind.DECIMAL: (Op.EQ, Op.GTE, Op.LTE),
+    FieldKind.TEXT: (Op.EQ, Op.LIKE, Op.IN),
+    FieldKind.BOOL: (Op.EQ,),
+    FieldKind.DATETIME: (Op.GTE, Op.LTE),
+    FieldKind.CHOICE: (Op.EQ, Op.IN),
+}
+_BY_KIND: Final[dict[FieldKind, _Wire]] = {
+    FieldKind.INT: _INT,
+    FieldKind.DECIMAL: _DECIMAL,
+    FieldKind.TEXT: _TEXT,
+    FieldKind.BOOL: _BOOL,
+    FieldKind.DATETIME: _DATETIME,
+}
+
+
+def _wire(spec: FieldSpec, op: Op) -> _Wire:
+    if op is Op.IS_NULL:
+        return _BOOL
+    if op is Op.IN:
+        return _LIST
+    if spec.kind is FieldKind.CHOICE:
+        return _Wire(
+            {"type": "string", "enum": list(spec.choices)},
+            choices=frozenset(spec.choices),
+            message=f"must be one of {', '.join(spec.choices)}",
+        )
+    return _BY_KIND[spec.kind]
+
+
+def _check_wire(schema: ListSchema, key: str, raw: str) -> None:
+    """Refuse a filter value not written as documented; unknown names are left to the
+    ListSchema, which says what is allowed."""
+    name, _, op_name = key.partition("__")
+    spec = schema.fields.get(name)
+    if spec is None or op_name not in {op.value for op in spec.operators} | {""}:
+        return
+    wire = _wire(spec, Op(op_name or "eq"))
+    if not wire.accepts(raw):
+        raise InvalidQuery(key, wire.message)
+
+
+_OP_WORDS: Final = {
+    Op.EQ: "equal to",
+    Op.GTE: "at least",
+    Op.LTE: "at most",
+    Op.LIKE: "containing (case-insensitive)",
+    Op.IN: "one of (comma-separated)",
+    Op.IS_NULL: "empty (true) or set (false)",
+}
+
+
+def filter_parameters(schema: ListSchema) -> list[dict[str, Any]]:
+    """OpenAPI query parameters for the documented filters of a list (and `search`)."""
+    parameters: list[dict[str, Any]] = []
+    if schema.searchable:
+        parameters.append(
+            {
+                "name": "search",
+                "in": "query",
+                "required": False,
+                "description": "Case-insensitive text matched against the searchable fields.",
+                "schema": dict(_TEXT.schema),
+            }
+        )
+    for name, spec in schema.fields.items():
+        if not spec.filterable:
+            continue
+        ops = [op for op in _DOCUMENTED[spec.kind] if op in spec.operators]
+        if spec.nullable:
+            ops.append(Op.IS_NULL)
+        for op in ops:
+            parameters.append(
+                {
+                    "name": name if op is Op.EQ else f"{name}__{op.value}",
+                    "in": "query",
+                    "required": False,
+                    "description": f"Filter: {name} {_OP_WORDS[op]} the value.",
+                    "schema": dict(_wire(spec, op).schema),
+                }
+            )
+    return parameters

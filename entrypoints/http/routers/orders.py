@@ -1,0 +1,148 @@
+"""/orders: placing orders, moving them along, paying, and the figures over all of them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from application.identity.queries import UserQueries
+from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
+from application.ordering.handlers import (
+    ChangeOrderStatusHandler,
+    PayOrderHandler,
+    PlaceOrderHandler,
+)
+from application.ordering.queries import ORDER_LIST, OrderQueries
+from application.shared.listing import Filter, ListQuery, Op
+from domain.ordering.order import OrderLine, OrderStatus
+from domain.shared.errors import NotFound
+from entrypoints.http.errors import error_responses
+from entrypoints.http.listing import ListParameters
+from entrypoints.http.openapi import created
+from entrypoints.http.routers.parameters import OrderId, UserId
+from entrypoints.http.schemas.orders import (
+    OrderCreate,
+    OrderDetailsPublic,
+    OrderPublic,
+    OrderStatsPublic,
+    PaymentCreate,
+    PaymentPublic,
+)
+from entrypoints.http.schemas.pages import PagePublic
+from entrypoints.http.services import provide
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/orders", tags=["orders"], responses=error_responses(422, 500, 503))
+
+ORDERS = ListParameters(ORDER_LIST)
+
+Orders = Annotated[OrderQueries, provide(lambda s: s.order_queries)]
+
+
+@router.post(
+    "/",
+    status_code=201,
+    responses={
+        **error_responses(404, 409),
+        **created(
+            "The new order, pending, with its items priced.",
+            GetOrder=("get_order", {"order_id": "$response.body#/id"}),
+            GetOrderDetails=("get_order_details", {"order_id": "$response.body#/id"}),
+            ChangeOrderStatus=("change_order_status", {"order_id": "$response.body#/id"}),
+            PayOrder=("pay_order", {"order_id": "$response.body#/id"}),
+            ListOrdersOfUser=("list_orders_of_user", {"user_id": "$response.body#/user_id"}),
+        ),
+    },
+)
+async def place_order(
+    body: OrderCreate,
+    handler: Annotated[PlaceOrderHandler, provide(lambda s: s.place_order)],
+) -> OrderPublic:
+    """Place an order, all or nothing: the user must be active, every product active and in
+    stock; the stock is reserved at once. Lines naming the same product are merged. An
+    unknown user or product is a 404; too little stock or an inactive party a 409."""
+    order = await handler(
+        PlaceOrder(
+            user_id=body.user_id,
+            lines=tuple(OrderLine(item.product_id, item.quantity) for item in body.items),
+            shipping_address=body.shipping_address,
+        )
+    )
+    return OrderPublic.model_validate(order)
+
+
+@router.get("/", openapi_extra=ORDERS.openapi_extra)
+async def list_orders(
+    query: Annotated[ListQuery, Depends(ORDERS)], orders: Orders
+) -> PagePublic[OrderPublic]:
+    """Orders with their items, newest first unless sorted otherwise (`status=pending`,
+    `total_amount__gte=100`, `sort=-total_amount`)."""
+    return PagePublic[OrderPublic].of(await orders.list(query), OrderPublic.model_validate)
+
+
+@router.get("/stats/summary")
+async def order_stats(orders: Orders) -> OrderStatsPublic:
+    """How many orders, the revenue of those not cancelled, and a count per status."""
+    return OrderStatsPublic.model_validate(await orders.stats())
+
+
+@router.get(
+    "/user/{user_id:int}", responses=error_responses(404), openapi_extra=ORDERS.openapi_extra
+)
+async def list_orders_of_user(
+    user_id: UserId,
+    query: Annotated[ListQuery, Depends(ORDERS)],
+    orders: Orders,
+    users: Annotated[UserQueries, provide(lambda s: s.user_queries)],
+) -> PagePublic[OrderPublic]:
+    """One user's orders, newest first; the same list as `/users/{user_id:int}/orders`."""
+    if await users.get(user_id) is None:
+        raise NotFound("user", user_id)
+    mine = replace(query, filters=(*query.filters, Filter("user_id", Op.EQ, user_id)))
+    return PagePublic[OrderPublic].of(await orders.list(mine), OrderPublic.model_validate)
+
+
+@router.get("/{order_id:int}", responses=error_responses(404))
+async def get_order(order_id: OrderId, orders: Orders) -> OrderPublic:
+    """The order with its items."""
+    order = await orders.get(order_id)
+    if order is None:
+        raise NotFound("order", order_id)
+    return OrderPublic.model_validate(order)
+
+
+@router.get("/{order_id:int}/details", responses=error_responses(404))
+async def get_order_details(order_id: OrderId, orders: Orders) -> OrderDetailsPublic:
+    """The order with its user, the products of its items, and its payments."""
+    details = await orders.details(order_id)
+    if details is None:
+        raise NotFound("order", order_id)
+    return OrderDetailsPublic.model_validate(details)
+
+
+@router.patch("/{order_id:int}/status", responses=error_responses(404, 409))
+async def change_order_status(
+    order_id: OrderId,
+    new_status: Annotated[OrderStatus, Query(description="The status to move the order to.")],
+    handler: Annotated[ChangeOrderStatusHandler, provide(lambda s: s.change_order_status)],
+) -> OrderPublic:
+    """pending → confirmed | cancelled; confirmed → shipped | cancelled; shipped →
+    delivered. Any other move, including to the current status, is a 409. Cancelling puts
+    the reserved stock back."""
+    order = await handler(ChangeOrderStatus(order_id, new_status))
+    return OrderPublic.model_validate(order)
+
+
+@router.post("/{order_id:int}/payments", status_code=201, responses=error_responses(404, 409))
+async def pay_order(
+    order_id: OrderId,
+    body: PaymentCreate,
+    handler: Annotated[PayOrderHandler, provide(lambda s: s.pay_order)],
+) -> PaymentPublic:
+    """Pay a pending order in full: the payment is recorded and the order confirmed, at
+    once. An order that is not pending is a 409."""
+    payment = await handler(PayOrder(order_id, body.method))
+    return PaymentPublic.model_validate(payment)

@@ -1,0 +1,127 @@
+"""Users on the wire. The password goes in, its hash never comes out.
+
+UserBase ─┬─ UserCreate   (+ password)            POST /users/, /users/bulk
+          ├─ UserReplace  (+ is_active, password?) PUT /users/{id}
+          └─ UserPublic   (+ id, flags, credits, timestamps)
+UserPatch: every field optional                    PATCH /users/{id}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import MISSING, BaseModel, Field, Strict
+
+from entrypoints.http.schemas.fields import (
+    NO_CONTROL_CHARACTERS,
+    Id,
+    Money,
+    PublicModel,
+    RequestModel,
+    UtcDatetime,
+    text_limits,
+)
+
+__all__ = [
+    "EMAIL_MAX_LENGTH",
+    "EMAIL_PATTERN",
+    "BulkUsersCreate",
+    "EmailAddress",
+    "TopSpenderPublic",
+    "UserCountsPublic",
+    "UserCreate",
+    "UserPatch",
+    "UserPublic",
+    "UserReplace",
+]
+
+MAX_BULK_USERS = 100
+
+# The domain's own rules, published so clients know them; the domain checks them again.
+Username = Annotated[
+    str,
+    Strict(),
+    Field(pattern=r"^[A-Za-z0-9_]{3,50}$", description="3-50 letters, digits or underscores."),
+]
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+EMAIL_MAX_LENGTH = 254
+EmailAddress = Annotated[
+    str,
+    Strict(),
+    Field(
+        max_length=EMAIL_MAX_LENGTH,
+        pattern=EMAIL_PATTERN,
+        description="Compared case-insensitively; stored in lower case.",
+        examples=["john@example.com"],
+    ),
+]
+Password = Annotated[
+    str,
+    Strict(),
+    text_limits(100, min_length=8),
+    NO_CONTROL_CHARACTERS,
+    Field(description="8-100 characters with at least one upper-case letter and one digit."),
+]
+FullName = Annotated[str, Strict(), text_limits(100), NO_CONTROL_CHARACTERS]
+Bio = Annotated[str, Strict(), text_limits(1000), NO_CONTROL_CHARACTERS]
+
+
+class UserBase(BaseModel):
+    username: Username
+    email: EmailAddress
+    full_name: FullName | None = None
+    bio: Bio | None = None
+
+
+class UserCreate(UserBase, RequestModel):
+    password: Password
+
+
+class BulkUsersCreate(RequestModel):
+    users: list[UserCreate] = Field(min_length=1, max_length=MAX_BULK_USERS)
+
+
+class UserReplace(UserBase, RequestModel):
+    """A full update: profile fields left out become empty; the password changes only if sent."""
+
+    is_active: Annotated[bool, Strict()]
+    password: Password | None = None
+
+
+class UserPatch(RequestModel):
+    """A partial update: only the fields sent change. `null` empties full_name or bio."""
+
+    username: Username | MISSING = MISSING
+    email: EmailAddress | MISSING = MISSING
+    full_name: FullName | MISSING | None = MISSING
+    bio: Bio | MISSING | None = MISSING
+    is_active: Annotated[bool, Strict()] | MISSING = MISSING
+    password: Password | MISSING = MISSING
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class UserPublic(UserBase, PublicModel):
+    id: int
+    is_active: bool
+    is_superuser: bool
+    credits: Money
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+
+class UserCountsPublic(PublicModel):
+    total: int
+    active: int
+
+
+class TopSpenderPublic(PublicModel):
+    user_id: Id
+    username: str
+    email: str
+    order_count: int
+    total_spent: Money

@@ -1,0 +1,105 @@
+"""Configuration from the environment and an optional `.env` file.
+
+One setting, DATABASE_URL, picks the whole adapter set: `memory://` serves everything from the
+in-memory adapters; `sqlite+aiosqlite://` and `postgresql+asyncpg://` URLs use SQLAlchemy. The
+driver-less spellings `sqlite://`, `postgresql://` and `postgres://` are accepted and given the
+async driver, so a URL copied from another tool still works.
+
+Passwords inside URLs never reach a log line: `repr(settings)` masks them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Backend", "Settings", "redact_url"]
+
+Backend = Literal["memory", "sqlalchemy"]
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+_SUPPORTED_SCHEMES = ("memory", "sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+def _with_async_driver(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError("must be a URL such as sqlite+aiosqlite:///./storefront.db or memory://")
+    scheme = _DRIVERS.get(scheme.lower(), scheme.lower())
+    if scheme not in _SUPPORTED_SCHEMES:
+        raise ValueError(f"scheme must be one of {', '.join(_SUPPORTED_SCHEMES)}")
+    return f"{scheme}://{rest}"
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced by `***`, fit for logs and error messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port is not None else ""
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        case_sensitive=False,
+        extra="ignore",
+        frozen=True,
+        # A rejected URL may carry a password: never echo it in the error.
+        hide_input_in_errors=True,
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./storefront.db"
+    read_replica_url: str | None = None
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=30.0, gt=0)
+    db_pool_recycle: int = Field(default=1800, ge=-1)
+    db_pool_pre_ping: bool = True
+    db_echo: bool = False
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return _with_async_driver(value.strip())
+
+    @field_validator("read_replica_url")
+    @classmethod
+    def _read_replica_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        url = _with_async_driver(value.strip())
+        if url.startswith("memory://"):
+            raise ValueError("a read replica must be a SQL database")
+        return url
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @property
+    def backend(self) -> Backend:
+        return "memory" if self.database_url.startswith("memory://") else "sqlalchemy"
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            if name in {"database_url", "read_replica_url"} and isinstance(value, str):
+                yield name, redact_url(value)
+            else:
+                yield name, value

@@ -1,0 +1,1 @@
+"""Tests that cross a process or storage boundary: migrations, HTTP, concurrency."""
