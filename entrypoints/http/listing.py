@@ -6,9 +6,9 @@ itself is a filter (`price__gte=10`, bare `category_id=3` meaning `__eq`) or, on
 list, `search`. The application's `ListSchema` turns them into a `ListQuery` and refuses what
 is outside its whitelist (422).
 
-FastAPI ignores query parameters an operation does not declare; `refuse_unknown_query_
-parameters` (an app-wide dependency) makes them a 422 on every other operation, so a typo
-such as `?limt=5` is never silently dropped. Which names each operation declares is worked
+FastAPI ignores query parameters an operation does not declare; the app-wide dependency
+`refuse_unknown_query_parameters` makes them a 422 on every other operation, so a typo such
+as `?limt=5` is never silently dropped. Which names each operation declares is worked
 out once per operation (`QueryRules`). The filters are documented in OpenAPI through the
 route's `openapi_extra=LIST.openapi_extra`.
 """
@@ -46,8 +46,6 @@ __all__ = [
     "filter_parameters",
     "refuse_unknown_query_parameters",
 ]
-
-_PAGING: Final = frozenset({"page", "page_size", "sort"})
 
 
 class ListParameters:

@@ -22,7 +22,8 @@ The memory backend keeps it fast; the stateful scenarios each start from an empt
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from typing import Any, ClassVar
 
 import schemathesis
 from dependency_injector import providers
@@ -39,6 +40,9 @@ container.hasher.override(providers.Object(Argon2PasswordHasher.for_tests()))
 CONFIG = schemathesis.Config.from_dict(
     {
         "checks": {"positive_data_acceptance": {"enabled": False}},
+        # Invalid input is the stateless test's business; sequences go deeper when every
+        # step can succeed, e.g. create a product, order it, pay for the order.
+        "phases": {"stateful": {"generation": {"mode": "positive"}}},
         "operations": [
             {
                 "include-path-regex": r"^/users/\{user_id\}",
@@ -68,12 +72,18 @@ def test_every_operation_answers_as_its_openapi_entry_promises(
 
 
 class LinkedCalls(schema.as_state_machine()):  # type: ignore[misc]
+    calls: ClassVar[Counter[str]] = Counter()
+
     def setup(self) -> None:
         # Scenarios must not see each other's data, or hypothesis could not replay them.
         container.store.reset()
 
+    def after_call(self, response: schemathesis.Response, case: schemathesis.Case[Any]) -> None:
+        LinkedCalls.calls[f"{case.method} {case.path} -> {response.status_code}"] += 1
+
 
 def test_sequences_of_linked_calls_keep_the_promises_too() -> None:
+    LinkedCalls.calls.clear()
     LinkedCalls.run(
         settings=settings(
             max_examples=40,
@@ -82,4 +92,11 @@ def test_sequences_of_linked_calls_keep_the_promises_too() -> None:
             derandomize=True,
             suppress_health_check=list(HealthCheck),
         )
+    )
+    # Scenarios really ran, and links were followed from what they created.
+    assert sum(LinkedCalls.calls.values()) >= 100
+    assert LinkedCalls.calls["POST /users/ -> 201"] > 0
+    assert any(
+        call.startswith(("GET /users/{user_id}", "PATCH /users/{user_id}"))
+        for call in LinkedCalls.calls
     )
