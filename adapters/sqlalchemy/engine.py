@@ -1,0 +1,163 @@
+"""Engines and sessions: pool settings, SQLite's pragmas and its write lock.
+
+PostgreSQL gets a queue pool sized by `EngineSettings`. SQLite (a file; the embedded default)
+gets, on every new connection: foreign keys on, WAL journal (readers never wait for the
+writer), and a busy timeout (a writer waits for the lock instead of failing at once). Its
+transactions are begun by us rather than by the driver, following SQLAlchemy's documented
+recipe: the driver's own transaction handling is switched off and the `begin` event emits
+
+    BEGIN IMMEDIATE   for a unit of work: the write lock is taken up front, so a
+                      read-then-write transaction can never fail half-way with "database
+                      is locked" when it tries to upgrade its lock;
+    BEGIN             for the read side (engines derived with `read_only(engine)`), which
+                      must not queue behind writers: WAL gives it a snapshot instead.
+
+`SELECT ... FOR UPDATE` compiles to nothing on SQLite; BEGIN IMMEDIATE is what serializes
+writers there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, make_url
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool, StaticPool
+
+from adapters.sqlalchemy.product_writes import write_changed_products
+
+__all__ = [
+    "EngineSettings",
+    "StorefrontSession",
+    "create_engine",
+    "create_session_factory",
+    "pool_figures",
+    "read_only",
+]
+
+_READ_ONLY = "storefront_read_only"
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    pool_size: int = 5
+    max_overflow: int = 10
+    pool_timeout: float = 30.0
+    pool_recycle: int = 1800
+    pool_pre_ping: bool = True
+    echo: bool = False
+    sqlite_busy_timeout_ms: int = 5000
+
+
+def create_engine(url: str, settings: EngineSettings) -> AsyncEngine:
+    """An async engine for `url` (`sqlite+aiosqlite://` or `postgresql+asyncpg://`)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, settings, in_memory=parsed.database in (None, "", ":memory:"))
+    return _create_async_engine(
+        url,
+        echo=settings.echo,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        pool_timeout=settings.pool_timeout,
+        pool_recycle=settings.pool_recycle,
+        pool_pre_ping=settings.pool_pre_ping,
+    )
+
+
+def _sqlite_engine(url: str, settings: EngineSettings, *, in_memory: bool) -> AsyncEngine:
+    options: dict[str, Any] = {"echo": settings.echo}
+    if in_memory:
+        # One shared connection, or every checkout would see a different empty database.
+        options.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        options.update(
+            pool_size=settings.pool_size,
+            max_overflow=settings.max_overflow,
+            pool_timeout=settings.pool_timeout,
+            pool_recycle=settings.pool_recycle,
+            pool_pre_ping=settings.pool_pre_ping,
+        )
+    engine = _create_async_engine(url, **options)
+    busy_timeout_ms = int(settings.sqlite_busy_timeout_ms)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # We emit BEGIN ourselves (below); the driver must not start transactions on its own.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+        _register_functions(dbapi_connection)
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        read_only_ = connection.get_execution_options().get(_READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only_ else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _register_functions(dbapi_connection: Any) -> None:
+    """SQLite's own lower() folds ASCII only; the read side's `like` needs Python's folding.
+
+    The driver adapter runs the registration on the thread that owns the connection."""
+    dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine and pool, for queries only: on SQLite its transactions begin deferred."""
+    return engine.execution_options(**{_READ_ONLY: True})
+
+
+class StorefrontSession(Session):
+    """The session of a unit of work: changed products are written in one statement."""
+
+
+event.listen(StorefrontSession, "before_flush", write_changed_products)
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep their objects usable after commit (use cases return them).
+
+    No autoflush: changes reach the database when a repository adds something (it needs
+    the id) and at commit, not whenever a query happens to run. A conflict caused by a
+    change (a taken name, say) is thus reported at commit, after the checks a use case makes
+    on the way (an unknown category, a cycle), as the in-memory unit of work does."""
+    return async_sessionmaker(
+        engine,
+        expire_on_commit=False,
+        autoflush=False,
+        sync_session_class=StorefrontSession,
+    )
+
+
+def pool_figures(engine: AsyncEngine) -> dict[str, int | str]:
+    """What the pool holds right now, for health reports."""
+    pool = engine.sync_engine.pool
+    if isinstance(pool, QueuePool):
+        return {
+            "pool": type(pool).__name__,
+            "size": pool.size(),
+            "checked_in": pool.checkedin(),
+            "checked_out": pool.checkedout(),
+            # SQLAlchemy counts overflow from -size upwards; only connections beyond the
+            # pool size are overflow.
+            "overflow": max(pool.overflow(), 0),
+        }
+    if isinstance(pool, NullPool | StaticPool):
+        return {"pool": type(pool).__name__}
+    return {"pool": type(pool).__name__}

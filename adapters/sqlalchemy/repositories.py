@@ -1,0 +1,244 @@
+"""The domain's repository ports over one `AsyncSession`, the unit of work's.
+
+Repositories never commit. `add` flushes at once, so the entity has its id when `add`
+returns (use cases put ids into messages and notifications). Every database error leaves a
+repository as a domain or application error (`storage_errors`).
+
+Sessions do not autoflush (see `create_session_factory`): changes are written when an
+entity is added and at commit. Locking reads of products flush first when this unit has
+already changed one of them, so that refreshing them under the lock loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, exists, inspect, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from adapters.sqlalchemy.errors import storage_errors
+from adapters.sqlalchemy.tables import (
+    categories,
+    notifications,
+    order_items,
+    orders,
+    products,
+    users,
+)
+from domain.catalog.category import Category
+from domain.catalog.product import Product
+from domain.catalog.repository import CategoryRepository, ProductRepository
+from domain.identity.repository import UserRepository
+from domain.identity.user import User
+from domain.notifications.notification import Notification
+from domain.notifications.repository import NotificationRepository
+from domain.ordering.order import Order
+from domain.ordering.repository import OrderRepository
+from domain.shared.errors import InUse
+
+__all__ = [
+    "SessionSource",
+    "SqlAlchemyCategoryRepository",
+    "SqlAlchemyNotificationRepository",
+    "SqlAlchemyOrderRepository",
+    "SqlAlchemyProductRepository",
+    "SqlAlchemyUserRepository",
+]
+
+SessionSource = Callable[[], AsyncSession]
+"""Gives the unit of work's current session, or raises outside `async with uow:`."""
+
+# A category chain longer than this is a cycle that slipped in; the walk stops there.
+_MAX_DEPTH = 10_000
+
+
+class _Repository:
+    def __init__(self, session: SessionSource) -> None:
+        self._session_source = session
+
+    @property
+    def _session(self) -> AsyncSession:
+        return self._session_source()
+
+    async def _add(self, *entities: object) -> None:
+        session = self._session
+        async with storage_errors():
+            session.add_all(entities)
+            await session.flush()
+
+
+def _relationship(entity: type[Any], name: str) -> Any:
+    """The mapped relationship attribute `entity.name`, for loader options."""
+    return inspect(entity).relationships[name].class_attribute
+
+
+class SqlAlchemyUserRepository(_Repository, UserRepository):
+    async def add(self, user: User) -> None:
+        await self._add(user)
+
+    async def add_many(self, users: Sequence[User]) -> None:
+        # One flush: a single multi-row INSERT, ids returned in the order given.
+        await self._add(*users)
+
+    async def get(self, user_id: int) -> User | None:
+        async with storage_errors():
+            return await self._session.get(User, user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        async with storage_errors():
+            result = await self._session.execute(select(User).where(users.c.email == email))
+            return result.scalars().first()
+
+    async def deactivate_not_updated_since(self, cutoff: datetime, now: datetime) -> int:
+        statement = (
+            update(User)
+            .where(users.c.is_active.is_(True), users.c.updated_at < cutoff)
+            .values(is_active=False, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        async with storage_errors():
+            result = await self._session.execute(statement)
+        return _rowcount(result)
+
+    async def delete_inactive_without_orders(self) -> int:
+        # Their notifications go too: the foreign key cascades.
+        statement = (
+            delete(User)
+            .where(
+                users.c.is_active.is_(False),
+                ~exists().where(orders.c.user_id == users.c.id),
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        async with storage_errors():
+            result = await self._session.execute(statement)
+        return _rowcount(result)
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount)
+
+
+class SqlAlchemyCategoryRepository(_Repository, CategoryRepository):
+    async def add(self, category: Category) -> None:
+        await self._add(category)
+
+    async def get(self, category_id: int) -> Category | None:
+        async with storage_errors():
+            return await self._session.get(Category, category_id)
+
+    async def ancestry(self, category_id: int) -> list[int]:
+        start = select(categories.c.id, categories.c.parent_id, literal(0).label("depth")).where(
+            categories.c.id == category_id
+        )
+        chain = start.cte("chain", recursive=True)
+        chain = chain.union_all(
+            select(categories.c.id, categories.c.parent_id, chain.c.depth + 1)
+            .join(chain, categories.c.id == chain.c.parent_id)
+            .where(chain.c.depth < _MAX_DEPTH)
+        )
+        async with storage_errors():
+            rows = await self._session.execute(select(chain.c.id).order_by(chain.c.depth))
+        found: list[int] = []
+        for (ancestor,) in rows:
+            if ancestor in found:  # a cycle: the walk has come round
+                break
+            found.append(ancestor)
+        return found
+
+    async def delete(self, category: Category) -> None:
+        session = self._session
+        key = category.id
+        async with storage_errors():
+            await session.delete(category)
+        # At commit, the foreign keys set children's parent and products' category to NULL
+        # in the database; objects this session already holds learn it now.
+        for held in list(session.identity_map.values()):
+            if isinstance(held, Category) and held.parent_id == key:
+                set_committed_value(held, "parent_id", None)
+            elif isinstance(held, Product) and held.category_id == key:
+                set_committed_value(held, "category_id", None)
+
+
+class SqlAlchemyProductRepository(_Repository, ProductRepository):
+    async def add(self, product: Product) -> None:
+        await self._add(product)
+
+    async def get(self, product_id: int) -> Product | None:
+        async with storage_errors():
+            return await self._session.get(Product, product_id)
+
+    async def get_for_update(self, product_ids: Sequence[int]) -> list[Product]:
+        wanted = sorted(set(product_ids))
+        if not wanted:
+            return []
+        # Ascending id order: two transactions locking overlapping sets queue, never
+        # deadlock. FOR UPDATE compiles to nothing on SQLite, whose BEGIN IMMEDIATE
+        # already made this transaction the only writer.
+        statement = (
+            select(Product)
+            .where(products.c.id.in_(wanted))
+            .order_by(products.c.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        session = self._session
+        async with storage_errors():
+            if any(isinstance(held, Product) and held.id in wanted for held in session.dirty):
+                # The fresh rows replace the objects' state: write this unit's changes first.
+                await session.flush()
+            result = await session.execute(statement)
+            return list(result.scalars())
+
+    async def delete(self, product: Product) -> None:
+        session = self._session
+        on_order_lines = exists().where(order_items.c.product_id == product.id)
+        try:
+            async with storage_errors():
+                # Asked first, so that the refusal leaves the transaction usable; the
+                # RESTRICT foreign key still guards against an order placed meanwhile.
+                if await session.scalar(select(on_order_lines)):
+                    raise InUse("in use")
+                await session.delete(product)
+        except InUse:
+            raise InUse(f"product {product.id} is on order lines and cannot be deleted") from None
+
+
+class SqlAlchemyOrderRepository(_Repository, OrderRepository):
+    async def add(self, order: Order) -> None:
+        await self._add(order)
+
+    async def get(self, order_id: int, *, for_update: bool = False) -> Order | None:
+        statement = (
+            select(Order)
+            .where(orders.c.id == order_id)
+            .options(
+                selectinload(_relationship(Order, "items")),
+                selectinload(_relationship(Order, "payments")),
+            )
+            .execution_options(populate_existing=True)
+        )
+        if for_update:
+            statement = statement.with_for_update(of=orders)
+        async with storage_errors():
+            result = await self._session.execute(statement)
+            return result.scalars().first()
+
+
+class SqlAlchemyNotificationRepository(_Repository, NotificationRepository):
+    async def add(self, notification: Notification) -> None:
+        await self._add(notification)
+
+    async def list_for_user(self, user_id: int) -> list[Notification]:
+        statement = (
+            select(Notification)
+            .where(notifications.c.user_id == user_id)
+            .order_by(notifications.c.created_at.desc(), notifications.c.id.desc())
+        )
+        async with storage_errors():
+            result = await self._session.execute(statement)
+            return list(result.scalars())

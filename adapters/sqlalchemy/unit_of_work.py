@@ -1,0 +1,95 @@
+"""The unit of work over SQLAlchemy: one fresh `AsyncSession` per `async with uow:`.
+
+    async with uow:              # _begin: a new session (no connection yet)
+        await uow.products...    # first statement: connection, BEGIN (IMMEDIATE on SQLite)
+        await uow.commit()       # flush + COMMIT; storage errors arrive translated
+                                 # _end: roll back whatever is left, close the session
+
+Nothing commits implicitly. A session is never shared between two blocks, so a unit of work
+object may be entered again after it exits, but not while it is in progress.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.sqlalchemy.errors import storage_errors
+from adapters.sqlalchemy.mappers import start_mappers
+from adapters.sqlalchemy.repositories import (
+    SqlAlchemyCategoryRepository,
+    SqlAlchemyNotificationRepository,
+    SqlAlchemyOrderRepository,
+    SqlAlchemyProductRepository,
+    SqlAlchemyUserRepository,
+)
+from application.shared.unit_of_work import UnitOfWork
+
+__all__ = ["SqlAlchemyUnitOfWork"]
+
+log = logging.getLogger(__name__)
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        start_mappers()
+        self._session_factory = session_factory
+        self._current: AsyncSession | None = None
+        self.users = SqlAlchemyUserRepository(self.session)
+        self.categories = SqlAlchemyCategoryRepository(self.session)
+        self.products = SqlAlchemyProductRepository(self.session)
+        self.orders = SqlAlchemyOrderRepository(self.session)
+        self.notifications = SqlAlchemyNotificationRepository(self.session)
+
+    def session(self) -> AsyncSession:
+        """The session in progress; repositories work only inside `async with uow:`."""
+        if self._current is None:
+            raise RuntimeError("the unit of work is not in progress: use `async with uow:`")
+        return self._current
+
+    async def _begin(self) -> None:
+        if self._current is not None:
+            raise RuntimeError("this unit of work is already in progress")
+        self._current = self._session_factory()
+
+    async def _end(self) -> None:
+        session, self._current = self._current, None
+        if session is None:
+            return
+        try:
+            # close() rolls back what was not committed and returns the connection.
+            await session.close()
+        except (SQLAlchemyError, OSError):
+            # The outcome is already decided (committed, or about to be reported); a
+            # connection that broke while being returned is the pool's to discard.
+            log.warning("closing a storage session failed", exc_info=True)
+
+    async def commit(self) -> None:
+        async with storage_errors():
+            await self.session().commit()
+
+    async def rollback(self) -> None:
+        async with storage_errors():
+            await self.session().rollback()
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        return self._savepoint()
+
+    @asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[None]:
+        session = self.session()
+        async with storage_errors():
+            nested = await session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            # Also after a failed flush inside it, which leaves it inactive but not closed.
+            async with storage_errors():
+                await nested.rollback()
+            raise
+        async with storage_errors():
+            await nested.commit()

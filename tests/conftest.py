@@ -1,0 +1,47 @@
+"""Database fixtures every test folder may use.
+
+    postgres_url      a fresh migrated PostgreSQL database for one test (dropped after)
+    sqlite_url        a fresh migrated SQLite file for one test
+    shared_postgres   one PostgreSQL database for the session, reset on each use
+
+PostgreSQL fixtures skip with a one-line reason when the server is not reachable, and fail
+instead under CI (or STOREFRONT_REQUIRE_POSTGRES=1); see tests/support/databases.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.databases import (
+    SharedPostgres,
+    drop_templates,
+    migrated_sqlite_url,
+    throwaway_postgres_database,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_template_databases() -> Iterator[None]:
+    yield
+    drop_templates()
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    async with throwaway_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def sqlite_url(tmp_path: Path) -> str:
+    return await migrated_sqlite_url(tmp_path)
+
+
+@pytest.fixture(scope="session")
+async def shared_postgres() -> AsyncIterator[SharedPostgres]:
+    shared = SharedPostgres()
+    yield shared
+    await shared.close()

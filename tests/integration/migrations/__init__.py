@@ -1,0 +1,1 @@
+"""Alembic migrations on SQLite and PostgreSQL: up, down, drift, data."""

@@ -1,0 +1,1 @@
+"""What reaches the SQL databases: statement counts, locking, unreachable servers."""

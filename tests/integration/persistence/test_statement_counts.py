@@ -1,0 +1,90 @@
+"""No N+1: the statements a use case or a query sends do not grow with the rows it touches.
+
+Statements are counted with an engine `before_cursor_execute` listener, so everything that
+reaches the driver counts: BEGIN on SQLite, SAVEPOINTs, the lot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from application.ordering.commands import PlaceOrder
+from application.ordering.queries import ORDER_LIST
+from domain.ordering.order import OrderLine
+from tests.contract.data import id_of, product, user
+from tests.support.storage import Storage
+
+
+class StatementLog:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __call__(self, *args: Any) -> None:
+        _connection, _cursor, statement, *_ = args
+        self.statements.append(statement)
+
+
+@contextmanager
+def counted(storage: Storage) -> Iterator[StatementLog]:
+    assert storage.engine is not None
+    log = StatementLog()
+    event.listen(storage.engine.sync_engine, "before_cursor_execute", log)
+    try:
+        yield log
+    finally:
+        event.remove(storage.engine.sync_engine, "before_cursor_execute", log)
+
+
+async def place(storage: Storage, user_id: int, product_ids: list[int]) -> StatementLog:
+    with counted(storage) as log:
+        await storage.use_cases.place_order(
+            PlaceOrder(user_id=user_id, lines=tuple(OrderLine(p, 1) for p in product_ids))
+        )
+    return log
+
+
+async def test_placing_an_order_costs_the_same_statements_for_1_or_30_lines(
+    storage: Storage,
+) -> None:
+    buyer = await user(storage, "buyer")
+    products = [id_of(await product(storage, f"Item {n}", stock=5)) for n in range(31)]
+
+    one_line = await place(storage, id_of(buyer), products[:1])
+    thirty_lines = await place(storage, id_of(buyer), products[1:])
+
+    print(f"\n{storage.backend}: place order, 1 line: {len(one_line)} statements")
+    print(f"{storage.backend}: place order, 30 lines: {len(thirty_lines)} statements")
+    assert len(thirty_lines) == len(one_line)
+    # The 30 products are written back by one UPDATE, the 30 lines by one INSERT.
+    assert sum(s.startswith("UPDATE products") for s in thirty_lines.statements) == 1
+    assert sum(s.startswith("INSERT INTO order_items") for s in thirty_lines.statements) == 1
+
+
+async def test_listing_1_or_100_orders_with_items_costs_the_same_statements(
+    storage: Storage,
+) -> None:
+    buyer = await user(storage, "buyer")
+    lamp = id_of(await product(storage, "Lamp", stock=1_000))
+    desk = id_of(await product(storage, "Desk", stock=1_000))
+    for _ in range(100):
+        await storage.use_cases.place_order(
+            PlaceOrder(user_id=id_of(buyer), lines=(OrderLine(lamp, 1), OrderLine(desk, 2)))
+        )
+
+    with counted(storage) as one:
+        single = await storage.orders.list(ORDER_LIST.query(page_size=1))
+    with counted(storage) as hundred:
+        full = await storage.orders.list(ORDER_LIST.query(page_size=100))
+
+    print(f"\n{storage.backend}: list 1 order with items: {len(one)} statements")
+    print(f"{storage.backend}: list 100 orders with items: {len(hundred)} statements")
+    assert (len(single.items), len(full.items), full.total) == (1, 100, 100)
+    assert all(len(o.items) == 2 for o in full.items)
+    assert len(hundred) == len(one)
