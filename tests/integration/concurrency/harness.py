@@ -1,0 +1,211 @@
+"""The real HTTP app on a real database, for concurrency and fault tests.
+
+`running_app(url, ...)` builds the container from settings (plus any provider overrides a
+test hands in), starts the app with its lifespan and yields an `AppUnderTest`: an httpx
+client over the ASGI transport that records every response, so a test can check afterwards
+that none of them was a 5xx it did not expect or carried a traceback. Requests fired with
+`asyncio.gather` each get their own handler, unit of work and session from the container.
+
+`PausingUnitOfWork` is the test hook for faults in the middle of a use case: a SQL unit of
+work whose `get_for_update` takes the row locks, reports the server process holding them,
+and then waits until the test opens the gate. It is put in by overriding the container's
+`unit_of_work` provider; nothing is patched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from dependency_injector import providers
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.security import Argon2PasswordHasher
+from adapters.sqlalchemy import SqlAlchemyUnitOfWork
+from adapters.sqlalchemy.repositories import SessionSource, SqlAlchemyProductRepository
+from domain.catalog.product import Product
+from entrypoints.container import Container, build_container
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+
+__all__ = [
+    "AppUnderTest",
+    "Gate",
+    "PausingUnitOfWork",
+    "report",
+    "running_app",
+    "statuses",
+]
+
+PROBLEM = "application/problem+json"
+# Any of these in a body means internals leaked into an answer.
+_TRACE_MARKERS = ("Traceback", 'File "', "sqlalchemy", "asyncpg", "aiosqlite")
+_MAX_PAGES = 100
+
+
+@dataclass
+class AppUnderTest:
+    client: httpx.AsyncClient
+    container: Container
+    responses: list[httpx.Response] = field(default_factory=list)
+
+    async def _record(self, response: httpx.Response) -> None:
+        await response.aread()
+        self.responses.append(response)
+
+    def assert_no_traceback(self) -> None:
+        leaking = [
+            (r.request.method, r.request.url.path, r.status_code)
+            for r in self.responses
+            if any(marker in r.text for marker in _TRACE_MARKERS)
+        ]
+        assert not leaking, f"responses carrying internals: {leaking}"
+
+    async def user(self, name: str) -> int:
+        response = await self.client.post(
+            "/users/",
+            json={
+                "username": name,
+                "email": f"{name}@example.com",
+                "password": "SecurePass123",
+                "full_name": "Concurrent Buyer",
+            },
+        )
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
+
+    async def product(self, name: str, *, stock: int, price: str = "10.00") -> int:
+        response = await self.client.post(
+            "/products/",
+            json={
+                "name": name,
+                "sku": name.upper().replace("_", "-"),
+                "price": price,
+                "stock_quantity": stock,
+            },
+        )
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
+
+    async def stock(self, product_id: int) -> int:
+        response = await self.client.get(f"/products/{product_id}")
+        assert response.status_code == 200, response.text
+        return int(response.json()["stock_quantity"])
+
+    async def place_order(self, user_id: int, lines: Sequence[tuple[int, int]]) -> httpx.Response:
+        items = [{"product_id": product_id, "quantity": quantity} for product_id, quantity in lines]
+        return await self.client.post("/orders/", json={"user_id": user_id, "items": items})
+
+    async def orders(self) -> list[dict[str, Any]]:
+        """Every order the storage holds, read page by page (bounded)."""
+        found: list[dict[str, Any]] = []
+        for page in range(1, _MAX_PAGES + 1):
+            response = await self.client.get("/orders/", params={"page": page, "page_size": 100})
+            assert response.status_code == 200, response.text
+            body = response.json()
+            found.extend(body["items"])
+            if not body["has_next"]:
+                return found
+        raise AssertionError(f"more than {_MAX_PAGES} pages of orders")
+
+    async def reserved(self, *, include_cancelled: bool = False) -> Counter[int]:
+        """Quantity per product on the stored orders (cancelled ones left out by default)."""
+        total: Counter[int] = Counter()
+        for order in await self.orders():
+            if order["status"] == "cancelled" and not include_cancelled:
+                continue
+            for item in order["items"]:
+                total[int(item["product_id"])] += int(item["quantity"])
+        return total
+
+
+@asynccontextmanager
+async def running_app(
+    database_url: str,
+    *,
+    overrides: Callable[[Container], None] | None = None,
+    **settings: Any,
+) -> AsyncIterator[AppUnderTest]:
+    container = build_container(Settings(_env_file=None, database_url=database_url, **settings))
+    container.hasher.override(providers.Object(Argon2PasswordHasher.for_tests()))
+    if overrides is not None:
+        overrides(container)
+    app = create_app(container=container)
+    async with app.router.lifespan_context(app):
+        under_test = AppUnderTest(client=httpx.AsyncClient(), container=container)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://testserver",
+            event_hooks={"response": [under_test._record]},
+            timeout=30,
+        ) as client:
+            under_test.client = client
+            yield under_test
+
+
+def statuses(responses: Sequence[httpx.Response]) -> Counter[int]:
+    return Counter(response.status_code for response in responses)
+
+
+def report(test: str, **figures: object) -> str:
+    """Print the figures a test measured (shown by `pytest -rA`) and return them as text for
+    assertion messages."""
+    line = f"[{test}] " + ", ".join(f"{name}={value}" for name, value in figures.items())
+    print(line, file=sys.stderr)
+    return line
+
+
+class Gate:
+    """Where a paused use case waits: `reached` is set once it holds its locks, and it goes on
+    when the test calls `open()`. `backend_pids` names the server processes that paused."""
+
+    def __init__(self) -> None:
+        self.reached = asyncio.Event()
+        self._open = asyncio.Event()
+        self.backend_pids: list[int] = []
+
+    def open(self) -> None:
+        self._open.set()
+
+    async def wait_open(self) -> None:
+        await self._open.wait()
+
+
+class _PausingProductRepository(SqlAlchemyProductRepository):
+    def __init__(self, session: SessionSource, gate: Gate) -> None:
+        super().__init__(session)
+        self._gate = gate
+
+    async def get_for_update(self, product_ids: Sequence[int]) -> list[Product]:
+        locked = await super().get_for_update(product_ids)
+        session = self._session
+        if session.get_bind().dialect.name == "postgresql":
+            pid = await session.scalar(text("SELECT pg_backend_pid()"))
+            self._gate.backend_pids.append(int(pid))
+        self._gate.reached.set()
+        await self._gate.wait_open()
+        return locked
+
+
+class PausingUnitOfWork(SqlAlchemyUnitOfWork):
+    """A SQL unit of work that stops at the gate right after locking products."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], gate: Gate) -> None:
+        super().__init__(session_factory)
+        self.products = _PausingProductRepository(self.session, gate)
+
+    @classmethod
+    def installed(cls, gate: Gate) -> Callable[[Container], None]:
+        """A container override putting this unit of work behind every use case."""
+
+        def override(container: Container) -> None:
+            container.unit_of_work.override(providers.Factory(cls, container.session_factory, gate))
+
+        return override
