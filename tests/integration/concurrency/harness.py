@@ -36,6 +36,7 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
 __all__ = [
+    "PROBLEM",
     "AppUnderTest",
     "Gate",
     "PausingUnitOfWork",
@@ -163,18 +164,27 @@ def report(test: str, **figures: object) -> str:
 
 
 class Gate:
-    """Where a paused use case waits: `reached` is set once it holds its locks, and it goes on
-    when the test calls `open()`. `backend_pids` names the server processes that paused."""
+    """Where a paused use case waits. While armed, the next `get_for_update` pauses (and
+    disarms the gate): `reached` is set once it holds its locks, and it goes on when the test
+    calls `open()`. `backend_pids` names the PostgreSQL server processes that paused."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, armed: bool = True) -> None:
+        self.armed = armed
         self.reached = asyncio.Event()
         self._open = asyncio.Event()
         self.backend_pids: list[int] = []
 
+    def arm(self) -> None:
+        self.armed = True
+        self.reached.clear()
+        self._open.clear()
+
     def open(self) -> None:
         self._open.set()
 
-    async def wait_open(self) -> None:
+    async def pause(self) -> None:
+        self.armed = False
+        self.reached.set()
         await self._open.wait()
 
 
@@ -185,12 +195,14 @@ class _PausingProductRepository(SqlAlchemyProductRepository):
 
     async def get_for_update(self, product_ids: Sequence[int]) -> list[Product]:
         locked = await super().get_for_update(product_ids)
+        if not self._gate.armed:
+            return locked
+        self._gate.armed = False  # before any await: only this one request pauses
         session = self._session
         if session.get_bind().dialect.name == "postgresql":
             pid = await session.scalar(text("SELECT pg_backend_pid()"))
             self._gate.backend_pids.append(int(pid))
-        self._gate.reached.set()
-        await self._gate.wait_open()
+        await self._gate.pause()
         return locked
 
 
