@@ -20,6 +20,7 @@ provider with `container.hasher.override(providers.Object(...))` rather than pat
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -161,13 +162,23 @@ class Container(containers.DeclarativeContainer):
     create_product = providers.Factory(CreateProductHandler, uow=unit_of_work, clock=clock)
     update_product = providers.Factory(UpdateProductHandler, uow=unit_of_work, clock=clock)
     delete_product = providers.Factory(DeleteProductHandler, uow=unit_of_work, clock=clock)
-    adjust_stock = providers.Factory(AdjustStockHandler, uow=unit_of_work, clock=clock)
+    # How long a stored answer serves retries with the same Idempotency-Key.
+    idempotency_ttl = providers.Factory(timedelta, seconds=config.idempotency_ttl_seconds)
+    adjust_stock = providers.Factory(
+        AdjustStockHandler, uow=unit_of_work, clock=clock, idempotency_ttl=idempotency_ttl
+    )
 
     place_order = providers.Factory(
-        PlaceOrderHandler, uow=unit_of_work, clock=clock, order_numbers=order_numbers
+        PlaceOrderHandler,
+        uow=unit_of_work,
+        clock=clock,
+        order_numbers=order_numbers,
+        idempotency_ttl=idempotency_ttl,
     )
     change_order_status = providers.Factory(ChangeOrderStatusHandler, uow=unit_of_work, clock=clock)
-    pay_order = providers.Factory(PayOrderHandler, uow=unit_of_work, clock=clock)
+    pay_order = providers.Factory(
+        PayOrderHandler, uow=unit_of_work, clock=clock, idempotency_ttl=idempotency_ttl
+    )
 
 
 def build_container(settings: Settings) -> Container:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
+from application.shared.idempotency import IdempotencyRecord
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
@@ -35,6 +36,7 @@ class InMemoryStore:
         self.products: dict[int, Product] = {}
         self.orders: dict[int, Order] = {}
         self.notifications: dict[int, Notification] = {}
+        self.idempotency_keys: dict[tuple[str, str], IdempotencyRecord] = {}
         self._last_ids: dict[IdKind, int] = {}
         # One writer at a time, like SQLite's BEGIN IMMEDIATE: a unit of work holds it from
         # entry to exit, so concurrent use cases queue instead of losing updates.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+from adapters.memory.idempotency import InMemoryIdempotencyStore
 from adapters.memory.repositories import (
     InMemoryCategoryRepository,
     InMemoryNotificationRepository,
@@ -34,6 +35,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.products = InMemoryProductRepository(self.transaction)
         self.orders = InMemoryOrderRepository(self.transaction)
         self.notifications = InMemoryNotificationRepository(self.transaction)
+        self._keys = InMemoryIdempotencyStore(store, self.transaction)
+        self.idempotency = self._keys
 
     def transaction(self) -> Transaction:
         """The transaction in progress; repositories work only inside `async with uow:`."""
@@ -52,14 +55,17 @@ class InMemoryUnitOfWork(UnitOfWork):
         if self._current is None:
             return
         self._current = None  # whatever was not committed is dropped with it
+        self._keys.discard()
         self.store.write_lock.release()
 
     async def commit(self) -> None:
         self.transaction().commit()
+        self._keys.write_back()
 
     async def rollback(self) -> None:
         self.transaction()
         self._current = Transaction(self.store)
+        self._keys.discard()
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         return self._savepoint()

@@ -41,6 +41,7 @@ from domain.ordering.order import OrderStatus, PaymentMethod
 __all__ = [
     "POSTGRESQL_ONLY",
     "categories",
+    "idempotency_keys",
     "metadata",
     "notifications",
     "order_items",
@@ -256,4 +257,18 @@ notifications = Table(
     Column("is_read", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     sqlite_autoincrement=True,
+)
+
+# Answers to requests sent with an Idempotency-Key (application/shared/idempotency.py): one
+# row per operation scope and key, written in the transaction of the effect it guards.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(255), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
 )

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sqlalchemy.errors import storage_errors
+from adapters.sqlalchemy.idempotency import SqlAlchemyIdempotencyStore
 from adapters.sqlalchemy.mappers import start_mappers
 from adapters.sqlalchemy.repositories import (
     SqlAlchemyCategoryRepository,
@@ -44,6 +45,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.products = SqlAlchemyProductRepository(self.session)
         self.orders = SqlAlchemyOrderRepository(self.session)
         self.notifications = SqlAlchemyNotificationRepository(self.session)
+        self.idempotency = SqlAlchemyIdempotencyStore(self.session)
 
     def session(self) -> AsyncSession:
         """The session in progress; repositories work only inside `async with uow:`."""

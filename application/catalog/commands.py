@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from application.shared.idempotency import IdempotentRequest
 from application.shared.patch import UNSET, Maybe
 
 __all__ = [
@@ -77,3 +78,4 @@ class DeleteProduct:
 class AdjustStock:
     product_id: int
     delta: int
+    idempotency: IdempotentRequest | None = None

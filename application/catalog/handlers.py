@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from application.catalog.commands import (
     AdjustStock,
     CreateCategory,
@@ -11,7 +13,9 @@ from application.catalog.commands import (
     UpdateCategory,
     UpdateProduct,
 )
+from application.catalog.read_models import ProductView
 from application.shared.handler import Handler
+from application.shared.idempotency import DEFAULT_TTL, IdempotentHandler
 from application.shared.patch import Unset
 from application.shared.ports import Clock
 from application.shared.unit_of_work import UnitOfWork
@@ -27,6 +31,7 @@ __all__ = [
     "DeleteProductHandler",
     "UpdateCategoryHandler",
     "UpdateProductHandler",
+    "product_view",
 ]
 
 
@@ -153,13 +158,45 @@ class DeleteProductHandler(_CatalogHandler, Handler[DeleteProduct, None]):
             await uow.commit()
 
 
-class AdjustStockHandler(_CatalogHandler, Handler[AdjustStock, Product]):
-    async def handle(self, command: AdjustStock) -> Product:
-        async with self.uow as uow:
-            locked = await uow.products.get_for_update([command.product_id])
-            if not locked:
-                raise NotFound("product", command.product_id)
-            product = locked[0]
-            product.adjust_stock(command.delta, self.clock.now())
-            await uow.commit()
+def product_view(product: Product) -> ProductView:
+    """The product as the read side shows it."""
+    if product.id is None:
+        raise ValueError("a view is made of stored entities only; this one has no id yet")
+    return ProductView(
+        id=product.id,
+        name=product.name,
+        slug=product.slug,
+        sku=product.sku,
+        description=product.description,
+        price=product.price,
+        stock_quantity=product.stock_quantity,
+        is_active=product.is_active,
+        category_id=product.category_id,
+        version=product.version,
+        created_at=product.created_at,
+        updated_at=product.updated_at,
+    )
+
+
+class AdjustStockHandler(IdempotentHandler[AdjustStock, Product]):
+    """Add to or remove from a product's stock; with an idempotency key, at most once."""
+
+    scope = "adjust_stock"
+
+    def __init__(
+        self, uow: UnitOfWork, clock: Clock, idempotency_ttl: timedelta = DEFAULT_TTL
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.ttl = idempotency_ttl
+
+    def view(self, result: Product) -> ProductView:
+        return product_view(result)
+
+    async def execute(self, uow: UnitOfWork, command: AdjustStock) -> Product:
+        locked = await uow.products.get_for_update([command.product_id])
+        if not locked:
+            raise NotFound("product", command.product_id)
+        product = locked[0]
+        product.adjust_stock(command.delta, self.clock.now())
         return product

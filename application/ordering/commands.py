@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.shared.idempotency import IdempotentRequest
 from domain.ordering.order import OrderLine, OrderStatus, PaymentMethod
 
 __all__ = ["ChangeOrderStatus", "PayOrder", "PlaceOrder"]
@@ -16,6 +17,7 @@ class PlaceOrder:
     user_id: int
     lines: tuple[OrderLine, ...]
     shipping_address: str | None = None
+    idempotency: IdempotentRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,4 @@ class ChangeOrderStatus:
 class PayOrder:
     order_id: int
     method: PaymentMethod
+    idempotency: IdempotentRequest | None = None

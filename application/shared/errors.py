@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from domain.shared.errors import Conflict, InvalidValue
 
-__all__ = ["ApplicationError", "Contention", "InvalidQuery", "Unavailable"]
+__all__ = ["ApplicationError", "Contention", "InvalidQuery", "RequestInProgress", "Unavailable"]
 
 
 class InvalidQuery(InvalidValue):

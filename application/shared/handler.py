@@ -11,6 +11,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import random
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 from application.shared.errors import Contention
@@ -19,6 +20,7 @@ __all__ = ["Handler"]
 
 C = TypeVar("C")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class Handler(abc.ABC, Generic[C, R]):
@@ -26,9 +28,13 @@ class Handler(abc.ABC, Generic[C, R]):
     base_delay: float = 0.005
 
     async def __call__(self, command: C) -> R:
+        return await self.retrying(self.handle, command)
+
+    async def retrying(self, once: Callable[[C], Awaitable[T]], command: C) -> T:
+        """`once(command)`, run again after contention, at most `max_attempts` times."""
         for attempt in range(1, self.max_attempts + 1):
             try:
-                return await self.handle(command)
+                return await once(command)
             except Contention:
                 if attempt == self.max_attempts:
                     raise

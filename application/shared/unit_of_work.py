@@ -15,6 +15,7 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Self
 
+from application.shared.idempotency import IdempotencyStore
 from domain.catalog.repository import CategoryRepository, ProductRepository
 from domain.identity.repository import UserRepository
 from domain.notifications.repository import NotificationRepository
@@ -29,6 +30,7 @@ class UnitOfWork(abc.ABC):
     products: ProductRepository
     orders: OrderRepository
     notifications: NotificationRepository
+    idempotency: IdempotencyStore
 
     async def __aenter__(self) -> Self:
         await self._begin()

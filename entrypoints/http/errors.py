@@ -34,7 +34,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from application.shared.errors import ApplicationError, InvalidQuery, Unavailable
+from application.shared.errors import ApplicationError, InvalidQuery, RequestInProgress, Unavailable
 from domain.shared.errors import (
     Conflict,
     CycleDetected,
@@ -80,6 +80,7 @@ _CONFLICT_TYPES: Final[Sequence[tuple[type[Conflict], str]]] = (
     (CycleDetected, "cycle-detected"),
     (Inactive, "inactive"),
     (InUse, "in-use"),
+    (RequestInProgress, "request-in-progress"),
 )
 
 

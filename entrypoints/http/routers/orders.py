@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from application.identity.queries import UserQueries
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
@@ -19,6 +19,7 @@ from application.shared.listing import Filter, ListQuery, Op
 from domain.ordering.order import OrderLine, OrderStatus
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
+from entrypoints.http.idempotency import IdempotencyKey, idempotent_request, render_answer
 from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import OrderId, UserId
@@ -60,18 +61,23 @@ Orders = Annotated[OrderQueries, provide(lambda s: s.order_queries)]
 async def place_order(
     body: OrderCreate,
     handler: Annotated[PlaceOrderHandler, provide(lambda s: s.place_order)],
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> OrderPublic:
     """Place an order, all or nothing: the user must be active, every product active and in
     stock; the stock is reserved at once. Lines naming the same product are merged. An
-    unknown user or product is a 404; too little stock or an inactive party a 409."""
-    order = await handler(
+    unknown user or product is a 404; too little stock or an inactive party a 409. With an
+    `Idempotency-Key`, a retry gets the first answer and places no second order."""
+    answer = await handler.answer(
         PlaceOrder(
             user_id=body.user_id,
             lines=tuple(OrderLine(item.product_id, item.quantity) for item in body.items),
             shipping_address=body.shipping_address,
+            idempotency=idempotent_request(idempotency_key, request, body, 201),
         )
     )
-    return OrderPublic.model_validate(order)
+    return render_answer(answer, OrderPublic, response)
 
 
 @router.get("/", openapi_extra=ORDERS.openapi_extra)
@@ -141,8 +147,18 @@ async def pay_order(
     order_id: OrderId,
     body: PaymentCreate,
     handler: Annotated[PayOrderHandler, provide(lambda s: s.pay_order)],
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> PaymentPublic:
     """Pay a pending order in full: the payment is recorded and the order confirmed, at
-    once. An order that is not pending is a 409."""
-    payment = await handler(PayOrder(order_id, body.method))
-    return PaymentPublic.model_validate(payment)
+    once. An order that is not pending is a 409. With an `Idempotency-Key`, a retry gets
+    the first payment back instead of a 409."""
+    answer = await handler.answer(
+        PayOrder(
+            order_id,
+            body.method,
+            idempotency=idempotent_request(idempotency_key, request, body, 201),
+        )
+    )
+    return render_answer(answer, PaymentPublic, response)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from application.catalog.commands import AdjustStock, CreateProduct, DeleteProduct, UpdateProduct
 from application.catalog.handlers import (
@@ -18,6 +18,7 @@ from application.catalog.queries import PRODUCT_LIST, ProductQueries
 from application.shared.listing import INT4_MAX, Filter, ListQuery, Op
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
+from entrypoints.http.idempotency import IdempotencyKey, idempotent_request, render_answer
 from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import ProductId
@@ -166,7 +167,17 @@ async def adjust_stock(
     product_id: ProductId,
     body: StockAdjustment,
     handler: Annotated[AdjustStockHandler, provide(lambda s: s.adjust_stock)],
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> ProductPublic:
-    """Add `delta` to the stock (negative removes); going below zero is a 409."""
-    product = await handler(AdjustStock(product_id=product_id, delta=body.delta))
-    return ProductPublic.model_validate(product)
+    """Add `delta` to the stock (negative removes); going below zero is a 409. With an
+    `Idempotency-Key`, a retry gets the first answer and moves the stock only once."""
+    answer = await handler.answer(
+        AdjustStock(
+            product_id=product_id,
+            delta=body.delta,
+            idempotency=idempotent_request(idempotency_key, request, body, 200),
+        )
+    )
+    return render_answer(answer, ProductPublic, response)
