@@ -22,9 +22,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 import httpx
 from dependency_injector import providers
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.security import Argon2PasswordHasher
@@ -40,6 +41,7 @@ __all__ = [
     "AppUnderTest",
     "Gate",
     "PausingUnitOfWork",
+    "deadlocks_detected",
     "report",
     "running_app",
     "statuses",
@@ -161,6 +163,35 @@ def report(test: str, **figures: object) -> str:
     line = f"[{test}] " + ", ".join(f"{name}={value}" for name, value in figures.items())
     print(line, file=sys.stderr)
     return line
+
+
+async def deadlocks_detected(database_url: str) -> int | None:
+    """How many deadlocks PostgreSQL has detected in this database (None on SQLite).
+
+    A server process reports its count when it exits, so this first waits (bounded) for the
+    app's connections to be gone: call it after the app has shut down."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn, timeout=10)
+    try:
+        for _ in range(100):
+            others = await connection.fetchval(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if others == 0:
+                break
+            await asyncio.sleep(0.05)
+        await connection.execute("SELECT pg_stat_clear_snapshot()")
+        return int(
+            await connection.fetchval(
+                "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
+            )
+        )
+    finally:
+        await connection.close()
 
 
 class Gate:

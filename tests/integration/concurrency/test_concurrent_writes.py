@@ -12,7 +12,13 @@ from collections import Counter
 
 import httpx
 
-from tests.integration.concurrency.harness import PROBLEM, report, running_app, statuses
+from tests.integration.concurrency.harness import (
+    PROBLEM,
+    deadlocks_detected,
+    report,
+    running_app,
+    statuses,
+)
 
 __all__: list[str] = []
 
@@ -79,23 +85,28 @@ async def test_multi_line_orders_in_random_line_order_keep_stock_and_orders_in_b
         kinds = problem_kinds(responses)
         stock = {p: await app.stock(p) for p in shelf}
         ordered = await app.reserved()
-        figures = report(
-            f"multi-line orders/{backend}",
-            requests=len(responses),
-            created_201=counts[201],
-            conflict_409=counts[409],
-            server_errors_5xx=sum(n for status, n in counts.items() if status >= 500),
-            problem_types=dict(kinds),
-            final_stock=stock,
-            ordered=dict(ordered),
-        )
-        assert set(counts) <= {201, 409}, figures
-        assert set(kinds) <= {"insufficient-stock"}, figures
-        assert counts[201] > 0, figures
-        for product in shelf:
-            assert stock[product] >= 0, figures
-            assert stock[product] + ordered[product] == initial, figures
         app.assert_no_traceback()
+    # Locks taken in id order never deadlock: a deadlock would be detected by PostgreSQL
+    # (and retried away by the handler, so only this count shows it).
+    deadlocks = await deadlocks_detected(database_url)
+    figures = report(
+        f"multi-line orders/{backend}",
+        requests=len(responses),
+        created_201=counts[201],
+        conflict_409=counts[409],
+        server_errors_5xx=sum(n for status, n in counts.items() if status >= 500),
+        problem_types=dict(kinds),
+        final_stock=stock,
+        ordered=dict(ordered),
+        deadlocks_detected=deadlocks,
+    )
+    assert set(counts) <= {201, 409}, figures
+    assert set(kinds) <= {"insufficient-stock"}, figures
+    assert counts[201] > 0, figures
+    for product in shelf:
+        assert stock[product] >= 0, figures
+        assert stock[product] + ordered[product] == initial, figures
+    assert deadlocks in (None, 0), figures
 
 
 async def test_interleaved_place_pay_ship_and_cancel_keep_stock_and_live_orders_in_balance(
