@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from adapters.sqlalchemy.list_queries import ListCompiler, fetch_page
 from adapters.sqlalchemy.read_side import AnyRow, ReadSide, average, money_sum, money_total
@@ -24,6 +24,7 @@ from application.catalog.read_models import (
     ProductWithCategory,
 )
 from application.shared.listing import ListQuery, Page
+from domain.shared.money import CENT
 
 __all__ = ["SqlAlchemyCategoryQueries", "SqlAlchemyProductQueries"]
 
@@ -107,6 +108,39 @@ def _product(row: AnyRow) -> ProductView:
     )
 
 
+def _product_from_record(record: Any) -> ProductView:
+    """A product from an asyncpg record of `_PRODUCT_COLUMNS`, in that order. asyncpg gives
+    timestamptz as aware UTC already; the amount is brought to the cent as `Money` does."""
+    (
+        id_,
+        name,
+        slug,
+        sku,
+        description,
+        price,
+        stock,
+        active,
+        category_id,
+        version,
+        created,
+        updated,
+    ) = record[:12]
+    return ProductView(
+        id=id_,
+        name=name,
+        slug=slug,
+        sku=sku,
+        description=description,
+        price=price.quantize(CENT),
+        stock_quantity=stock,
+        is_active=active,
+        category_id=category_id,
+        version=version,
+        created_at=created,
+        updated_at=updated,
+    )
+
+
 class SqlAlchemyCategoryQueries(ReadSide, CategoryQueries):
     async def get(self, category_id: int) -> CategoryView | None:
         statement = select(*_CATEGORY_COLUMNS).where(categories.c.id == category_id)
@@ -146,21 +180,44 @@ class SqlAlchemyCategoryQueries(ReadSide, CategoryQueries):
 
 
 class SqlAlchemyProductQueries(ReadSide, ProductQueries):
-    async def _one(self, condition: Any) -> ProductView | None:
+    async def _one(self, key: str, value: object) -> ProductView | None:
+        column = products.c[key]
+        statements = self._statements
+        if statements is not None:
+            statement = statements.get(
+                ("product by", key),
+                lambda: select(*_PRODUCT_COLUMNS).where(column == bindparam("key")),
+            )
+            records = await self._driver_fetch(statement, {"key": value})
+            return _product_from_record(records[0]) if records else None
         async with self._connection() as connection:
-            row = (await connection.execute(select(*_PRODUCT_COLUMNS).where(condition))).first()
+            row = (
+                await connection.execute(select(*_PRODUCT_COLUMNS).where(column == value))
+            ).first()
         return None if row is None else _product(row)
 
     async def get(self, product_id: int) -> ProductView | None:
-        return await self._one(products.c.id == product_id)
+        return await self._one("id", product_id)
 
     async def get_by_sku(self, sku: str) -> ProductView | None:
-        return await self._one(products.c.sku == sku.upper())
+        return await self._one("sku", sku.upper())
 
     async def get_by_slug(self, slug: str) -> ProductView | None:
-        return await self._one(products.c.slug == slug)
+        return await self._one("slug", slug)
 
     async def list(self, query: ListQuery) -> Page[ProductView]:
+        statements = self._statements
+        shape = _PRODUCT_LIST.shape(query) if statements is not None else None
+        if statements is not None and shape is not None:
+            statement = statements.get(
+                shape, lambda: _PRODUCT_LIST.named_page(_PRODUCT_COLUMNS, query)
+            )
+            records = await self._driver_fetch(statement, _PRODUCT_LIST.named_values(query))
+            # A page past the end carries no total; the statement below counts then.
+            if records or query.page.offset == 0:
+                total = int(records[0]["total_count"]) if records else 0
+                items = [_product_from_record(r) for r in records]
+                return Page(items, total, query.page.page, query.page.page_size)
         async with self._connection() as connection:
             rows, total = await fetch_page(connection, _PRODUCT_LIST, _PRODUCT_COLUMNS, query)
         return Page([_product(r) for r in rows], total, query.page.page, query.page.page_size)

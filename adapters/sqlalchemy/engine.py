@@ -14,15 +14,24 @@ recipe: the driver's own transaction handling is switched off and the `begin` ev
 
 `SELECT ... FOR UPDATE` compiles to nothing on SQLite; BEGIN IMMEDIATE is what serializes
 writers there.
+
+Pre-ping on PostgreSQL: asyncpg's ping costs three round trips (BEGIN, an empty query,
+ROLLBACK), more than a read by key itself. With `pool_pre_ping`, a connection is pinged at
+checkout only when it sat idle in the pool for `PING_AFTER_IDLE_S` or more (the case where a
+server restart or an idle timeout can have closed it unseen); a failed ping replaces it.
+A connection in steady use is not pinged: should it break anyway, the failing statement is
+reported as Unavailable and SQLAlchemy discards the pool's connections at once.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import Session
@@ -40,6 +49,9 @@ __all__ = [
 ]
 
 _READ_ONLY = "storefront_read_only"
+_RETURNED_AT = "storefront_returned_at"
+PING_AFTER_IDLE_S = 5.0
+"""A pooled connection idle this long is pinged before use (with `pool_pre_ping`)."""
 
 
 @dataclass(frozen=True)
@@ -58,15 +70,43 @@ def create_engine(url: str, settings: EngineSettings) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, settings, in_memory=parsed.database in (None, "", ":memory:"))
-    return _create_async_engine(
+    engine = _create_async_engine(
         url,
         echo=settings.echo,
         pool_size=settings.pool_size,
         max_overflow=settings.max_overflow,
         pool_timeout=settings.pool_timeout,
         pool_recycle=settings.pool_recycle,
-        pool_pre_ping=settings.pool_pre_ping,
+        pool_pre_ping=False,
     )
+    if settings.pool_pre_ping:
+        _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: AsyncEngine) -> None:
+    """Ping a connection at checkout only after it idled (see the module docstring)."""
+    sync_engine = engine.sync_engine
+    dialect = sync_engine.dialect
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        returned_at = record.info.get(_RETURNED_AT)
+        if returned_at is not None and time.monotonic() - returned_at < PING_AFTER_IDLE_S:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool discards this connection and checks out another one.
+            raise DisconnectionError("the pooled connection did not answer a ping") from error
 
 
 def _sqlite_engine(url: str, settings: EngineSettings, *, in_memory: bool) -> AsyncEngine:

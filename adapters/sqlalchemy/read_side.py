@@ -9,39 +9,132 @@ equal totals differently from the in-memory adapter; there, amounts are summed a
 cents (`ROUND(amount * 100)`, exact for every two-place amount the domain accepts).
 Averages are divided in Python from the exact sum and count, rounded half-even to the cent,
 so every backend answers the same.
+
+On PostgreSQL through asyncpg, the hottest reads (a product by key, a page of products) skip
+SQLAlchemy's execution path: `DriverStatements` compiles each statement shape once to the
+driver's SQL, and `ReadSide._driver_fetch` runs it on the pooled connection's asyncpg
+connection, which prepares it once per connection and caches it. Such a read needs one round
+trip and no transaction: a single statement sees one snapshot anyway. Everything else, and
+every read on SQLite, runs through Core as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any, TypeAlias
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement, Integer, Row, cast, func, type_coerce
+from sqlalchemy import ClauseElement, ColumnElement, Dialect, Integer, Row, cast, func, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from adapters.sqlalchemy.column_types import Money
 from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import storage_errors
+from application.shared.errors import Unavailable
 from domain.shared.money import CENT, ZERO
 
-__all__ = ["AnyRow", "ReadSide", "average", "money_sum", "money_total"]
+__all__ = [
+    "AnyRow",
+    "DriverStatement",
+    "DriverStatements",
+    "ReadSide",
+    "average",
+    "money_sum",
+    "money_total",
+]
 
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 """A result row of any shape."""
 
 
+class DriverStatement:
+    """One statement compiled to the driver's SQL, and the order its named values go in."""
+
+    __slots__ = ("names", "sql")
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.names: tuple[str, ...] = tuple(getattr(compiled, "positiontup", None) or ())
+
+    def arguments(self, values: dict[str, Any]) -> list[Any]:
+        return [values[name] for name in self.names]
+
+
+class DriverStatements:
+    """Statements compiled once per shape; a shape's values are given at each call.
+
+    `build` must return a statement whose variable parts are all named `bindparam`s, so
+    that every statement of one shape compiles to the same SQL."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+        self._compiled: dict[Hashable, DriverStatement] = {}
+
+    def get(self, shape: Hashable, build: Callable[[], ClauseElement]) -> DriverStatement:
+        found = self._compiled.get(shape)
+        if found is None:
+            found = self._compiled[shape] = DriverStatement(build(), self._dialect)
+        return found
+
+
 class ReadSide:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = read_only(engine)
+        self._source = engine
+        self._read_only: AsyncEngine | None = None
         self._dialect = engine.dialect.name
+        # Driver-level reads only where the driver is asyncpg (see the module docstring).
+        self._statements = (
+            _statements_for(engine.dialect) if engine.dialect.driver == "asyncpg" else None
+        )
+
+    @property
+    def _engine(self) -> AsyncEngine:
+        # Made on first use: a driver-level read needs none, and adapters live one request.
+        if self._read_only is None:
+            self._read_only = read_only(self._source)
+        return self._read_only
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[AsyncConnection]:
         """A connection for one read; several statements on it share one snapshot on SQLite."""
         async with storage_errors(), self._engine.connect() as connection:
             yield connection
+
+    async def _driver_fetch(self, statement: DriverStatement, values: dict[str, Any]) -> Any:
+        """The rows of `statement` (asyncpg records), run on a pooled asyncpg connection.
+
+        No SQLAlchemy connection and no transaction are made: one statement reads one
+        snapshot. asyncpg's own errors are not SQLAlchemy's: a failed driver read discards
+        the connection and reports the storage unavailable (a read changes nothing)."""
+        async with storage_errors():  # no connection free in time, server unreachable
+            pooled = await self._source.raw_connection()
+        try:
+            driver: Any = pooled.driver_connection
+            try:
+                return await driver.fetch(statement.sql, *statement.arguments(values))
+            except Exception as error:
+                await greenlet_spawn(pooled.invalidate, error)
+                raise Unavailable("the storage cannot serve the request") from error
+        finally:
+            # Returning it runs the pool's synchronous reset, which needs SQLAlchemy's
+            # greenlet bridge like every other pool operation.
+            await greenlet_spawn(pooled.close)
+
+
+# Query adapters are made per request; their compiled statements live as long as the engine's
+# dialect does.
+_STATEMENTS: WeakKeyDictionary[Dialect, DriverStatements] = WeakKeyDictionary()
+
+
+def _statements_for(dialect: Dialect) -> DriverStatements:
+    found = _STATEMENTS.get(dialect)
+    if found is None:
+        found = _STATEMENTS[dialect] = DriverStatements(dialect)
+    return found
 
 
 def money_sum(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:

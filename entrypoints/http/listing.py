@@ -142,6 +142,8 @@ class QueryRules:
         return rule.declared if rule else frozenset()
 
     def unknown(self, request: Request) -> list[str]:
+        if not request.scope.get("query_string"):  # nothing to check: spare the parsing
+            return []
         rule = self._rule(request)
         if rule is None or rule.takes_filters:  # filters are checked by their ListSchema
             return []

@@ -17,6 +17,7 @@ from application.catalog.handlers import (
 from application.catalog.queries import PRODUCT_LIST, ProductQueries
 from application.shared.listing import INT4_MAX, Filter, ListQuery, Op
 from domain.shared.errors import NotFound
+from entrypoints.http.encoding import JsonBody, page_body, product_body
 from entrypoints.http.errors import error_responses
 from entrypoints.http.idempotency import IdempotencyKey, idempotent_request, render_answer
 from entrypoints.http.listing import ListParameters
@@ -71,13 +72,14 @@ async def create_product(
     return ProductPublic.model_validate(product)
 
 
-@router.get("/", openapi_extra=PRODUCTS.openapi_extra)
+@router.get("/", response_model=PagePublic[ProductPublic], openapi_extra=PRODUCTS.openapi_extra)
 async def list_products(
     query: Annotated[ListQuery, Depends(PRODUCTS)], products: Products
-) -> PagePublic[ProductPublic]:
+) -> Response:
     """Products, filtered (`category_id=3`, `price__gte=10&price__lte=50`,
     `name__like=head`) and sorted (`sort=-price,name`)."""
-    return PagePublic[ProductPublic].of(await products.list(query), ProductPublic.model_validate)
+    # Written once from the read models (entrypoints/http/encoding.py); a hot path.
+    return JsonBody(page_body(await products.list(query), product_body))
 
 
 @router.get("/low-stock", openapi_extra=LOW_STOCK.openapi_extra)
@@ -130,12 +132,13 @@ async def get_product_by_slug(
     return ProductPublic.model_validate(product)
 
 
-@router.get("/{product_id:int}", responses=error_responses(404))
-async def get_product(product_id: ProductId, products: Products) -> ProductPublic:
+@router.get("/{product_id:int}", response_model=ProductPublic, responses=error_responses(404))
+async def get_product(product_id: ProductId, products: Products) -> Response:
     product = await products.get(product_id)
     if product is None:
         raise NotFound("product", product_id)
-    return ProductPublic.model_validate(product)
+    # Written once from the read model (entrypoints/http/encoding.py); a hot path.
+    return JsonBody(product_body(product))
 
 
 @router.patch("/{product_id:int}", responses=error_responses(404, 409))
