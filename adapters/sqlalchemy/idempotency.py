@@ -25,6 +25,7 @@ from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.tables import idempotency_keys
 from application.shared.errors import RequestInProgress
 from application.shared.idempotency import IdempotencyRecord, IdempotencyStore, StoredOutcome
+from domain.shared.errors import DuplicateValue
 
 __all__ = ["SqlAlchemyIdempotencyStore"]
 
@@ -75,9 +76,31 @@ class SqlAlchemyIdempotencyStore(IdempotencyStore):
             # The answer carries generated ids (order items, payments): flush to get them.
             await session.flush()
             outcome = render()
-            # The key is held, and `begin` let the request run, so any row left is expired.
-            await session.execute(delete(idempotency_keys).where(_T.scope == scope, _T.key == key))
+            # Only an expired row may be replaced. The key is held, so a live one cannot have
+            # appeared; if one did, the insert below collides instead of overwriting it.
             await session.execute(
+                delete(idempotency_keys).where(
+                    _T.scope == scope, _T.key == key, _T.expires_at <= now
+                )
+            )
+        try:
+            await self._insert(scope, key, fingerprint, now, expires_at, outcome)
+        except DuplicateValue as err:
+            raise RequestInProgress(
+                "a request with this Idempotency-Key was answered meanwhile; retry to get it"
+            ) from err
+
+    async def _insert(
+        self,
+        scope: str,
+        key: str,
+        fingerprint: str,
+        now: datetime,
+        expires_at: datetime,
+        outcome: StoredOutcome,
+    ) -> None:
+        async with storage_errors():
+            await self._session().execute(
                 insert(idempotency_keys).values(
                     scope=scope,
                     key=key,

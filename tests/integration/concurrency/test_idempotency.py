@@ -42,7 +42,7 @@ async def test_twenty_concurrent_retries_with_one_key_place_exactly_one_order(
             requests=len(responses),
             created_201=len(created),
             of_which_replayed=len(replayed),
-            in_progress_409=len(in_progress),
+            conflict_409=len(in_progress),
             server_errors_5xx=sum(n for status, n in counts.items() if status >= 500),
             orders_stored=len(orders),
             final_stock=stock,
