@@ -9,6 +9,7 @@ import pytest
 
 from application.shared.errors import RequestInProgress
 from application.shared.idempotency import KeyReused, StoredOutcome
+from tests.contract.conftest import BACKENDS
 from tests.support.storage import Storage
 
 SCOPE = "place_order"
@@ -111,11 +112,12 @@ async def test_the_answer_is_rendered_once(storage: Storage) -> None:
     assert len(rendered) == 1
 
 
+# SQLite and memory let one writer in at a time, so there a second unit waits instead
+# (the next test); PostgreSQL refuses a held key at once.
+@pytest.mark.parametrize("storage", [p for p in BACKENDS if p.id == "postgres"], indirect=True)
 async def test_on_postgres_a_key_held_by_a_running_unit_is_refused_at_once(
     storage: Storage,
 ) -> None:
-    if storage.backend != "postgres":
-        pytest.skip("SQLite and memory let one writer in at a time: a second unit waits")
     now = storage.clock.now()
     async with storage.make_uow() as first:
         assert await first.idempotency.begin(SCOPE, "k1", "f1", now) is None
@@ -129,11 +131,10 @@ async def test_on_postgres_a_key_held_by_a_running_unit_is_refused_at_once(
     assert await begin(storage, "k1") == outcome()
 
 
+@pytest.mark.parametrize("storage", [p for p in BACKENDS if p.id != "postgres"], indirect=True)
 async def test_where_writers_take_turns_a_second_unit_waits_and_finds_the_answer(
     storage: Storage,
 ) -> None:
-    if storage.backend == "postgres":
-        pytest.skip("PostgreSQL refuses a held key at once instead of waiting")
     now = storage.clock.now()
     async with storage.make_uow() as first:
         assert await first.idempotency.begin(SCOPE, "k1", "f1", now) is None
