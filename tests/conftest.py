@@ -45,3 +45,15 @@ async def shared_postgres() -> AsyncIterator[SharedPostgres]:
     shared = SharedPostgres()
     yield shared
     await shared.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say once, not once per test, that the PostgreSQL tests were skipped and why."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and "PostgreSQL not reachable" in report.longrepr[2]
+    ]
+    if skipped:
+        reason = skipped[0].longrepr[2].removeprefix("Skipped: ")
+        terminalreporter.write_line(f"{len(skipped)} tests skipped. {reason}", yellow=True)
