@@ -20,9 +20,10 @@ PostgreSQL and SQLite (3.35+); see docs/adr for the alternatives weighed.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, inspect, select, update
+from sqlalchemy import ColumnElement, Update, bindparam, case, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -69,14 +70,37 @@ def _changes(session: Session) -> list[_Change]:
     return sorted(found, key=lambda change: change.product_id)
 
 
+Shape = tuple[tuple[str, ...], ...]
+"""The changed columns of each product, in the order of the products written."""
+
+
 def _by_id(
-    changes: list[_Change], value_of: Any, column: ColumnElement[Any], else_: Any = None
+    shape: Shape, name: str, column: ColumnElement[Any], else_: ColumnElement[Any] | None = None
 ) -> ColumnElement[Any]:
+    """CASE id WHEN :id_<i> THEN :<name>_<i> ... over the products that have `name`."""
     whens = [
-        (products.c.id == change.product_id, bindparam(None, value_of(change), column.type))
-        for change in changes
+        (products.c.id == bindparam(f"id_{i}"), bindparam(f"{name}_{i}", type_=column.type))
+        for i, keys in enumerate(shape)
+        if name in keys
     ]
     return case(*whens, else_=else_) if else_ is not None else case(*whens)
+
+
+@lru_cache(maxsize=256)
+def _statement(shape: Shape) -> Update:
+    """The UPDATE for `shape`, built once: every order of three lines writes the same one,
+    only the bound values differ (named `id_<i>`, `loaded_<i>`, `<column>_<i>`)."""
+    keys = sorted({key for keys in shape for key in keys})
+    return (
+        update(products)
+        .where(
+            products.c.id.in_([bindparam(f"id_{i}") for i in range(len(shape))]),
+            products.c.version
+            == _by_id(tuple(("loaded",) for _ in shape), "loaded", products.c.version),
+        )
+        .values({key: _by_id(shape, key, products.c[key], else_=products.c[key]) for key in keys})
+        .returning(products.c.id)
+    )
 
 
 def write_changed_products(
@@ -86,33 +110,18 @@ def write_changed_products(
     changes = _changes(session)
     if not changes:
         return
-    for change in changes:
+    parameters: dict[str, Any] = {}
+    for i, change in enumerate(changes):
         # The domain bumps the version with every change; should a change come without
         # one, the row is still written under the optimistic lock, keeping its version.
         change.values.setdefault("version", change.product.version)
-    keys = sorted({key for change in changes for key in change.values})
-    assignments = {
-        key: _by_id(
-            [change for change in changes if key in change.values],
-            lambda change, key=key: change.values[key],
-            products.c[key],
-            else_=products.c[key],
-        )
-        for key in keys
-    }
-    ids = [change.product_id for change in changes]
-    statement = (
-        update(products)
-        .where(
-            products.c.id.in_(ids),
-            products.c.version
-            == _by_id(changes, lambda change: change.loaded_version, products.c.version),
-        )
-        .values(assignments)
-        .returning(products.c.id)
-    )
+        parameters[f"id_{i}"] = change.product_id
+        parameters[f"loaded_{i}"] = change.loaded_version
+        for key, value in change.values.items():
+            parameters[f"{key}_{i}"] = value
+    statement = _statement(tuple(tuple(sorted(change.values)) for change in changes))
     connection = session.connection()
-    written = set(connection.execute(statement).scalars())
+    written = set(connection.execute(statement, parameters).scalars())
     for change in changes:
         if change.product_id not in written:
             current = connection.execute(
