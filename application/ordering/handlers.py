@@ -52,7 +52,7 @@ def order_view(order: Order) -> OrderView:
                 unit_price=item.unit_price,
                 total_price=item.total_price,
             )
-            for item in order.items
+            for item in sorted(order.items, key=lambda item: _stored(item.id))
         ),
     )
 
