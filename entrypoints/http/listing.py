@@ -6,21 +6,22 @@ itself is a filter (`price__gte=10`, bare `category_id=3` meaning `__eq`) or, on
 list, `search`. The application's `ListSchema` turns them into a `ListQuery` and refuses what
 is outside its whitelist (422).
 
-FastAPI ignores query parameters an operation does not declare; the app-wide dependency
-`refuse_unknown_query_parameters` makes them a 422 on every other operation, so a typo such
-as `?limt=5` is never silently dropped. Which names each operation declares is worked
-out once per operation (`QueryRules`). The filters are documented in OpenAPI through the
-route's `openapi_extra=LIST.openapi_extra`.
+FastAPI ignores query parameters an operation does not declare; every router of the app makes
+its routes `StrictQueryRoute`s, which answer them with a 422 on every other operation, so a
+typo such as `?limt=5` is never silently dropped. Which names an operation declares is worked
+out once, when its route is built (an app-wide dependency would do the same work on every
+request, through FastAPI's dependency resolution). The filters are documented in OpenAPI
+through the route's `openapi_extra=LIST.openapi_extra`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Query, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -42,9 +43,8 @@ from entrypoints.http.schemas.fields import CONTROL_FREE_PATTERN
 
 __all__ = [
     "ListParameters",
-    "QueryRules",
+    "StrictQueryRoute",
     "filter_parameters",
-    "refuse_unknown_query_parameters",
 ]
 
 
@@ -71,7 +71,7 @@ class ListParameters:
             ),
         ] = None,
     ) -> ListQuery:
-        declared = QueryRules.of(request).declared(request)
+        declared = _declared(request)
         filters: list[tuple[str, str]] = []
         search: str | None = None
         for key, value in request.query_params.multi_items():
@@ -99,55 +99,42 @@ class ListParameters:
 
 
 # ------------------------------------------------------------------ which names are declared
-@dataclass(frozen=True)
-class _Rule:
-    declared: frozenset[str]
-    takes_filters: bool
+class StrictQueryRoute(APIRoute):
+    """An operation that refuses query parameters it does not declare (a 422 naming each).
+
+    List operations (those depending on `ListParameters`) take every other name as a filter
+    and leave the refusal to their `ListSchema`."""
+
+    declared_query: frozenset[str] = frozenset()
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        # Called while the route is built, once its dependencies are known.
+        handle = super().get_route_handler()
+        self.declared_query = declared = frozenset(_query_names(self.dependant))
+        if any(isinstance(d.call, ListParameters) for d in _dependants(self.dependant)):
+            return handle
+
+        async def strict(request: Request) -> Response:
+            if request.scope.get("query_string"):  # nothing to check: spare the parsing
+                unknown = [key for key in request.query_params if key not in declared]
+                if unknown:
+                    raise RequestValidationError([_unknown(key) for key in unknown])
+            return await handle(request)
+
+        return strict
 
 
-class QueryRules:
-    """Per operation: the query names it declares, and whether it takes filters.
+def _unknown(key: str) -> dict[str, Any]:
+    return {
+        "type": "extra_forbidden",
+        "loc": ("query", key),
+        "msg": "Unknown query parameter: this operation does not take it",
+    }
 
-    Worked out from the operation's dependencies the first time it is called, then kept: the
-    set of routes is fixed once the app is built. `install(app)` gives the app its table."""
 
-    def __init__(self) -> None:
-        self._rules: dict[int, _Rule] = {}
-
-    @classmethod
-    def install(cls, app: FastAPI) -> None:
-        app.state.query_rules = cls()
-
-    @classmethod
-    def of(cls, request: Request) -> QueryRules:
-        rules: QueryRules = request.app.state.query_rules
-        return rules
-
-    def _rule(self, request: Request) -> _Rule | None:
-        route = request.scope.get("route")
-        if not isinstance(route, APIRoute):
-            return None
-        rule = self._rules.get(id(route))
-        if rule is None:
-            rule = self._rules[id(route)] = _Rule(
-                declared=frozenset(_query_names(route.dependant)),
-                takes_filters=any(
-                    isinstance(d.call, ListParameters) for d in _dependants(route.dependant)
-                ),
-            )
-        return rule
-
-    def declared(self, request: Request) -> frozenset[str]:
-        rule = self._rule(request)
-        return rule.declared if rule else frozenset()
-
-    def unknown(self, request: Request) -> list[str]:
-        if not request.scope.get("query_string"):  # nothing to check: spare the parsing
-            return []
-        rule = self._rule(request)
-        if rule is None or rule.takes_filters:  # filters are checked by their ListSchema
-            return []
-        return [key for key in request.query_params if key not in rule.declared]
+def _declared(request: Request) -> frozenset[str]:
+    route = request.scope.get("route")
+    return route.declared_query if isinstance(route, StrictQueryRoute) else frozenset()
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
@@ -160,21 +147,6 @@ def _query_names(dependant: Dependant) -> Iterator[str]:
     for one in _dependants(dependant):
         for field in one.query_params:
             yield field.alias
-
-
-async def refuse_unknown_query_parameters(request: Request) -> None:
-    unknown = QueryRules.of(request).unknown(request)
-    if unknown:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "extra_forbidden",
-                    "loc": ("query", key),
-                    "msg": "Unknown query parameter: this operation does not take it",
-                }
-                for key in unknown
-            ]
-        )
 
 
 # ------------------------------------------------------------------ the wire format of filters

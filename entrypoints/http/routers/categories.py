@@ -23,7 +23,7 @@ from application.catalog.read_models import CategoryNode as CategoryNodeView
 from application.shared.listing import Filter, ListQuery, Op
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
-from entrypoints.http.listing import ListParameters
+from entrypoints.http.listing import ListParameters, StrictQueryRoute
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import CategoryId
 from entrypoints.http.schemas.categories import (
@@ -39,7 +39,10 @@ from entrypoints.http.services import provide
 __all__ = ["router"]
 
 router = APIRouter(
-    prefix="/categories", tags=["categories"], responses=error_responses(422, 500, 503)
+    prefix="/categories",
+    tags=["categories"],
+    responses=error_responses(422, 500, 503),
+    route_class=StrictQueryRoute,
 )
 
 CATEGORIES = ListParameters(CATEGORY_LIST)

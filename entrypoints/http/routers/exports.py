@@ -13,11 +13,17 @@ from fastapi.responses import StreamingResponse
 from application.identity.queries import UserQueries
 from application.identity.read_models import UserView
 from entrypoints.http.errors import error_responses
+from entrypoints.http.listing import StrictQueryRoute
 from entrypoints.http.services import provide
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/exports", tags=["exports"], responses=error_responses(422, 500, 503))
+router = APIRouter(
+    prefix="/exports",
+    tags=["exports"],
+    responses=error_responses(422, 500, 503),
+    route_class=StrictQueryRoute,
+)
 
 BATCH_SIZE: Final = 500
 USER_COLUMNS: Final = (

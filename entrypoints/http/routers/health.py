@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from application.shared.health import HealthReport, StorageHealth
 from entrypoints.http.errors import error_responses
+from entrypoints.http.listing import StrictQueryRoute
 from entrypoints.http.schemas.health import (
     DatabaseHealth,
     HealthPublic,
@@ -22,7 +23,9 @@ __all__ = ["SERVICE_NAME", "router", "service_version"]
 
 SERVICE_NAME = "storefront"
 
-router = APIRouter(tags=["health"], responses=error_responses(422, 500))
+router = APIRouter(
+    tags=["health"], responses=error_responses(422, 500), route_class=StrictQueryRoute
+)
 
 Health = Annotated[StorageHealth, provide(lambda s: s.storage_health)]
 

@@ -20,7 +20,7 @@ from domain.ordering.order import OrderLine, OrderStatus
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
 from entrypoints.http.idempotency import IdempotencyKey, idempotent_request, render_answer
-from entrypoints.http.listing import ListParameters
+from entrypoints.http.listing import ListParameters, StrictQueryRoute
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import OrderId, UserId
 from entrypoints.http.schemas.orders import (
@@ -36,7 +36,12 @@ from entrypoints.http.services import provide
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/orders", tags=["orders"], responses=error_responses(422, 500, 503))
+router = APIRouter(
+    prefix="/orders",
+    tags=["orders"],
+    responses=error_responses(422, 500, 503),
+    route_class=StrictQueryRoute,
+)
 
 ORDERS = ListParameters(ORDER_LIST)
 

@@ -20,7 +20,7 @@ from domain.shared.errors import NotFound
 from entrypoints.http.encoding import JsonBody, page_body, product_body
 from entrypoints.http.errors import error_responses
 from entrypoints.http.idempotency import IdempotencyKey, idempotent_request, render_answer
-from entrypoints.http.listing import ListParameters
+from entrypoints.http.listing import ListParameters, StrictQueryRoute
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import ProductId
 from entrypoints.http.schemas.categories import SLUG_PATTERN
@@ -38,7 +38,12 @@ from entrypoints.http.services import provide
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/products", tags=["products"], responses=error_responses(422, 500, 503))
+router = APIRouter(
+    prefix="/products",
+    tags=["products"],
+    responses=error_responses(422, 500, 503),
+    route_class=StrictQueryRoute,
+)
 
 PRODUCTS = ListParameters(PRODUCT_LIST)
 LOW_STOCK = ListParameters(PRODUCT_LIST, default_sort="stock_quantity")
@@ -80,6 +85,17 @@ async def list_products(
     `name__like=head`) and sorted (`sort=-price,name`)."""
     # Written once from the read models (entrypoints/http/encoding.py); a hot path.
     return JsonBody(page_body(await products.list(query), product_body))
+
+
+# The hot reads come first: routes are tried in order. `{product_id:int}` takes digits only,
+# so no other path here can be mistaken for it.
+@router.get("/{product_id:int}", response_model=ProductPublic, responses=error_responses(404))
+async def get_product(product_id: ProductId, products: Products) -> Response:
+    product = await products.get(product_id)
+    if product is None:
+        raise NotFound("product", product_id)
+    # Written once from the read model (entrypoints/http/encoding.py); a hot path.
+    return JsonBody(product_body(product))
 
 
 @router.get("/low-stock", openapi_extra=LOW_STOCK.openapi_extra)
@@ -130,15 +146,6 @@ async def get_product_by_slug(
     if product is None:
         raise NotFound("product", slug, by="slug")
     return ProductPublic.model_validate(product)
-
-
-@router.get("/{product_id:int}", response_model=ProductPublic, responses=error_responses(404))
-async def get_product(product_id: ProductId, products: Products) -> Response:
-    product = await products.get(product_id)
-    if product is None:
-        raise NotFound("product", product_id)
-    # Written once from the read model (entrypoints/http/encoding.py); a hot path.
-    return JsonBody(product_body(product))
 
 
 @router.patch("/{product_id:int}", responses=error_responses(404, 409))

@@ -31,7 +31,7 @@ from application.ordering.queries import ORDER_LIST, OrderQueries
 from application.shared.listing import Filter, ListQuery, Op
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
-from entrypoints.http.listing import ListParameters
+from entrypoints.http.listing import ListParameters, StrictQueryRoute
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import UserId
 from entrypoints.http.schemas.orders import OrderPublic
@@ -51,7 +51,12 @@ from entrypoints.http.services import provide
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/users", tags=["users"], responses=error_responses(422, 500, 503))
+router = APIRouter(
+    prefix="/users",
+    tags=["users"],
+    responses=error_responses(422, 500, 503),
+    route_class=StrictQueryRoute,
+)
 
 USERS = ListParameters(USER_LIST)
 ORDERS = ListParameters(ORDER_LIST)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from sqlalchemy.pool import QueuePool
+from starlette.routing import BaseRoute
 
 from entrypoints.container import build_container, close_storage, open_storage
 from entrypoints.http.app import create_app
+from entrypoints.http.listing import StrictQueryRoute
 from entrypoints.http.services import Services
 from entrypoints.settings import Settings
 
@@ -177,3 +181,19 @@ def test_an_unsupported_database_is_refused_without_echoing_its_url() -> None:
 
     assert "topsecret" not in str(refused.value)
     assert "scheme must be one of" in str(refused.value)
+
+
+def _operations(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    for route in routes:
+        included = getattr(route, "original_router", None)  # a router included as a whole
+        yield from _operations(included.routes) if included is not None else (route,)
+
+
+def test_every_operation_refuses_query_parameters_it_does_not_declare() -> None:
+    app = create_app(_settings("memory://"))
+
+    operations = [route for route in _operations(app.routes) if isinstance(route, APIRoute)]
+    lax = [route.path for route in operations if not isinstance(route, StrictQueryRoute)]
+
+    assert len(operations) >= 40
+    assert lax == []

@@ -1,0 +1,185 @@
+"""Where a request's CPU goes: `python -m bench.profile place_order` (or get_product,
+list_products).
+
+    create storefront_bench_<hex>  ->  migrate  ->  seed (as bench.run does)
+    build the app in this process  ->  drive the endpoint through ASGI, N at a time
+    warm-up requests, unprofiled  ->  measured requests: CPU per request, then under cProfile
+    drop the database
+
+No server and no sockets between the client and the app: what is left is the app's own work
+(routing, dependencies, validation, the use case, SQLAlchemy, asyncpg) and PostgreSQL's round
+trips. uvicorn's HTTP parsing is not in it. The request bodies are drawn as the wrk scripts
+draw them. Every loop is bounded by its request count and a time limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import random
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from bench.database import DEFAULT_ADMIN_URL, SeedData, ThrowawayDatabase
+from bench.run import ADMIN_URL_ENV, CATEGORIES, PRODUCTS, STOCK, USERS
+
+__all__ = ["main"]
+
+Request = tuple[str, str, bytes, bytes]  # method, path, query string, body
+TIME_LIMIT_SECONDS = 300.0
+
+
+def _requests(endpoint: str, seed: SeedData, lines: int) -> Callable[[random.Random], Request]:
+    def get_product(rng: random.Random) -> Request:
+        return "GET", f"/products/{rng.randint(seed.first_product_id, seed.last_product_id)}", b"", b""
+
+    def list_products(rng: random.Random) -> Request:
+        query = f"category_id={rng.choice(seed.category_ids)}&page_size=20"
+        return "GET", "/products/", query.encode(), b""
+
+    def place_order(rng: random.Random) -> Request:
+        products = rng.sample(range(seed.first_product_id, seed.last_product_id + 1), lines)
+        body = {
+            "user_id": rng.randint(seed.first_user_id, seed.last_user_id),
+            "items": [{"product_id": p, "quantity": 1} for p in products],
+        }
+        return "POST", "/orders/", b"", orjson.dumps(body)
+
+    return {
+        "get_product": get_product,
+        "list_products": list_products,
+        "place_order": place_order,
+    }[endpoint]
+
+
+async def _call(app: Any, request: Request) -> int:
+    method, path, query, body = request
+    headers = [(b"host", b"bench")]
+    if body:
+        headers += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent = False
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.sleep(3600)  # no disconnect while the app still answers
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    await app(scope, receive, send)
+    return status
+
+
+async def _drive(app: Any, make: Callable[[random.Random], Request], total: int, at_once: int) -> None:
+    rng = random.Random(7)
+    remaining = total
+    deadline = time.monotonic() + TIME_LIMIT_SECONDS
+    failures: list[int] = []
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0 and time.monotonic() < deadline:
+            remaining -= 1
+            status = await _call(app, make(rng))
+            if status >= 400:
+                failures.append(status)
+
+    await asyncio.gather(*(worker() for _ in range(at_once)))
+    if failures:
+        raise SystemExit(f"{len(failures)} request(s) failed, e.g. status {failures[0]}")
+    if remaining > 0:
+        raise SystemExit(f"time limit of {TIME_LIMIT_SECONDS:.0f} s reached")
+
+
+async def _profile(options: argparse.Namespace) -> int:
+    database = ThrowawayDatabase(os.environ.get(ADMIN_URL_ENV, DEFAULT_ADMIN_URL))
+    problem = await database.connection_problem()
+    if problem is not None:
+        print(f"PostgreSQL not reachable at {database.admin_url}: {problem}", file=sys.stderr)
+        return 2
+    await database.create()
+    try:
+        await database.migrate()
+        seed = await database.seed(
+            products=PRODUCTS, users=USERS, categories=CATEGORIES, stock=STOCK
+        )
+        os.environ["DATABASE_URL"] = database.sqlalchemy_url
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
+        from entrypoints.http.app import create_app
+
+        app = create_app()
+        make = _requests(options.endpoint, seed, options.lines)
+        async with app.router.lifespan_context(app):
+            await _drive(app, make, options.warmup, options.concurrency)
+            started_cpu, started = time.process_time(), time.perf_counter()
+            await _drive(app, make, options.requests, options.concurrency)
+            cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
+            print(
+                f"{options.endpoint}: {options.requests} requests, {options.concurrency} at once, "
+                f"{wall:.2f} s wall ({options.requests / wall:,.0f} req/s in process), "
+                f"{cpu / options.requests * 1e3:.3f} ms CPU per request (unprofiled)"
+            )
+            profiler = cProfile.Profile()
+            profiler.enable()
+            await _drive(app, make, options.requests, options.concurrency)
+            profiler.disable()
+    finally:
+        await database.drop()
+
+    if options.save:
+        profiler.dump_stats(options.save)
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats(options.sort).print_stats(options.top)
+    print(out.getvalue())
+    if options.save:
+        print(f"profile saved: {options.save} (python -m pstats {options.save})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.profile",
+        description="Profile one benchmark endpoint of the app in process (cProfile).",
+    )
+    parser.add_argument("endpoint", choices=("get_product", "list_products", "place_order"))
+    parser.add_argument("--requests", type=int, default=2000, help="measured requests (2000)")
+    parser.add_argument("--warmup", type=int, default=300, help="unmeasured requests first (300)")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight (8)")
+    parser.add_argument("--lines", type=int, default=3, help="lines per order (3)")
+    parser.add_argument("--sort", default="tottime", help="pstats sort key (tottime)")
+    parser.add_argument("--top", type=int, default=40, help="rows of the profile shown (40)")
+    parser.add_argument("--save", help="also write the raw profile to this file")
+    return asyncio.run(_profile(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
