@@ -23,7 +23,7 @@ import pstats
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -39,7 +39,12 @@ TIME_LIMIT_SECONDS = 300.0
 
 def _requests(endpoint: str, seed: SeedData, lines: int) -> Callable[[random.Random], Request]:
     def get_product(rng: random.Random) -> Request:
-        return "GET", f"/products/{rng.randint(seed.first_product_id, seed.last_product_id)}", b"", b""
+        return (
+            "GET",
+            f"/products/{rng.randint(seed.first_product_id, seed.last_product_id)}",
+            b"",
+            b"",
+        )
 
     def list_products(rng: random.Random) -> Request:
         query = f"category_id={rng.choice(seed.category_ids)}&page_size=20"
@@ -98,7 +103,9 @@ async def _call(app: Any, request: Request) -> int:
     return status
 
 
-async def _drive(app: Any, make: Callable[[random.Random], Request], total: int, at_once: int) -> None:
+async def _drive(
+    app: Any, make: Callable[[random.Random], Request], total: int, at_once: int
+) -> None:
     rng = random.Random(7)
     remaining = total
     deadline = time.monotonic() + TIME_LIMIT_SECONDS
@@ -137,47 +144,70 @@ async def _profile(options: argparse.Namespace) -> int:
 
         app = create_app()
         make = _requests(options.endpoint, seed, options.lines)
+        total, at_once = options.requests, options.concurrency
         async with app.router.lifespan_context(app):
-            await _drive(app, make, options.warmup, options.concurrency)
+            await _drive(app, make, options.warmup, at_once)
             started_cpu, started = time.process_time(), time.perf_counter()
-            await _drive(app, make, options.requests, options.concurrency)
+            await _drive(app, make, total, at_once)
             cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
             print(
-                f"{options.endpoint}: {options.requests} requests, {options.concurrency} at once, "
-                f"{wall:.2f} s wall ({options.requests / wall:,.0f} req/s in process), "
-                f"{cpu / options.requests * 1e3:.3f} ms CPU per request (unprofiled)"
+                f"{options.endpoint}: {total} requests, {at_once} at once, "
+                f"{wall:.2f} s wall ({total / wall:,.0f} req/s in process), "
+                f"{cpu / total * 1e3:.3f} ms CPU per request (unprofiled)",
+                flush=True,
             )
-            profiler = cProfile.Profile()
-            profiler.enable()
-            await _drive(app, make, options.requests, options.concurrency)
-            profiler.disable()
+            report = await _profiled(options, lambda: _drive(app, make, total, at_once))
     finally:
         await database.drop()
+    print(report)
+    return 0
 
+
+async def _profiled(options: argparse.Namespace, run: Callable[[], Awaitable[None]]) -> str:
+    """Run the load once more under the chosen profiler; its report as text."""
+    if options.profiler == "pyinstrument":
+        # Samples the stacks, greenlets included: SQLAlchemy's synchronous core shows as
+        # top-level trees beside the event loop's.
+        from pyinstrument import Profiler
+
+        sampler = Profiler(interval=0.0005, async_mode="disabled")
+        sampler.start()
+        await run()
+        sampler.stop()
+        return str(sampler.output_text(unicode=False, color=False))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await run()
+    profiler.disable()
     if options.save:
         profiler.dump_stats(options.save)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
     stats.sort_stats(options.sort).print_stats(options.top)
-    print(out.getvalue())
     if options.save:
-        print(f"profile saved: {options.save} (python -m pstats {options.save})")
-    return 0
+        out.write(f"profile saved: {options.save} (python -m pstats {options.save})\n")
+    return out.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.profile",
-        description="Profile one benchmark endpoint of the app in process (cProfile).",
+        description="Profile one benchmark endpoint of the app in process (pyinstrument or cProfile).",
     )
     parser.add_argument("endpoint", choices=("get_product", "list_products", "place_order"))
     parser.add_argument("--requests", type=int, default=2000, help="measured requests (2000)")
     parser.add_argument("--warmup", type=int, default=300, help="unmeasured requests first (300)")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight (8)")
     parser.add_argument("--lines", type=int, default=3, help="lines per order (3)")
-    parser.add_argument("--sort", default="tottime", help="pstats sort key (tottime)")
-    parser.add_argument("--top", type=int, default=40, help="rows of the profile shown (40)")
-    parser.add_argument("--save", help="also write the raw profile to this file")
+    parser.add_argument(
+        "--profiler",
+        choices=("cprofile", "pyinstrument"),
+        default="pyinstrument",
+        help="pyinstrument (default): a call tree of samples; cprofile: per-function totals",
+    )
+    parser.add_argument("--sort", default="tottime", help="cprofile: pstats sort key (tottime)")
+    parser.add_argument("--top", type=int, default=40, help="cprofile: rows shown (40)")
+    parser.add_argument("--save", help="cprofile: also write the raw profile to this file")
     return asyncio.run(_profile(parser.parse_args(argv)))
 
 

@@ -34,7 +34,7 @@ from entrypoints.http.schemas.products import (
     ProductWithCategoryPublic,
     StockAdjustment,
 )
-from entrypoints.http.services import provide
+from entrypoints.http.services import provide, services
 
 __all__ = ["router"]
 
@@ -79,22 +79,24 @@ async def create_product(
 
 @router.get("/", response_model=PagePublic[ProductPublic], openapi_extra=PRODUCTS.openapi_extra)
 async def list_products(
-    query: Annotated[ListQuery, Depends(PRODUCTS)], products: Products
+    query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request
 ) -> Response:
     """Products, filtered (`category_id=3`, `price__gte=10&price__lte=50`,
     `name__like=head`) and sorted (`sort=-price,name`)."""
-    # Written once from the read models (entrypoints/http/encoding.py); a hot path.
-    return JsonBody(page_body(await products.list(query), product_body))
+    # A hot path: the query port is taken without a dependency, and the body is written
+    # once from the read models (entrypoints/http/encoding.py).
+    page = await services(request).product_queries().list(query)
+    return JsonBody(page_body(page, product_body))
 
 
 # The hot reads come first: routes are tried in order. `{product_id:int}` takes digits only,
 # so no other path here can be mistaken for it.
 @router.get("/{product_id:int}", response_model=ProductPublic, responses=error_responses(404))
-async def get_product(product_id: ProductId, products: Products) -> Response:
-    product = await products.get(product_id)
+async def get_product(product_id: ProductId, request: Request) -> Response:
+    # A hot path, written as list_products is.
+    product = await services(request).product_queries().get(product_id)
     if product is None:
         raise NotFound("product", product_id)
-    # Written once from the read model (entrypoints/http/encoding.py); a hot path.
     return JsonBody(product_body(product))
 
 
