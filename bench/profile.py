@@ -192,7 +192,7 @@ async def _profiled(options: argparse.Namespace, run: Callable[[], Awaitable[Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.profile",
-        description="Profile one benchmark endpoint of the app in process (pyinstrument or cProfile).",
+        description="Profile one benchmark endpoint of the app in process.",
     )
     parser.add_argument("endpoint", choices=("get_product", "list_products", "place_order"))
     parser.add_argument("--requests", type=int, default=2000, help="measured requests (2000)")
