@@ -48,6 +48,9 @@ class _Change:
         return self.product.id
 
 
+_COLUMNS = frozenset(column.key for column in products.columns)
+
+
 def _changes(session: Session) -> list[_Change]:
     found: list[_Change] = []
     for candidate in session.dirty:
@@ -58,12 +61,14 @@ def _changes(session: Session) -> list[_Change]:
             continue
         values: dict[str, Any] = {}
         loaded_version = candidate.version
-        for attribute in state.mapper.column_attrs:
-            history = state.attrs[attribute.key].history
+        # Only attributes set since the load have an entry in `committed_state`; a value
+        # set back to what was loaded has no net change in its history and is skipped.
+        for key in state.committed_state.keys() & _COLUMNS:
+            history = state.attrs[key].history
             if not history.added:
                 continue
-            values[attribute.key] = history.added[0]
-            if attribute.key == "version" and history.deleted:
+            values[key] = history.added[0]
+            if key == "version" and history.deleted:
                 loaded_version = history.deleted[0]
         if values:
             found.append(_Change(candidate, loaded_version, values))

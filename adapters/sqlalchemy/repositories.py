@@ -13,9 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, delete, exists, insert, inspect, literal, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    inspect,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -184,6 +196,30 @@ class SqlAlchemyCategoryRepository(_Repository, CategoryRepository):
                 set_committed_value(held, "category_id", None)
 
 
+# The statements of the order path, built once; only their values change per call.
+
+
+@cache
+def _products_for_update() -> Select[Product]:
+    """Built on first use, once the mappers are started.
+
+    Ascending id order: two transactions locking overlapping sets queue, never deadlock.
+    FOR UPDATE compiles to nothing on SQLite, whose BEGIN IMMEDIATE already made this
+    transaction the only writer."""
+    return (
+        select(Product)
+        .where(products.c.id.in_(bindparam("ids", expanding=True)))
+        .order_by(products.c.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+_INSERT_ORDER = insert(orders).returning(orders.c.id)
+_INSERT_ORDER_ITEMS = insert(order_items).returning(order_items.c.id, sort_by_parameter_order=True)
+_INSERT_NOTIFICATION = insert(notifications).returning(notifications.c.id)
+
+
 class SqlAlchemyProductRepository(_Repository, ProductRepository):
     async def add(self, product: Product) -> None:
         await self._add(product)
@@ -196,22 +232,12 @@ class SqlAlchemyProductRepository(_Repository, ProductRepository):
         wanted = sorted(set(product_ids))
         if not wanted:
             return []
-        # Ascending id order: two transactions locking overlapping sets queue, never
-        # deadlock. FOR UPDATE compiles to nothing on SQLite, whose BEGIN IMMEDIATE
-        # already made this transaction the only writer.
-        statement = (
-            select(Product)
-            .where(products.c.id.in_(wanted))
-            .order_by(products.c.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
         session = self._session
         async with storage_errors():
             if any(isinstance(held, Product) and held.id in wanted for held in session.dirty):
                 # The fresh rows replace the objects' state: write this unit's changes first.
                 await session.flush()
-            result = await session.execute(statement)
+            result = await session.execute(_products_for_update(), {"ids": wanted})
             return list(result.scalars())
 
     async def delete(self, product: Product) -> None:
@@ -241,11 +267,9 @@ class SqlAlchemyOrderRepository(_Repository, OrderRepository):
             # Changes made earlier in this unit (reserved stock) are written first, as
             # the flush would have, so that a savepoint later never holds them.
             await session.flush()
-            order_id = await session.scalar(
-                insert(orders).values(_row(order, orders)).returning(orders.c.id)
-            )
+            order_id = await session.scalar(_INSERT_ORDER, _row(order, orders))
             result = await session.execute(
-                insert(order_items).returning(order_items.c.id, sort_by_parameter_order=True),
+                _INSERT_ORDER_ITEMS,
                 [_row(item, order_items, order_id=order_id) for item in order.items],
             )
             item_ids = list(result.scalars())
@@ -282,9 +306,7 @@ class SqlAlchemyNotificationRepository(_Repository, NotificationRepository):
         async with storage_errors():
             await session.flush()
             notification_id = await session.scalar(
-                insert(notifications)
-                .values(_row(notification, notifications))
-                .returning(notifications.c.id)
+                _INSERT_NOTIFICATION, _row(notification, notifications)
             )
         _stored_as(notification, int(notification_id))
         session.add(notification)

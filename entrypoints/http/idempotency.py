@@ -11,7 +11,7 @@ a replay says so in `Idempotent-Replayed: true`.
 
 from __future__ import annotations
 
-from typing import Annotated, Final, TypeVar
+from typing import Annotated, Final
 
 from fastapi import Header, Request, Response
 from pydantic import BaseModel
@@ -28,8 +28,6 @@ __all__ = ["REPLAYED_HEADER", "IdempotencyKey", "idempotent_request", "render_an
 REPLAYED_HEADER: Final = "Idempotent-Replayed"
 # Printable ASCII, 1-255 characters, no blank at either end (HTTP strips those).
 KEY_PATTERN: Final = r"^[!-~]([ -~]{0,253}[!-~])?$"
-
-M = TypeVar("M", bound=BaseModel)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -59,10 +57,18 @@ def idempotent_request(
     return IdempotentRequest(key=key, fingerprint=fingerprint, status_code=status_code)
 
 
-def render_answer(answer: Answer, model: type[M], response: Response) -> M:
-    """The answer as the route's model; a replay keeps its stored status and says it is one."""
-    if answer.replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-        if answer.status_code is not None:
-            response.status_code = answer.status_code
-    return model.model_validate_json(answer.body)
+def render_answer(answer: Answer, model: type[BaseModel], status_code: int) -> Response:
+    """The answer in the public form of `model`, with `status_code`; a replay keeps its
+    stored status and says it is one.
+
+    Validated and written once here: the route declares `model` as its `response_model` for
+    the schema and returns this response as is (FastAPI would validate a model again)."""
+    body = model.model_validate_json(answer.body).model_dump_json()
+    if not answer.replayed:
+        return Response(body, status_code, media_type="application/json")
+    return Response(
+        body,
+        answer.status_code or status_code,
+        headers={REPLAYED_HEADER: "true"},
+        media_type="application/json",
+    )

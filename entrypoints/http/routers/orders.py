@@ -51,6 +51,7 @@ Orders = Annotated[OrderQueries, provide(lambda s: s.order_queries)]
 @router.post(
     "/",
     status_code=201,
+    response_model=OrderPublic,
     responses={
         **error_responses(404, 409),
         **created(
@@ -67,9 +68,8 @@ async def place_order(
     body: OrderCreate,
     handler: Annotated[PlaceOrderHandler, provide(lambda s: s.place_order)],
     request: Request,
-    response: Response,
     idempotency_key: IdempotencyKey = None,
-) -> OrderPublic:
+) -> Response:
     """Place an order, all or nothing: the user must be active, every product active and in
     stock; the stock is reserved at once. Lines naming the same product are merged. An
     unknown user or product is a 404; too little stock or an inactive party a 409. With an
@@ -82,7 +82,7 @@ async def place_order(
             idempotency=idempotent_request(idempotency_key, request, body, 201),
         )
     )
-    return render_answer(answer, OrderPublic, response)
+    return render_answer(answer, OrderPublic, 201)
 
 
 @router.get("/", openapi_extra=ORDERS.openapi_extra)
@@ -147,15 +147,19 @@ async def change_order_status(
     return OrderPublic.model_validate(order)
 
 
-@router.post("/{order_id:int}/payments", status_code=201, responses=error_responses(404, 409))
+@router.post(
+    "/{order_id:int}/payments",
+    status_code=201,
+    response_model=PaymentPublic,
+    responses=error_responses(404, 409),
+)
 async def pay_order(
     order_id: OrderId,
     body: PaymentCreate,
     handler: Annotated[PayOrderHandler, provide(lambda s: s.pay_order)],
     request: Request,
-    response: Response,
     idempotency_key: IdempotencyKey = None,
-) -> PaymentPublic:
+) -> Response:
     """Pay a pending order in full: the payment is recorded and the order confirmed, at
     once. An order that is not pending is a 409. With an `Idempotency-Key`, a retry gets
     the first payment back instead of a 409."""
@@ -166,4 +170,4 @@ async def pay_order(
             idempotency=idempotent_request(idempotency_key, request, body, 201),
         )
     )
-    return render_answer(answer, PaymentPublic, response)
+    return render_answer(answer, PaymentPublic, 201)

@@ -174,15 +174,18 @@ async def delete_product(
     return Response(status_code=204)
 
 
-@router.post("/{product_id:int}/stock-adjustments", responses=error_responses(404, 409))
+@router.post(
+    "/{product_id:int}/stock-adjustments",
+    response_model=ProductPublic,
+    responses=error_responses(404, 409),
+)
 async def adjust_stock(
     product_id: ProductId,
     body: StockAdjustment,
     handler: Annotated[AdjustStockHandler, provide(lambda s: s.adjust_stock)],
     request: Request,
-    response: Response,
     idempotency_key: IdempotencyKey = None,
-) -> ProductPublic:
+) -> Response:
     """Add `delta` to the stock (negative removes); going below zero is a 409. With an
     `Idempotency-Key`, a retry gets the first answer and moves the stock only once."""
     answer = await handler.answer(
@@ -192,4 +195,4 @@ async def adjust_stock(
             idempotency=idempotent_request(idempotency_key, request, body, 200),
         )
     )
-    return render_answer(answer, ProductPublic, response)
+    return render_answer(answer, ProductPublic, 200)
