@@ -90,6 +90,14 @@ class WrkRun:
     latency_max_ms: float
     non_2xx: int  # wrk counts responses with a status of 400 or more
     socket_errors: int  # connect, read, write errors and timeouts
+    worker_cpu_s: float | None = None  # CPU the server process used during the run
+
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        """The server's CPU per request: near 1000 / req/s when the worker is saturated."""
+        if self.worker_cpu_s is None or not self.requests:
+            return None
+        return self.worker_cpu_s / self.requests * 1000
 
     @property
     def requests_per_s(self) -> float:

@@ -56,6 +56,7 @@ class Median:
     latency_p99_ms: float
     non_2xx: int
     socket_errors: int
+    cpu_ms_per_request: float | None
 
 
 @dataclass
@@ -104,8 +105,18 @@ def medians(results: Results) -> dict[tuple[str, str], Median]:
                 latency_p99_ms=statistics.median(r.latency_p99_ms for r in runs),
                 non_2xx=sum(r.non_2xx for r in runs),
                 socket_errors=sum(r.socket_errors for r in runs),
+                cpu_ms_per_request=_median_of([r.cpu_ms_per_request for r in runs]),
             )
     return table
+
+
+def _median_of(values: Sequence[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    return statistics.median(known) if known else None
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 def _ratio(table: dict[tuple[str, str], Median], endpoint: str, baseline: str) -> float | None:
@@ -155,6 +166,19 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
+_MEDIAN_HEADER = (
+    "endpoint",
+    "variant",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "worker CPU ms/req",
+    "non-2xx",
+    "socket errors",
+    "runs",
+)
+
+
 def _median_rows(results: Results) -> list[list[str]]:
     table = medians(results)
     rows = []
@@ -170,6 +194,7 @@ def _median_rows(results: Results) -> list[list[str]]:
                     f"{median.requests_per_s:,.0f}",
                     f"{median.latency_p50_ms:.2f}",
                     f"{median.latency_p99_ms:.2f}",
+                    _ms(median.cpu_ms_per_request),
                     str(median.non_2xx),
                     str(median.socket_errors),
                     str(median.runs),
@@ -193,7 +218,7 @@ def _ratio_rows(results: Results) -> list[list[str]]:
 def summary(results: Results) -> str:
     """The table printed at the end of a run (Markdown, so it can go into a README as is)."""
     lines = _table(
-        ["endpoint", "variant", "req/s", "p50 ms", "p99 ms", "non-2xx", "socket errors", "runs"],
+        _MEDIAN_HEADER,
         _median_rows(results),
     )
     lines += [
@@ -248,10 +273,14 @@ def render_markdown(results: Results) -> str:
     out += [f"- {line}" for line in results.parity] or ["- not checked"]
 
     out += ["", "## Medians of the measured rounds", ""]
-    out += _table(
-        ["endpoint", "variant", "req/s", "p50 ms", "p99 ms", "non-2xx", "socket errors", "runs"],
-        _median_rows(results),
-    )
+    out += _table(_MEDIAN_HEADER, _median_rows(results))
+    out += [
+        "",
+        "worker CPU ms/req: the user and system CPU the server process used during a run "
+        "(/proc/<pid>/stat), divided by the requests it answered. A worker that was the "
+        "bottleneck shows about 1000 / (req/s); less means it waited on PostgreSQL or the "
+        "load generator, which share the machine's CPUs.",
+    ]
     out += ["", "## Ratios (app median req/s ÷ baseline median req/s)", ""]
     out += _table(["endpoint", "app / raw_asyncpg", "app / seed_style"], _ratio_rows(results))
 
@@ -286,6 +315,7 @@ def render_markdown(results: Results) -> str:
             "p90 ms",
             "p99 ms",
             "max ms",
+            "worker CPU ms/req",
             "non-2xx",
             "socket errors",
         ],
@@ -301,6 +331,7 @@ def render_markdown(results: Results) -> str:
                 f"{run.latency_p90_ms:.2f}",
                 f"{run.latency_p99_ms:.2f}",
                 f"{run.latency_max_ms:.2f}",
+                _ms(run.cpu_ms_per_request),
                 str(run.non_2xx),
                 str(run.socket_errors),
             ]

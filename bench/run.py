@@ -23,7 +23,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -272,6 +272,7 @@ class Benchmark:
             self.clock.say(f"JSON check: {line}")
 
         async def measure(round_number: int, endpoint: str, server: Server, seconds: int) -> None:
+            cpu_before = server.cpu_seconds()
             run = await run_wrk(
                 wrk_command(server.base_url, ENDPOINTS[endpoint], seed, plan.load, seconds),
                 round_number=round_number,
@@ -279,6 +280,9 @@ class Benchmark:
                 variant=server.variant.name,
                 duration_s=seconds,
             )
+            cpu_after = server.cpu_seconds()
+            if cpu_before is not None and cpu_after is not None:
+                run = replace(run, worker_cpu_s=cpu_after - cpu_before)
             results.runs.append(run)
             self.clock.say(_describe(run))
 

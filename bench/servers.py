@@ -144,6 +144,19 @@ class Server:
             f"(GET {probe_path}: {last_problem}):\n{self.log_tail()}"
         )
 
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU the worker has used so far (/proc/<pid>/stat)."""
+        if self.process is None or self.process.returncode is not None:
+            return None
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        except OSError:
+            return None
+        # The fields after the command name, which is in parentheses and may hold blanks.
+        fields = stat.rsplit(")", 1)[1].split()
+        utime, stime = int(fields[11]), int(fields[12])
+        return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_kib(self) -> int | None:
         """VmHWM: the most resident memory the worker has used so far."""
         if self.process is None or self.process.returncode is not None:

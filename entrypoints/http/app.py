@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from entrypoints import container as composition
 from entrypoints.http.errors import RequestIdMiddleware, install_problem_handlers
 from entrypoints.http.openapi import install_openapi, operation_id
 from entrypoints.http.routers import categories, exports, health, orders, products, users
+from entrypoints.http.routing import add_operations
 from entrypoints.settings import Settings
 
 __all__ = ["app", "create_app"]
@@ -34,11 +36,17 @@ or a number. Timestamps are ISO 8601 in UTC.
 """
 
 
+# FastAPI's native OpenTelemetry, switched off: it would look for configured providers on
+# every request (a few percent of a product read) to find none.
+_NO_TELEMETRY: Final[TelemetryConfig] = {"tracing": False, "metrics": False, "logs": False}
+
+
 def create_app(settings: Settings | None = None, container: Any = None) -> FastAPI:
     """Build the app. A given container is used as is (tests override its providers first);
     otherwise one is built from `settings` (by default, from the environment)."""
+    settings = settings or Settings()
     if container is None:
-        container = composition.build_container(settings or Settings())
+        container = composition.build_container(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -54,10 +62,12 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        telemetry=None if settings.otel_enabled else _NO_TELEMETRY,
     )
     app.state.services = container
     # Routes are matched in order, each one tried in turn; the hottest resources go first.
     # Their prefixes are all distinct, so the order changes no answer, only the work.
+    # They become the app's own routes (see entrypoints/http/routing.py).
     for router in (
         products.router,
         orders.router,
@@ -66,7 +76,7 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         exports.router,
         health.router,
     ):
-        app.include_router(router)
+        add_operations(app, router)
     install_problem_handlers(app)
     app.add_middleware(RequestIdMiddleware)
     install_openapi(app)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, Final
@@ -257,7 +257,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = _incoming_request_id(scope) or secrets.token_hex(16)
         scope.setdefault("state", {})["request_id"] = request_id
         started = False
 

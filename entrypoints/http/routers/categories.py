@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from application.catalog.commands import CreateCategory, DeleteCategory, UpdateCategory
 from application.catalog.handlers import (
@@ -23,9 +23,10 @@ from application.catalog.read_models import CategoryNode as CategoryNodeView
 from application.shared.listing import Filter, ListQuery, Op
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
-from entrypoints.http.listing import ListParameters, StrictQueryRoute
+from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import CategoryId
+from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.categories import (
     CategoryCreate,
     CategoryNode,
@@ -38,12 +39,7 @@ from entrypoints.http.services import provide
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/categories",
-    tags=["categories"],
-    responses=error_responses(422, 500, 503),
-    route_class=StrictQueryRoute,
-)
+router = resource_router("/categories", "categories", 422, 500, 503)
 
 CATEGORIES = ListParameters(CATEGORY_LIST)
 PRODUCTS = ListParameters(PRODUCT_LIST)

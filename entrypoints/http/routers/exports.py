@@ -7,23 +7,16 @@ import io
 from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Final
 
-from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from application.identity.queries import UserQueries
 from application.identity.read_models import UserView
-from entrypoints.http.errors import error_responses
-from entrypoints.http.listing import StrictQueryRoute
+from entrypoints.http.routing import resource_router
 from entrypoints.http.services import provide
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/exports",
-    tags=["exports"],
-    responses=error_responses(422, 500, 503),
-    route_class=StrictQueryRoute,
-)
+router = resource_router("/exports", "exports", 422, 500, 503)
 
 BATCH_SIZE: Final = 500
 USER_COLUMNS: Final = (

@@ -5,12 +5,10 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from application.shared.health import HealthReport, StorageHealth
-from entrypoints.http.errors import error_responses
-from entrypoints.http.listing import StrictQueryRoute
+from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.health import (
     DatabaseHealth,
     HealthPublic,
@@ -23,9 +21,7 @@ __all__ = ["SERVICE_NAME", "router", "service_version"]
 
 SERVICE_NAME = "storefront"
 
-router = APIRouter(
-    tags=["health"], responses=error_responses(422, 500), route_class=StrictQueryRoute
-)
+router = resource_router("", "health", 422, 500)
 
 Health = Annotated[StorageHealth, provide(lambda s: s.storage_health)]
 

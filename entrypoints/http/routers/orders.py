@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from application.identity.queries import UserQueries
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
@@ -20,9 +20,10 @@ from domain.ordering.order import OrderLine, OrderStatus
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
 from entrypoints.http.idempotency import IdempotencyKey, idempotent_request, render_answer
-from entrypoints.http.listing import ListParameters, StrictQueryRoute
+from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import OrderId, UserId
+from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.orders import (
     OrderCreate,
     OrderDetailsPublic,
@@ -36,12 +37,7 @@ from entrypoints.http.services import provide
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/orders",
-    tags=["orders"],
-    responses=error_responses(422, 500, 503),
-    route_class=StrictQueryRoute,
-)
+router = resource_router("/orders", "orders", 422, 500, 503)
 
 ORDERS = ListParameters(ORDER_LIST)
 

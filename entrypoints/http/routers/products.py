@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Request, Response
 
 from application.catalog.commands import AdjustStock, CreateProduct, DeleteProduct, UpdateProduct
 from application.catalog.handlers import (
@@ -20,9 +20,10 @@ from domain.shared.errors import NotFound
 from entrypoints.http.encoding import JsonBody, page_body, product_body
 from entrypoints.http.errors import error_responses
 from entrypoints.http.idempotency import IdempotencyKey, idempotent_request, render_answer
-from entrypoints.http.listing import ListParameters, StrictQueryRoute
+from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import ProductId
+from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.categories import SLUG_PATTERN
 from entrypoints.http.schemas.pages import PagePublic
 from entrypoints.http.schemas.products import (
@@ -38,12 +39,7 @@ from entrypoints.http.services import provide, services
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/products",
-    tags=["products"],
-    responses=error_responses(422, 500, 503),
-    route_class=StrictQueryRoute,
-)
+router = resource_router("/products", "products", 422, 500, 503)
 
 PRODUCTS = ListParameters(PRODUCT_LIST)
 LOW_STOCK = ListParameters(PRODUCT_LIST, default_sort="stock_quantity")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import Depends, Path, Query, Response
 
 from application.identity.commands import (
     DeactivateStaleUsers,
@@ -31,9 +31,10 @@ from application.ordering.queries import ORDER_LIST, OrderQueries
 from application.shared.listing import Filter, ListQuery, Op
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
-from entrypoints.http.listing import ListParameters, StrictQueryRoute
+from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
 from entrypoints.http.routers.parameters import UserId
+from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.orders import OrderPublic
 from entrypoints.http.schemas.pages import PagePublic
 from entrypoints.http.schemas.users import (
@@ -51,12 +52,7 @@ from entrypoints.http.services import provide
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/users",
-    tags=["users"],
-    responses=error_responses(422, 500, 503),
-    route_class=StrictQueryRoute,
-)
+router = resource_router("/users", "users", 422, 500, 503)
 
 USERS = ListParameters(USER_LIST)
 ORDERS = ListParameters(ORDER_LIST)
