@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any, Final
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.telemetry import TelemetryConfig
 
 from entrypoints import container as composition
@@ -77,6 +78,9 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         health.router,
     ):
         add_operations(app, router)
+    # FastAPI put its documentation pages (/openapi.json, /docs, /redoc) first; they are the
+    # least requested, so they go last. The sort is stable: the operations keep their order.
+    app.router.routes.sort(key=lambda route: not isinstance(route, APIRoute))
     install_problem_handlers(app)
     app.add_middleware(RequestIdMiddleware)
     install_openapi(app)
