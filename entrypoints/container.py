@@ -9,9 +9,10 @@
     └── one Factory per use case  (register_user, place_order, ...)
 
 Every use-case provider is a `Factory` over a `Factory` of the unit of work: each call, hence
-each request, gets a new handler with its own UoW, and so its own session. Engines and the
-store are `Singleton`s, created on first use (never at import time): `open_storage` creates
-them when the app starts and `close_storage` disposes of them on shutdown.
+each request, gets a new handler with its own UoW, and so its own session. Engines, the store
+and the query adapters (stateless: each read takes its own connection) are `Singleton`s,
+created on first use (never at import time): `open_storage` creates the engines when the app
+starts and `close_storage` disposes of them on shutdown and forgets every singleton.
 
 The member names are the ones `entrypoints.http.services.Services` declares. Tests swap a
 provider with `container.hasher.override(providers.Object(...))` rather than patching.
@@ -113,25 +114,27 @@ class Container(containers.DeclarativeContainer):
         sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, session_factory),
         memory=providers.Factory(InMemoryUnitOfWork, store),
     )
+    # Query adapters hold nothing of a request (every read takes its own connection), so
+    # each is made once and shared; a unit of work is never shared.
     user_queries = providers.Selector(
         config.backend,
-        sqlalchemy=providers.Factory(SqlAlchemyUserQueries, read_engine),
-        memory=providers.Factory(InMemoryUserQueries, store),
+        sqlalchemy=providers.Singleton(SqlAlchemyUserQueries, read_engine),
+        memory=providers.Singleton(InMemoryUserQueries, store),
     )
     category_queries = providers.Selector(
         config.backend,
-        sqlalchemy=providers.Factory(SqlAlchemyCategoryQueries, read_engine),
-        memory=providers.Factory(InMemoryCategoryQueries, store),
+        sqlalchemy=providers.Singleton(SqlAlchemyCategoryQueries, read_engine),
+        memory=providers.Singleton(InMemoryCategoryQueries, store),
     )
     product_queries = providers.Selector(
         config.backend,
-        sqlalchemy=providers.Factory(SqlAlchemyProductQueries, read_engine),
-        memory=providers.Factory(InMemoryProductQueries, store),
+        sqlalchemy=providers.Singleton(SqlAlchemyProductQueries, read_engine),
+        memory=providers.Singleton(InMemoryProductQueries, store),
     )
     order_queries = providers.Selector(
         config.backend,
-        sqlalchemy=providers.Factory(SqlAlchemyOrderQueries, read_engine),
-        memory=providers.Factory(InMemoryOrderQueries, store),
+        sqlalchemy=providers.Singleton(SqlAlchemyOrderQueries, read_engine),
+        memory=providers.Singleton(InMemoryOrderQueries, store),
     )
     storage_health = providers.Selector(
         config.backend,
@@ -217,8 +220,9 @@ async def close_storage(container: Any) -> None:
         engines.append(container.replica_engine)
     for provider in engines:
         await provider().dispose()
-        provider.reset()
-    container.session_factory.reset()
+    # The next open_storage builds everything afresh: engines, the session factory, and the
+    # query adapters that hold the old engines.
+    container.reset_singletons()
 
 
 async def prepare_storage(settings: Settings) -> None:

@@ -2,8 +2,9 @@
 
 `Services` names every use case and query port the routers need. The container in
 `entrypoints/container.py` provides each of them (the HTTP package never sees that module or
-any adapter): calling a member gives a fresh object, so every request has its own unit of work
-and no session is ever shared between requests.
+any adapter): calling a use-case member gives a fresh handler, so every request has its own
+unit of work and no session is ever shared between requests; a query port holds nothing of a
+request, so the same one may serve them all.
 
 `provide(lambda s: s.register_user)` is a FastAPI dependency that reads the services from
 `request.app.state.services`; it is an `async def` so it runs inline, not in a thread.

@@ -76,7 +76,7 @@ class LinkedCalls(schema.as_state_machine()):  # type: ignore[misc]
 
     def setup(self) -> None:
         # Scenarios must not see each other's data, or hypothesis could not replay them.
-        container.store.reset()
+        container.reset_singletons()  # a new store, and query adapters reading it
 
     def after_call(self, response: schemathesis.Response, case: schemathesis.Case[Any]) -> None:
         LinkedCalls.calls[f"{case.method} {case.path} -> {response.status_code}"] += 1
