@@ -1,0 +1,224 @@
+"""What an order's transaction costs in the worker before any of the app's own code runs:
+`python -m bench.floor`.
+
+The app places an order in one transaction of ten round trips (BEGIN, the user, the locking
+select, the stock UPDATE, the order and items INSERTs, SAVEPOINT, the notification INSERT,
+RELEASE, COMMIT). This runs those same statements, as hand-written SQL with the same shapes,
+three ways, and reports the CPU each transaction takes in this process:
+
+    asyncpg            an asyncpg pool, as bench/baselines/raw_asyncpg.py does
+    sqlalchemy core    an AsyncConnection from an AsyncEngine: SQLAlchemy's execution layer
+    sqlalchemy session an AsyncSession executing the statements (no entities)
+
+No HTTP, no validation, no domain objects: the difference between the lines is the price of
+each execution layer alone, the floor under any app built on it. bench/results explains how it
+compares with the CPU per request of the HTTP variants. Every loop is bounded by its count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from bench.database import DEFAULT_ADMIN_URL, SeedData, ThrowawayDatabase
+from bench.run import ADMIN_URL_ENV, CATEGORIES, PRODUCTS, STOCK, USERS
+
+__all__ = ["main"]
+
+# The statements of one order, for asyncpg ($n) and for SQLAlchemy's text() (:name).
+_LOCK = "SELECT id, price, stock_quantity, version, is_active FROM products WHERE id = ANY({})"
+_TAKE = "UPDATE products SET stock_quantity = stock_quantity - 1, version = version + 1"
+_ORDER = "INSERT INTO orders (order_number, user_id, status, total_amount, created_at, updated_at)"
+_ITEMS = "INSERT INTO order_items (order_id, product_id, quantity, unit_price, total_price)"
+_NOTE = "INSERT INTO notifications (user_id, message, order_id, is_read, created_at)"
+
+DRIVER = {
+    "user": "SELECT id, is_active FROM users WHERE id = $1",
+    "lock": _LOCK.format("$1::int[]") + " ORDER BY id FOR UPDATE",
+    "take": _TAKE + " WHERE id = ANY($1::int[]) RETURNING id",
+    "order": _ORDER + " VALUES ($1, $2, 'pending', $3, $4, $4) RETURNING id",
+    "items": _ITEMS + " SELECT $1, p, 1, 1.00, 1.00 FROM unnest($2::int[]) AS p RETURNING id",
+    "note": _NOTE + " VALUES ($1, 'Order placed', $2, false, $3) RETURNING id",
+}
+NAMED = {
+    "user": "SELECT id, is_active FROM users WHERE id = :user",
+    "lock": _LOCK.format("CAST(:ids AS int[])") + " ORDER BY id FOR UPDATE",
+    "take": _TAKE + " WHERE id = ANY(CAST(:ids AS int[])) RETURNING id",
+    "order": _ORDER + " VALUES (:number, :user, 'pending', :total, :now, :now) RETURNING id",
+    "items": _ITEMS + " SELECT :order, p, 1, 1.00, 1.00 FROM unnest(CAST(:ids AS int[])) AS p"
+    " RETURNING id",
+    "note": _NOTE + " VALUES (:user, 'Order placed', :order, false, :now) RETURNING id",
+}
+
+
+class Draw:
+    def __init__(self, seed: SeedData) -> None:
+        self.seed = seed
+        self.rng = random.Random(11)
+        self.numbers = 0
+
+    def __call__(self) -> dict[str, Any]:
+        self.numbers += 1
+        ids = sorted(
+            self.rng.sample(range(self.seed.first_product_id, self.seed.last_product_id), 3)
+        )
+        return {
+            "user": self.rng.randint(self.seed.first_user_id, self.seed.last_user_id),
+            "ids": ids,
+            "number": f"FLOOR-{os.getpid()}-{self.numbers}",
+            "total": Decimal("3.00"),
+            "now": datetime.now(UTC),
+        }
+
+
+def _asyncpg_way(pool: Any, draw: Draw) -> Callable[[], Awaitable[None]]:
+    sql = DRIVER
+
+    async def once() -> None:
+        v = draw()
+        async with pool.acquire() as con, con.transaction():
+            await con.fetchrow(sql["user"], v["user"])
+            await con.fetch(sql["lock"], v["ids"])
+            await con.fetch(sql["take"], v["ids"])
+            order_id = await con.fetchval(
+                sql["order"], v["number"], v["user"], v["total"], v["now"]
+            )
+            await con.fetch(sql["items"], order_id, v["ids"])
+            async with con.transaction():  # a savepoint, as the app's notification has
+                await con.fetchval(sql["note"], v["user"], order_id, v["now"])
+
+    return once
+
+
+async def _statements_on(con: AsyncConnection | AsyncSession, v: dict[str, Any]) -> None:
+    sql = _TEXT
+    (await con.execute(sql["user"], v)).first()
+    (await con.execute(sql["lock"], v)).all()
+    (await con.execute(sql["take"], v)).all()
+    v["order"] = (await con.execute(sql["order"], v)).scalar()
+    (await con.execute(sql["items"], v)).all()
+    async with con.begin_nested():
+        (await con.execute(sql["note"], v)).scalar()
+
+
+_TEXT = {name: text(statement) for name, statement in NAMED.items()}
+
+
+def _core_way(engine: AsyncEngine, draw: Draw) -> Callable[[], Awaitable[None]]:
+    async def once() -> None:
+        async with engine.begin() as con:
+            await _statements_on(con, draw())
+
+    return once
+
+
+def _session_way(engine: AsyncEngine, draw: Draw) -> Callable[[], Awaitable[None]]:
+    sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+    async def once() -> None:
+        async with sessions() as session:
+            await _statements_on(session, draw())
+            await session.commit()
+
+    return once
+
+
+async def _cpu_per_call(once: Callable[[], Awaitable[None]], total: int, at_once: int) -> float:
+    """Milliseconds of this process's CPU per call, `at_once` calls in flight."""
+    remaining = total
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await once()
+
+    started = time.process_time()
+    await asyncio.gather(*(worker() for _ in range(at_once)))
+    return (time.process_time() - started) / total * 1000
+
+
+async def _floor(options: argparse.Namespace) -> int:
+    database = ThrowawayDatabase(os.environ.get(ADMIN_URL_ENV, DEFAULT_ADMIN_URL))
+    problem = await database.connection_problem()
+    if problem is not None:
+        print(f"PostgreSQL not reachable at {database.admin_url}: {problem}", file=sys.stderr)
+        return 2
+    await database.create()
+    pool = engine = None
+    try:
+        await database.migrate()
+        seed = await database.seed(
+            products=PRODUCTS, users=USERS, categories=CATEGORIES, stock=STOCK
+        )
+        draw = Draw(seed)
+        pool = await asyncpg.create_pool(database.url, min_size=options.pool, max_size=options.pool)
+        engine = create_async_engine(
+            database.sqlalchemy_url, pool_size=options.pool, max_overflow=0
+        )
+        ways = {
+            "asyncpg": _asyncpg_way(pool, draw),
+            "sqlalchemy core": _core_way(engine, draw),
+            "sqlalchemy session": _session_way(engine, draw),
+        }
+        figures: dict[str, list[float]] = {name: [] for name in ways}
+        for once in ways.values():  # warm-up: pools filled, statements prepared
+            await _cpu_per_call(once, options.warmup, options.concurrency)
+        for _ in range(options.rounds):  # interleaved, so drift shows in every way alike
+            for name, once in ways.items():
+                cost = await _cpu_per_call(once, options.transactions, options.concurrency)
+                figures[name].append(cost)
+    finally:
+        if pool is not None:
+            await pool.close()
+        if engine is not None:
+            await engine.dispose()
+        await database.drop()
+
+    print(
+        f"CPU per order transaction in this process, ms ({options.transactions} transactions "
+        f"per round, {options.concurrency} at once, {options.rounds} rounds)"
+    )
+    print("| execution layer | rounds | median | x asyncpg |")
+    print("| --- | --- | --- | --- |")
+    base = sorted(figures["asyncpg"])[len(figures["asyncpg"]) // 2]
+    for name, costs in figures.items():
+        median = sorted(costs)[len(costs) // 2]
+        rounds = ", ".join(f"{cost:.3f}" for cost in costs)
+        print(f"| {name} | {rounds} | {median:.3f} | {median / base:.2f} |")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.floor",
+        description="CPU per order transaction through asyncpg, SQLAlchemy Core, an AsyncSession.",
+    )
+    parser.add_argument("--transactions", type=int, default=2000, help="per round (2000)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (3)")
+    parser.add_argument("--warmup", type=int, default=300, help="per way, first (300)")
+    parser.add_argument("--concurrency", type=int, default=8, help="transactions in flight (8)")
+    parser.add_argument("--pool", type=int, default=10, help="connections per pool (10)")
+    return asyncio.run(_floor(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
