@@ -232,6 +232,10 @@ class Benchmark:
             f"users {seed.first_user_id}..{seed.last_user_id}, "
             f"{len(seed.category_ids)} categories"
         )
+        results.settings["planner statistics"] = (
+            "ANALYZE of the whole database before every wrk run, warm-ups included "
+            f"(autovacuum on this server: {await database.setting('autovacuum')})"
+        )
         results.versions = {
             **package_versions(),
             "PostgreSQL": await database.server_version(),
@@ -272,6 +276,7 @@ class Benchmark:
             self.clock.say(f"JSON check: {line}")
 
         async def measure(round_number: int, endpoint: str, server: Server, seconds: int) -> None:
+            await self.database.analyze()  # each run starts with statistics of the data as is
             cpu_before = server.cpu_seconds()
             run = await run_wrk(
                 wrk_command(server.base_url, ENDPOINTS[endpoint], seed, plan.load, seconds),
