@@ -12,7 +12,8 @@ import asyncio
 import importlib
 import random
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -266,3 +267,29 @@ async def _contiguous_ids(con: Any, table: str, where: str, expected: int) -> tu
             f"seeded {table} ids are not one contiguous range ({count} rows, {first}..{last})"
         )
     return int(first), int(last)
+
+
+class Unreachable(Exception):
+    """The PostgreSQL server of the admin URL does not answer."""
+
+
+@asynccontextmanager
+async def seeded_database(
+    admin_url: str, *, products: int, users: int, categories: int, stock: int
+) -> AsyncIterator[tuple[ThrowawayDatabase, SeedData]]:
+    """A throwaway database, migrated and seeded; dropped on the way out, errors included.
+
+    Raises Unreachable, before creating anything, when the server does not answer."""
+    database = ThrowawayDatabase(admin_url)
+    problem = await database.connection_problem()
+    if problem is not None:
+        raise Unreachable(f"PostgreSQL not reachable at {database.admin_url}: {problem}")
+    await database.create()
+    try:
+        await database.migrate()
+        seed = await database.seed(
+            products=products, users=users, categories=categories, stock=stock
+        )
+        yield database, seed
+    finally:
+        await database.drop()

@@ -38,8 +38,12 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bench.database import DEFAULT_ADMIN_URL, SeedData, ThrowawayDatabase
-from bench.run import ADMIN_URL_ENV, CATEGORIES, PRODUCTS, STOCK, USERS
+from bench.database import (
+    SeedData,
+    ThrowawayDatabase,
+    Unreachable,
+)
+from bench.run import standard_database
 
 __all__ = ["main"]
 
@@ -157,23 +161,22 @@ async def _cpu_per_call(once: Callable[[], Awaitable[None]], total: int, at_once
 
 
 async def _floor(options: argparse.Namespace) -> int:
-    database = ThrowawayDatabase(os.environ.get(ADMIN_URL_ENV, DEFAULT_ADMIN_URL))
-    problem = await database.connection_problem()
-    if problem is not None:
-        print(f"PostgreSQL not reachable at {database.admin_url}: {problem}", file=sys.stderr)
-        return 2
-    await database.create()
-    pool = engine = None
     try:
-        await database.migrate()
-        seed = await database.seed(
-            products=PRODUCTS, users=USERS, categories=CATEGORIES, stock=STOCK
-        )
-        draw = Draw(seed)
-        pool = await asyncpg.create_pool(database.url, min_size=options.pool, max_size=options.pool)
-        engine = create_async_engine(
-            database.sqlalchemy_url, pool_size=options.pool, max_overflow=0
-        )
+        async with standard_database() as (database, seed):
+            figures = await _measure(options, database, Draw(seed))
+    except Unreachable as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    _report(options, figures)
+    return 0
+
+
+async def _measure(
+    options: argparse.Namespace, database: ThrowawayDatabase, draw: Draw
+) -> dict[str, list[float]]:
+    pool = await asyncpg.create_pool(database.url, min_size=options.pool, max_size=options.pool)
+    engine = create_async_engine(database.sqlalchemy_url, pool_size=options.pool, max_overflow=0)
+    try:
         ways = {
             "asyncpg": _asyncpg_way(pool, draw),
             "sqlalchemy core": _core_way(engine, draw),
@@ -186,13 +189,13 @@ async def _floor(options: argparse.Namespace) -> int:
             for name, once in ways.items():
                 cost = await _cpu_per_call(once, options.transactions, options.concurrency)
                 figures[name].append(cost)
+        return figures
     finally:
-        if pool is not None:
-            await pool.close()
-        if engine is not None:
-            await engine.dispose()
-        await database.drop()
+        await pool.close()
+        await engine.dispose()
 
+
+def _report(options: argparse.Namespace, figures: dict[str, list[float]]) -> None:
     print(
         f"CPU per order transaction in this process, ms ({options.transactions} transactions "
         f"per round, {options.concurrency} at once, {options.rounds} rounds)"
@@ -204,7 +207,6 @@ async def _floor(options: argparse.Namespace) -> int:
         median = sorted(costs)[len(costs) // 2]
         rounds = ", ".join(f"{cost:.3f}" for cost in costs)
         print(f"| {name} | {rounds} | {median:.3f} | {median / base:.2f} |")
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,8 +28,8 @@ from typing import Any
 
 import orjson
 
-from bench.database import DEFAULT_ADMIN_URL, SeedData, ThrowawayDatabase
-from bench.run import ADMIN_URL_ENV, CATEGORIES, PRODUCTS, STOCK, USERS
+from bench.database import SeedData, Unreachable
+from bench.run import standard_database
 
 __all__ = ["main"]
 
@@ -127,38 +127,30 @@ async def _drive(
 
 
 async def _profile(options: argparse.Namespace) -> int:
-    database = ThrowawayDatabase(os.environ.get(ADMIN_URL_ENV, DEFAULT_ADMIN_URL))
-    problem = await database.connection_problem()
-    if problem is not None:
-        print(f"PostgreSQL not reachable at {database.admin_url}: {problem}", file=sys.stderr)
-        return 2
-    await database.create()
     try:
-        await database.migrate()
-        seed = await database.seed(
-            products=PRODUCTS, users=USERS, categories=CATEGORIES, stock=STOCK
-        )
-        os.environ["DATABASE_URL"] = database.sqlalchemy_url
-        os.environ.setdefault("LOG_LEVEL", "WARNING")
-        from entrypoints.http.app import create_app
+        async with standard_database() as (database, seed):
+            os.environ["DATABASE_URL"] = database.sqlalchemy_url
+            os.environ.setdefault("LOG_LEVEL", "WARNING")
+            from entrypoints.http.app import create_app
 
-        app = create_app()
-        make = _requests(options.endpoint, seed, options.lines)
-        total, at_once = options.requests, options.concurrency
-        async with app.router.lifespan_context(app):
-            await _drive(app, make, options.warmup, at_once)
-            started_cpu, started = time.process_time(), time.perf_counter()
-            await _drive(app, make, total, at_once)
-            cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
-            print(
-                f"{options.endpoint}: {total} requests, {at_once} at once, "
-                f"{wall:.2f} s wall ({total / wall:,.0f} req/s in process), "
-                f"{cpu / total * 1e3:.3f} ms CPU per request (unprofiled)",
-                flush=True,
-            )
-            report = await _profiled(options, lambda: _drive(app, make, total, at_once))
-    finally:
-        await database.drop()
+            app = create_app()
+            make = _requests(options.endpoint, seed, options.lines)
+            total, at_once = options.requests, options.concurrency
+            async with app.router.lifespan_context(app):
+                await _drive(app, make, options.warmup, at_once)
+                started_cpu, started = time.process_time(), time.perf_counter()
+                await _drive(app, make, total, at_once)
+                cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
+                print(
+                    f"{options.endpoint}: {total} requests, {at_once} at once, "
+                    f"{wall:.2f} s wall ({total / wall:,.0f} req/s in process), "
+                    f"{cpu / total * 1e3:.3f} ms CPU per request (unprofiled)",
+                    flush=True,
+                )
+                report = await _profiled(options, lambda: _drive(app, make, total, at_once))
+    except Unreachable as problem:
+        print(problem, file=sys.stderr)
+        return 2
     print(report)
     return 0
 

@@ -23,12 +23,13 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.database import DEFAULT_ADMIN_URL, SeedData, ThrowawayDatabase
+from bench.database import DEFAULT_ADMIN_URL, SeedData, ThrowawayDatabase, seeded_database
 from bench.load import ENDPOINTS, ORDER_LINES, LoadSettings, WrkRun, run_wrk, wrk_command
 from bench.machine import git_revision, machine_facts, package_versions, wrk_version
 from bench.parity import check_parity
@@ -43,6 +44,19 @@ WORK = BENCH / ".work"  # logs and quick-run results; ignored by git
 ADMIN_URL_ENV = "STOREFRONT_BENCH_POSTGRES_URL"
 PRODUCTS, USERS, CATEGORIES, STOCK = 10_000, 1_000, 20, 1_000_000
 STATEMENT_LINE_COUNTS = (1, 30)
+
+
+def standard_database() -> AbstractAsyncContextManager[tuple[ThrowawayDatabase, SeedData]]:
+    """The benchmark's throwaway database, seeded as a run seeds it, for the in-process tools
+    (profile.py, floor.py). Raises bench.database.Unreachable when the server does not answer."""
+    return seeded_database(
+        os.environ.get(ADMIN_URL_ENV, DEFAULT_ADMIN_URL),
+        products=PRODUCTS,
+        users=USERS,
+        categories=CATEGORIES,
+        stock=STOCK,
+    )
+
 
 WRK_MISSING = """\
 wrk is not installed; the benchmark drives its load with it. On Debian or Ubuntu:

@@ -144,13 +144,19 @@ class Server:
             f"(GET {probe_path}: {last_problem}):\n{self.log_tail()}"
         )
 
-    def cpu_seconds(self) -> float | None:
-        """User + system CPU the worker has used so far (/proc/<pid>/stat)."""
+    def _proc(self, name: str) -> str | None:
+        """/proc/<pid>/<name> of the running worker, or None once it is gone."""
         if self.process is None or self.process.returncode is not None:
             return None
         try:
-            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+            return Path(f"/proc/{self.process.pid}/{name}").read_text()
         except OSError:
+            return None
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU the worker has used so far."""
+        stat = self._proc("stat")
+        if stat is None:
             return None
         # The fields after the command name, which is in parentheses and may hold blanks.
         fields = stat.rsplit(")", 1)[1].split()
@@ -159,13 +165,7 @@ class Server:
 
     def peak_rss_kib(self) -> int | None:
         """VmHWM: the most resident memory the worker has used so far."""
-        if self.process is None or self.process.returncode is not None:
-            return None
-        try:
-            status = Path(f"/proc/{self.process.pid}/status").read_text()
-        except OSError:
-            return None
-        for line in status.splitlines():
+        for line in (self._proc("status") or "").splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
         return None
