@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from application.shared.idempotency import IdempotentRequest
-from application.shared.patch import UNSET, Maybe
+from domain.shared.patch import UNSET, Maybe
 
 __all__ = [
     "AdjustStock",

@@ -16,12 +16,12 @@ from application.catalog.commands import (
 from application.catalog.read_models import ProductView
 from application.shared.handler import Handler
 from application.shared.idempotency import DEFAULT_TTL, IdempotentHandler
-from application.shared.patch import Unset
 from application.shared.ports import Clock
 from application.shared.unit_of_work import UnitOfWork
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.shared.errors import NotFound
+from domain.shared.patch import Unset
 
 __all__ = [
     "AdjustStockHandler",
@@ -129,24 +129,19 @@ class UpdateProductHandler(_CatalogHandler, Handler[UpdateProduct, Product]):
         async with self.uow as uow:
             product = await _product(uow, command.product_id)
             product.check_version(command.version)
-            now = self.clock.now()
-            if not isinstance(command.name, Unset):
-                product.rename(command.name, now)
-            if not isinstance(command.slug, Unset):
-                product.change_slug(command.slug, now)
-            if not isinstance(command.sku, Unset):
-                product.change_sku(command.sku, now)
-            if not isinstance(command.price, Unset):
-                product.reprice(command.price, now)
-            if not isinstance(command.stock_quantity, Unset):
-                product.set_stock(command.stock_quantity, now)
-            if not isinstance(command.description, Unset):
-                product.describe(command.description, now)
-            if not isinstance(command.is_active, Unset):
-                product.set_active(command.is_active, now)
             if not isinstance(command.category_id, Unset):
                 await _ensure_category(uow, command.category_id)
-                product.move_to_category(command.category_id, now)
+            product.revise(
+                self.clock.now(),
+                name=command.name,
+                slug=command.slug,
+                sku=command.sku,
+                price=command.price,
+                stock_quantity=command.stock_quantity,
+                description=command.description,
+                is_active=command.is_active,
+                category_id=command.category_id,
+            )
             await uow.commit()
         return product
 

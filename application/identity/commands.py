@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.shared.patch import UNSET, Maybe
+from domain.shared.patch import UNSET, Maybe
 
 __all__ = [
     "DeactivateStaleUsers",

@@ -14,11 +14,11 @@ from application.identity.commands import (
     ReplaceUser,
 )
 from application.shared.handler import Handler
-from application.shared.patch import Unset
 from application.shared.ports import Clock, PasswordHasher
 from application.shared.unit_of_work import UnitOfWork
 from domain.identity.user import Email, PasswordPolicy, User
 from domain.shared.errors import DuplicateValue, InvalidValue, NotFound
+from domain.shared.patch import Unset
 
 __all__ = [
     "DeactivateStaleUsersHandler",

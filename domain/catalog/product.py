@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from domain.shared.errors import Inactive, InsufficientStock, InvalidValue, StaleVersion
 from domain.shared.money import to_money
+from domain.shared.patch import UNSET, Maybe, Unset
 from domain.shared.text import Slug, clean_text, optional_text
 
 __all__ = ["MAX_STOCK", "Product", "Sku"]
@@ -121,37 +122,54 @@ class Product:
         self.updated_at = now
 
     # -- catalogue data ---------------------------------------------------------------------
+    def revise(
+        self,
+        now: datetime,
+        *,
+        name: Maybe[str] = UNSET,
+        slug: Maybe[str] = UNSET,
+        sku: Maybe[str] = UNSET,
+        price: Maybe[Decimal] = UNSET,
+        stock_quantity: Maybe[int] = UNSET,
+        description: Maybe[str | None] = UNSET,
+        is_active: Maybe[bool] = UNSET,
+        category_id: Maybe[int | None] = UNSET,
+    ) -> None:
+        """Change the given fields as one edit; fields left UNSET keep their value.
+
+        Every value is checked before any is set, so a refused edit changes nothing, and the
+        version moves by one however many fields change."""
+        changes: dict[str, object] = {}
+        if not isinstance(name, Unset):
+            changes["name"] = _name(name)
+        if not isinstance(slug, Unset):
+            changes["slug"] = Slug.parse(slug).value
+        if not isinstance(sku, Unset):
+            changes["sku"] = Sku.parse(sku).value
+        if not isinstance(price, Unset):
+            changes["price"] = _price(price)
+        if not isinstance(stock_quantity, Unset):
+            changes["stock_quantity"] = _stock(stock_quantity)
+        if not isinstance(description, Unset):
+            changes["description"] = _description(description)
+        if not isinstance(is_active, Unset):
+            changes["is_active"] = is_active
+        if not isinstance(category_id, Unset):
+            changes["category_id"] = category_id
+        if not changes:
+            return
+        for key, value in changes.items():
+            setattr(self, key, value)
+        self._touch(now)
+
     def rename(self, name: str, now: datetime) -> None:
-        self.name = _name(name)
-        self._touch(now)
-
-    def change_slug(self, slug: str, now: datetime) -> None:
-        self.slug = Slug.parse(slug).value
-        self._touch(now)
-
-    def change_sku(self, sku: str, now: datetime) -> None:
-        self.sku = Sku.parse(sku).value
-        self._touch(now)
+        self.revise(now, name=name)
 
     def reprice(self, price: Decimal, now: datetime) -> None:
-        self.price = _price(price)
-        self._touch(now)
-
-    def describe(self, description: str | None, now: datetime) -> None:
-        self.description = _description(description)
-        self._touch(now)
+        self.revise(now, price=price)
 
     def set_active(self, active: bool, now: datetime) -> None:
-        self.is_active = active
-        self._touch(now)
-
-    def move_to_category(self, category_id: int | None, now: datetime) -> None:
-        self.category_id = category_id
-        self._touch(now)
-
-    def set_stock(self, quantity: int, now: datetime) -> None:
-        self.stock_quantity = _stock(quantity)
-        self._touch(now)
+        self.revise(now, is_active=active)
 
     # -- stock --------------------------------------------------------------------------
     def reserve(self, quantity: int, now: datetime) -> None:

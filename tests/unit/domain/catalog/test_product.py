@@ -75,6 +75,39 @@ def test_every_change_bumps_the_version_and_updated_at():
     assert product.version == 4
 
 
+def test_a_revision_of_several_fields_is_one_change_of_version():
+    product = a_product()
+
+    product.revise(LATER, name="Headphones", price=Decimal("59.90"), stock_quantity=7)
+
+    assert (product.name, product.price, product.stock_quantity) == (
+        "Headphones",
+        Decimal("59.90"),
+        7,
+    )
+    assert (product.version, product.updated_at) == (2, LATER)
+
+
+def test_a_revision_with_one_refused_value_changes_nothing():
+    product = a_product()
+    before = (product.name, product.price, product.version, product.updated_at)
+
+    with pytest.raises(InvalidValue):
+        product.revise(LATER, name="Headphones", price=Decimal("-1"))
+
+    assert (product.name, product.price, product.version, product.updated_at) == before
+
+
+def test_a_revision_of_nothing_leaves_the_version_alone():
+    product = a_product()
+
+    before = (product.version, product.updated_at)
+
+    product.revise(LATER)
+
+    assert (product.version, product.updated_at) == before
+
+
 def test_a_stale_version_is_refused():
     product = a_product()
     product.reprice(Decimal("1.00"), LATER)
