@@ -76,6 +76,10 @@ class InMemoryUserRepository(_Repository, UserRepository):
     async def get(self, user_id: int) -> User | None:
         return self._tx.users.get(user_id)
 
+    async def is_active(self, user_id: int) -> bool | None:
+        user = self._tx.users.get(user_id)
+        return None if user is None else user.is_active
+
     async def get_by_email(self, email: str) -> User | None:
         users = self._tx.users
         found = next((u for u in users.peek() if u.email == email), None)

@@ -120,6 +120,16 @@ class SqlAlchemyUserRepository(_Repository, UserRepository):
         async with storage_errors():
             return await self._session.get(User, user_id)
 
+    async def is_active(self, user_id: int) -> bool | None:
+        session = self._session
+        held = session.identity_map.get(inspect(User).identity_key_from_primary_key((user_id,)))
+        if held is not None:  # loaded in this unit, perhaps changed and not yet flushed
+            return bool(held.is_active)
+        # One column, no entity: placing an order asks only this of the user.
+        async with storage_errors():
+            active = await session.scalar(_USER_IS_ACTIVE, {"id": user_id})
+        return None if active is None else bool(active)
+
     async def get_by_email(self, email: str) -> User | None:
         async with storage_errors():
             result = await self._session.execute(select(User).where(users.c.email == email))
@@ -215,6 +225,7 @@ def _products_for_update() -> Select[Product]:
     )
 
 
+_USER_IS_ACTIVE = select(users.c.is_active).where(users.c.id == bindparam("id"))
 _INSERT_ORDER = insert(orders).returning(orders.c.id)
 _INSERT_ORDER_ITEMS = insert(order_items).returning(order_items.c.id, sort_by_parameter_order=True)
 _INSERT_NOTIFICATION = insert(notifications).returning(notifications.c.id)

@@ -94,10 +94,10 @@ class PlaceOrderHandler(IdempotentHandler[PlaceOrder, Order]):
 
     async def execute(self, uow: UnitOfWork, command: PlaceOrder) -> Order:
         lines = merge_lines(command.lines)
-        user = await uow.users.get(command.user_id)
-        if user is None:
+        active = await uow.users.is_active(command.user_id)
+        if active is None:
             raise NotFound("user", command.user_id)
-        if not user.is_active:
+        if not active:
             raise Inactive(f"user {command.user_id} is not active")
 
         products = {

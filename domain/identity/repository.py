@@ -26,6 +26,13 @@ class UserRepository(abc.ABC):
     async def get(self, user_id: int) -> User | None: ...
 
     @abc.abstractmethod
+    async def is_active(self, user_id: int) -> bool | None:
+        """Whether the user is active, None when there is no such user.
+
+        For use cases that only need to know whether a user may act (placing an order): an
+        adapter may answer it without loading the user. It sees this unit's own changes."""
+
+    @abc.abstractmethod
     async def get_by_email(self, email: str) -> User | None:
         """`email` is already normalised (lower-case)."""
 

@@ -58,6 +58,35 @@ async def test_an_unknown_id_is_none(storage: Storage) -> None:
         assert await uow.users.get(999) is None
 
 
+async def test_is_active_tells_active_inactive_and_unknown_users_apart(storage: Storage) -> None:
+    alice, bob = draft(storage, "alice"), draft(storage, "bob")
+    bob.deactivate(storage.clock.now())
+    async with storage.make_uow() as uow:
+        await uow.users.add_many([alice, bob])
+        await uow.commit()
+
+    async with storage.make_uow() as uow:
+        answers = [await uow.users.is_active(id_of(u)) for u in (alice, bob)]
+        unknown = await uow.users.is_active(id_of(bob) + 1000)
+
+    assert answers == [True, False]
+    assert unknown is None
+
+
+async def test_is_active_sees_this_units_own_change_before_the_commit(storage: Storage) -> None:
+    alice = draft(storage, "alice")
+    async with storage.make_uow() as uow:
+        await uow.users.add(alice)
+        await uow.commit()
+
+    async with storage.make_uow() as uow:
+        loaded = await uow.users.get(id_of(alice))
+        assert loaded is not None
+        loaded.deactivate(storage.clock.now())
+
+        assert await uow.users.is_active(id_of(alice)) is False
+
+
 async def test_a_taken_username_is_a_duplicate_naming_the_username(storage: Storage) -> None:
     await user(storage, "alice")
     with pytest.raises(DuplicateValue) as refused:
