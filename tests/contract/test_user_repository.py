@@ -61,9 +61,7 @@ async def test_an_unknown_id_is_none(storage: Storage) -> None:
 async def test_is_active_tells_active_inactive_and_unknown_users_apart(storage: Storage) -> None:
     alice, bob = draft(storage, "alice"), draft(storage, "bob")
     bob.deactivate(storage.clock.now())
-    async with storage.make_uow() as uow:
-        await uow.users.add_many([alice, bob])
-        await uow.commit()
+    await store(storage, alice, bob)
 
     async with storage.make_uow() as uow:
         answers = [await uow.users.is_active(id_of(u)) for u in (alice, bob)]
@@ -75,9 +73,7 @@ async def test_is_active_tells_active_inactive_and_unknown_users_apart(storage: 
 
 async def test_is_active_sees_this_units_own_change_before_the_commit(storage: Storage) -> None:
     alice = draft(storage, "alice")
-    async with storage.make_uow() as uow:
-        await uow.users.add(alice)
-        await uow.commit()
+    await store(storage, alice)
 
     async with storage.make_uow() as uow:
         loaded = await uow.users.get(id_of(alice))
