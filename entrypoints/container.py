@@ -6,16 +6,20 @@
     ├── sqlalchemy set            primary engine, optional replica engine, session factory
     ├── memory set                one InMemoryStore
     ├── unit_of_work, *_queries, storage_health      Selector(backend): sqlalchemy | memory
-    └── one Factory per use case  (register_user, place_order, ...)
+    └── use_cases                 the `UseCases` container (entrypoints/use_cases.py), its
+                                  dependencies filled with the providers above
 
-Every use-case provider is a `Factory` over a `Factory` of the unit of work: each call, hence
-each request, gets a new handler with its own UoW, and so its own session. Engines, the store
-and the query adapters (stateless: each read takes its own connection) are `Singleton`s,
-created on first use (never at import time): `open_storage` creates the engines when the app
-starts and `close_storage` disposes of them on shutdown and forgets every singleton.
+The use cases are listed once, in `UseCases`, which names no adapter; this module decides
+which adapters they are built from. Each use-case provider is a `Factory` over the `Factory`
+of the unit of work: each call, hence each request, gets a new handler with its own UoW, and
+so its own session. Engines, the store and the query adapters (stateless: each read takes its
+own connection) are `Singleton`s, created on first use (never at import time):
+`open_storage` creates the engines when the app starts and `close_storage` disposes of them
+on shutdown and forgets every singleton.
 
-The member names are the ones `entrypoints.http.services.Services` declares. Tests swap a
-provider with `container.hasher.override(providers.Object(...))` rather than patching.
+Tests build this container and swap a provider with
+`container.clock.override(providers.Object(...))` rather than patching: the use cases see
+the override, since their dependencies are these very providers.
 """
 
 from __future__ import annotations
@@ -50,30 +54,8 @@ from adapters.sqlalchemy import (
     start_mappers,
 )
 from adapters.system import RandomOrderNumbers, SystemClock
-from application.catalog.handlers import (
-    AdjustStockHandler,
-    CreateCategoryHandler,
-    CreateProductHandler,
-    DeleteCategoryHandler,
-    DeleteProductHandler,
-    UpdateCategoryHandler,
-    UpdateProductHandler,
-)
-from application.identity.handlers import (
-    DeactivateStaleUsersHandler,
-    DeactivateUserHandler,
-    PatchUserHandler,
-    PurgeInactiveUsersHandler,
-    RegisterUserHandler,
-    RegisterUsersHandler,
-    ReplaceUserHandler,
-)
-from application.ordering.handlers import (
-    ChangeOrderStatusHandler,
-    PayOrderHandler,
-    PlaceOrderHandler,
-)
 from entrypoints.settings import Settings
+from entrypoints.use_cases import UseCases
 
 __all__ = ["Container", "build_container", "close_storage", "open_storage", "prepare_storage"]
 
@@ -142,45 +124,22 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Factory(InMemoryStorageHealth),
     )
 
-    # -- use cases: a fresh handler, hence a fresh unit of work, per call -------------------
-    register_user = providers.Factory(
-        RegisterUserHandler, uow=unit_of_work, clock=clock, hasher=hasher
-    )
-    register_users = providers.Factory(
-        RegisterUsersHandler, uow=unit_of_work, clock=clock, hasher=hasher
-    )
-    replace_user = providers.Factory(
-        ReplaceUserHandler, uow=unit_of_work, clock=clock, hasher=hasher
-    )
-    patch_user = providers.Factory(PatchUserHandler, uow=unit_of_work, clock=clock, hasher=hasher)
-    deactivate_user = providers.Factory(DeactivateUserHandler, uow=unit_of_work, clock=clock)
-    deactivate_stale_users = providers.Factory(
-        DeactivateStaleUsersHandler, uow=unit_of_work, clock=clock
-    )
-    purge_inactive_users = providers.Factory(PurgeInactiveUsersHandler, uow=unit_of_work)
-
-    create_category = providers.Factory(CreateCategoryHandler, uow=unit_of_work, clock=clock)
-    update_category = providers.Factory(UpdateCategoryHandler, uow=unit_of_work, clock=clock)
-    delete_category = providers.Factory(DeleteCategoryHandler, uow=unit_of_work, clock=clock)
-    create_product = providers.Factory(CreateProductHandler, uow=unit_of_work, clock=clock)
-    update_product = providers.Factory(UpdateProductHandler, uow=unit_of_work, clock=clock)
-    delete_product = providers.Factory(DeleteProductHandler, uow=unit_of_work, clock=clock)
     # How long a stored answer serves retries with the same Idempotency-Key.
     idempotency_ttl = providers.Factory(timedelta, seconds=config.idempotency_ttl_seconds)
-    adjust_stock = providers.Factory(
-        AdjustStockHandler, uow=unit_of_work, clock=clock, idempotency_ttl=idempotency_ttl
-    )
 
-    place_order = providers.Factory(
-        PlaceOrderHandler,
-        uow=unit_of_work,
+    # -- what the entrypoints call: every use case and query port, built from the above -----
+    use_cases = providers.Container(
+        UseCases,
+        unit_of_work=unit_of_work,
         clock=clock,
+        hasher=hasher,
         order_numbers=order_numbers,
         idempotency_ttl=idempotency_ttl,
-    )
-    change_order_status = providers.Factory(ChangeOrderStatusHandler, uow=unit_of_work, clock=clock)
-    pay_order = providers.Factory(
-        PayOrderHandler, uow=unit_of_work, clock=clock, idempotency_ttl=idempotency_ttl
+        user_queries=user_queries,
+        category_queries=category_queries,
+        product_queries=product_queries,
+        order_queries=order_queries,
+        storage_health=storage_health,
     )
 
 

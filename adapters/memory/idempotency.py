@@ -12,7 +12,7 @@ from datetime import datetime
 
 from adapters.memory.store import InMemoryStore
 from adapters.memory.transaction import Transaction
-from application.shared.idempotency import IdempotencyRecord, IdempotencyStore, StoredOutcome
+from application.shared.idempotency.store import IdempotencyRecord, IdempotencyStore, StoredOutcome
 
 __all__ = ["InMemoryIdempotencyStore"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
-from application.shared.idempotency import IdempotencyRecord
+from application.shared.idempotency.store import IdempotencyRecord
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User

@@ -6,11 +6,9 @@ fake's answers and the idempotent replays share one definition."""
 from __future__ import annotations
 
 from adapters.memory.tracking import key_of
-from application.catalog.handlers import product_view
-from application.catalog.read_models import CategoryNode, CategoryView
+from application.catalog.read_models import CategoryNode, CategoryView, ProductView
 from application.identity.read_models import UserView
-from application.ordering.handlers import order_view, payment_view
-from application.ordering.read_models import OrderUser, ProductSummary
+from application.ordering.read_models import OrderUser, OrderView, PaymentView, ProductSummary
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
@@ -25,6 +23,11 @@ __all__ = [
     "product_view",
     "user_view",
 ]
+
+
+product_view = ProductView.of
+order_view = OrderView.of
+payment_view = PaymentView.of
 
 
 def user_view(user: User) -> UserView:

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.tables import idempotency_keys
 from application.shared.errors import RequestInProgress
-from application.shared.idempotency import IdempotencyRecord, IdempotencyStore, StoredOutcome
+from application.shared.idempotency.store import IdempotencyRecord, IdempotencyStore, StoredOutcome
 from domain.shared.errors import DuplicateValue
 
 __all__ = ["SqlAlchemyIdempotencyStore"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from application.shared.idempotency import IdempotentRequest
+from application.shared.idempotency.request import IdempotentRequest
 from domain.shared.patch import UNSET, Maybe
 
 __all__ = [

@@ -1,7 +1,11 @@
-"""The catalog use cases."""
+"""The catalog use cases: categories, products, stock.
+
+Each one is a callable whose body is its whole transaction (see application/ordering/handlers.py
+for the pattern, and `retried_on_contention` for why a body may run twice)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from application.catalog.commands import (
@@ -14,9 +18,9 @@ from application.catalog.commands import (
     UpdateProduct,
 )
 from application.catalog.read_models import ProductView
-from application.shared.handler import Handler
-from application.shared.idempotency import DEFAULT_TTL, IdempotentHandler
+from application.shared.idempotency.answers import DEFAULT_TTL, Answer, IdempotencyKeys
 from application.shared.ports import Clock
+from application.shared.retry import retried_on_contention
 from application.shared.unit_of_work import UnitOfWork
 from domain.catalog.category import Category
 from domain.catalog.product import Product
@@ -31,14 +35,7 @@ __all__ = [
     "DeleteProductHandler",
     "UpdateCategoryHandler",
     "UpdateProductHandler",
-    "product_view",
 ]
-
-
-class _CatalogHandler:
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow = uow
-        self.clock = clock
 
 
 async def _category(uow: UnitOfWork, category_id: int) -> Category:
@@ -55,13 +52,28 @@ async def _product(uow: UnitOfWork, product_id: int) -> Product:
     return product
 
 
+async def _ancestry(uow: UnitOfWork, parent_id: int | None) -> list[int]:
+    """The new parent and its ancestors (none for the root); an unknown parent is NotFound."""
+    if parent_id is None:
+        return []
+    ancestry = await uow.categories.ancestry(parent_id)
+    if not ancestry:
+        raise NotFound("category", parent_id)
+    return ancestry
+
+
 async def _ensure_category(uow: UnitOfWork, category_id: int | None) -> None:
     if category_id is not None:
         await _category(uow, category_id)
 
 
-class CreateCategoryHandler(_CatalogHandler, Handler[CreateCategory, Category]):
-    async def handle(self, command: CreateCategory) -> Category:
+@dataclass(frozen=True)
+class CreateCategoryHandler:
+    uow: UnitOfWork
+    clock: Clock
+
+    @retried_on_contention
+    async def __call__(self, command: CreateCategory) -> Category:
         category = Category.create(
             name=command.name,
             slug=command.slug,
@@ -76,36 +88,40 @@ class CreateCategoryHandler(_CatalogHandler, Handler[CreateCategory, Category]):
         return category
 
 
-class UpdateCategoryHandler(_CatalogHandler, Handler[UpdateCategory, Category]):
-    async def handle(self, command: UpdateCategory) -> Category:
+@dataclass(frozen=True)
+class UpdateCategoryHandler:
+    uow: UnitOfWork
+
+    @retried_on_contention
+    async def __call__(self, command: UpdateCategory) -> Category:
         async with self.uow as uow:
             category = await _category(uow, command.category_id)
-            if not isinstance(command.name, Unset):
-                given_slug = None if isinstance(command.slug, Unset) else command.slug
-                category.rename(command.name, given_slug)
-            elif not isinstance(command.slug, Unset):
-                category.change_slug(command.slug)
-            if not isinstance(command.description, Unset):
-                category.describe(command.description)
+            category.revise(name=command.name, slug=command.slug, description=command.description)
             if not isinstance(command.parent_id, Unset):
-                parent_id = command.parent_id
-                ancestry = await uow.categories.ancestry(parent_id) if parent_id else []
-                if parent_id is not None and not ancestry:
-                    raise NotFound("category", parent_id)
-                category.move_under(parent_id, ancestry)
+                ancestry = await _ancestry(uow, command.parent_id)
+                category.move_under(command.parent_id, ancestry)
             await uow.commit()
         return category
 
 
-class DeleteCategoryHandler(_CatalogHandler, Handler[DeleteCategory, None]):
-    async def handle(self, command: DeleteCategory) -> None:
+@dataclass(frozen=True)
+class DeleteCategoryHandler:
+    uow: UnitOfWork
+
+    @retried_on_contention
+    async def __call__(self, command: DeleteCategory) -> None:
         async with self.uow as uow:
             await uow.categories.delete(await _category(uow, command.category_id))
             await uow.commit()
 
 
-class CreateProductHandler(_CatalogHandler, Handler[CreateProduct, Product]):
-    async def handle(self, command: CreateProduct) -> Product:
+@dataclass(frozen=True)
+class CreateProductHandler:
+    uow: UnitOfWork
+    clock: Clock
+
+    @retried_on_contention
+    async def __call__(self, command: CreateProduct) -> Product:
         product = Product.create(
             name=command.name,
             sku=command.sku,
@@ -124,8 +140,13 @@ class CreateProductHandler(_CatalogHandler, Handler[CreateProduct, Product]):
         return product
 
 
-class UpdateProductHandler(_CatalogHandler, Handler[UpdateProduct, Product]):
-    async def handle(self, command: UpdateProduct) -> Product:
+@dataclass(frozen=True)
+class UpdateProductHandler:
+    uow: UnitOfWork
+    clock: Clock
+
+    @retried_on_contention
+    async def __call__(self, command: UpdateProduct) -> Product:
         async with self.uow as uow:
             product = await _product(uow, command.product_id)
             product.check_version(command.version)
@@ -146,52 +167,39 @@ class UpdateProductHandler(_CatalogHandler, Handler[UpdateProduct, Product]):
         return product
 
 
-class DeleteProductHandler(_CatalogHandler, Handler[DeleteProduct, None]):
-    async def handle(self, command: DeleteProduct) -> None:
+@dataclass(frozen=True)
+class DeleteProductHandler:
+    uow: UnitOfWork
+
+    @retried_on_contention
+    async def __call__(self, command: DeleteProduct) -> None:
         async with self.uow as uow:
             await uow.products.delete(await _product(uow, command.product_id))
             await uow.commit()
 
 
-def product_view(product: Product) -> ProductView:
-    """The product as the read side shows it."""
-    if product.id is None:
-        raise ValueError("a view is made of stored entities only; this one has no id yet")
-    return ProductView(
-        id=product.id,
-        name=product.name,
-        slug=product.slug,
-        sku=product.sku,
-        description=product.description,
-        price=product.price,
-        stock_quantity=product.stock_quantity,
-        is_active=product.is_active,
-        category_id=product.category_id,
-        version=product.version,
-        created_at=product.created_at,
-        updated_at=product.updated_at,
-    )
-
-
-class AdjustStockHandler(IdempotentHandler[AdjustStock, Product]):
+@dataclass(frozen=True)
+class AdjustStockHandler:
     """Add to or remove from a product's stock; with an idempotency key, at most once."""
 
-    scope = "adjust_stock"
+    uow: UnitOfWork
+    clock: Clock
+    idempotency_ttl: timedelta = DEFAULT_TTL
 
-    def __init__(
-        self, uow: UnitOfWork, clock: Clock, idempotency_ttl: timedelta = DEFAULT_TTL
-    ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.ttl = idempotency_ttl
-
-    def view(self, result: Product) -> ProductView:
-        return product_view(result)
-
-    async def execute(self, uow: UnitOfWork, command: AdjustStock) -> Product:
-        locked = await uow.products.get_for_update([command.product_id])
-        if not locked:
-            raise NotFound("product", command.product_id)
-        product = locked[0]
-        product.adjust_stock(command.delta, self.clock.now())
-        return product
+    @retried_on_contention
+    async def __call__(self, command: AdjustStock) -> Answer[ProductView]:
+        keys = IdempotencyKeys("adjust_stock", self.idempotency_ttl)
+        async with self.uow as uow:
+            now = self.clock.now()
+            if replay := await keys.replay(uow.idempotency, command.idempotency, now):
+                return replay
+            locked = await uow.products.get_for_update([command.product_id])
+            if not locked:
+                raise NotFound("product", command.product_id)
+            (product,) = locked
+            product.adjust_stock(command.delta, now)
+            await keys.record(
+                uow.idempotency, command.idempotency, now, lambda: ProductView.of(product)
+            )
+            await uow.commit()
+        return Answer.fresh(ProductView.of(product))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from domain.catalog.product import Product
+
 __all__ = ["CategoryNode", "CategoryStats", "CategoryView", "ProductView", "ProductWithCategory"]
 
 
@@ -46,6 +48,26 @@ class ProductView:
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def of(cls, product: Product) -> ProductView:
+        """The product as the read side shows it."""
+        if product.id is None:
+            raise ValueError("a view is made of stored entities only; this one has no id yet")
+        return cls(
+            id=product.id,
+            name=product.name,
+            slug=product.slug,
+            sku=product.sku,
+            description=product.description,
+            price=product.price,
+            stock_quantity=product.stock_quantity,
+            is_active=product.is_active,
+            category_id=product.category_id,
+            version=product.version,
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.shared.idempotency import IdempotentRequest
+from application.shared.idempotency.request import IdempotentRequest
 from domain.ordering.order import OrderLine, OrderStatus, PaymentMethod
 
 __all__ = ["ChangeOrderStatus", "PayOrder", "PlaceOrder"]

@@ -1,72 +1,37 @@
-"""The ordering use cases."""
+"""The ordering use cases.
+
+Each one is a callable whose body is its whole transaction: `async with self.uow as uow:`
+… `await uow.commit()`. `@retried_on_contention` runs that body again when the database gave
+up on it (a deadlock, a busy SQLite); a conflict of state is never retried. The use cases a
+client may retry with an `Idempotency-Key` replay and record their answers through
+`IdempotencyKeys`, inside the same transaction.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
-from application.ordering.read_models import OrderItemView, OrderView, PaymentView
+from application.ordering.read_models import OrderView, PaymentView
 from application.shared.errors import Contention
-from application.shared.handler import Handler
-from application.shared.idempotency import DEFAULT_TTL, IdempotentHandler
+from application.shared.idempotency.answers import DEFAULT_TTL, Answer, IdempotencyKeys
 from application.shared.ports import Clock, OrderNumbers
+from application.shared.retry import retried_on_contention
 from application.shared.unit_of_work import UnitOfWork
 from domain.notifications.notification import Notification
-from domain.ordering.order import Order, OrderItem, OrderNumber, Payment, merge_lines
+from domain.ordering import reservation
+from domain.ordering.order import Order, OrderNumber, merge_lines
 from domain.shared.errors import DomainError, DuplicateValue, Inactive, NotFound
 
-__all__ = [
-    "ChangeOrderStatusHandler",
-    "PayOrderHandler",
-    "PlaceOrderHandler",
-    "order_view",
-    "payment_view",
-]
+__all__ = ["ChangeOrderStatusHandler", "PayOrderHandler", "PlaceOrderHandler"]
 
 log = logging.getLogger(__name__)
 
 
-def _stored(entity_id: int | None) -> int:
-    if entity_id is None:
-        raise ValueError("a view is made of stored entities only; this one has no id yet")
-    return entity_id
-
-
-def order_view(order: Order) -> OrderView:
-    """The order as the read side shows it."""
-    return OrderView(
-        id=_stored(order.id),
-        order_number=order.order_number,
-        user_id=order.user_id,
-        status=order.status.value,
-        total_amount=order.total_amount,
-        shipping_address=order.shipping_address,
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-        items=tuple(
-            OrderItemView(
-                id=_stored(item.id),
-                product_id=item.product_id,
-                quantity=item.quantity,
-                unit_price=item.unit_price,
-                total_price=item.total_price,
-            )
-            for item in sorted(order.items, key=lambda item: _stored(item.id))
-        ),
-    )
-
-
-def payment_view(payment: Payment) -> PaymentView:
-    return PaymentView(
-        id=_stored(payment.id),
-        amount=payment.amount,
-        method=payment.method.value,
-        created_at=payment.created_at,
-    )
-
-
-class PlaceOrderHandler(IdempotentHandler[PlaceOrder, Order]):
+@dataclass(frozen=True)
+class PlaceOrderHandler:
     """Check the user, reserve stock, store the order: all of it or none of it.
 
     Products are locked in ascending id order (the repository's promise), so concurrent
@@ -75,121 +40,124 @@ class PlaceOrderHandler(IdempotentHandler[PlaceOrder, Order]):
     With an idempotency key, a retry gets the first answer and no second order.
     """
 
-    scope = "place_order"
+    uow: UnitOfWork
+    clock: Clock
+    order_numbers: OrderNumbers
+    idempotency_ttl: timedelta = DEFAULT_TTL
 
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        clock: Clock,
-        order_numbers: OrderNumbers,
-        idempotency_ttl: timedelta = DEFAULT_TTL,
-    ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.order_numbers = order_numbers
-        self.ttl = idempotency_ttl
-
-    def view(self, result: Order) -> OrderView:
-        return order_view(result)
-
-    async def execute(self, uow: UnitOfWork, command: PlaceOrder) -> Order:
+    @retried_on_contention
+    async def __call__(self, command: PlaceOrder) -> Answer[OrderView]:
+        keys = IdempotencyKeys("place_order", self.idempotency_ttl)
         lines = merge_lines(command.lines)
-        active = await uow.users.is_active(command.user_id)
-        if active is None:
-            raise NotFound("user", command.user_id)
-        if not active:
-            raise Inactive(f"user {command.user_id} is not active")
-
-        products = {
-            p.id: p for p in await uow.products.get_for_update([line.product_id for line in lines])
-        }
-        now = self.clock.now()
-        items = []
-        for line in lines:
-            product = products.get(line.product_id)
-            if product is None:
-                raise NotFound("product", line.product_id)
-            product.reserve(line.quantity, now)
-            items.append(OrderItem.priced(line, product.price))
-
-        order = Order.place(
-            order_number=OrderNumber.build(now, self.order_numbers.suffix()),
-            user_id=command.user_id,
-            items=items,
-            shipping_address=command.shipping_address,
-            now=now,
-        )
-        try:
-            await uow.orders.add(order)
-        except DuplicateValue as err:
-            if err.field != "order_number":
-                raise
-            # Two orders drew the same number within one second: not a conflict of
-            # state, so the whole attempt is rolled back and run again.
-            raise Contention("order number collision") from err
-        await self._notify(uow, order)
-        return order
-
-    async def _notify(self, uow: UnitOfWork, order: Order) -> None:
-        try:
-            async with uow.savepoint():
-                await uow.notifications.add(
-                    Notification.create(
-                        user_id=order.user_id,
-                        message=f"Order {order.order_number} placed",
-                        order_id=order.id,
-                        now=order.created_at,
-                    )
-                )
-        except DomainError as err:
-            log.warning("notification for order %s not stored: %s", order.order_number, err)
+        async with self.uow as uow:
+            now = self.clock.now()
+            if replay := await keys.replay(uow.idempotency, command.idempotency, now):
+                return replay
+            await _ensure_active_user(uow, command.user_id)
+            products = await uow.products.get_for_update([line.product_id for line in lines])
+            order = Order.place(
+                order_number=OrderNumber.build(now, self.order_numbers.suffix()),
+                user_id=command.user_id,
+                items=reservation.reserve(lines, products, now),
+                shipping_address=command.shipping_address,
+                now=now,
+            )
+            await _store_new(uow, order)
+            await _notify_placed(uow, order)
+            await keys.record(
+                uow.idempotency, command.idempotency, now, lambda: OrderView.of(order)
+            )
+            await uow.commit()
+        return Answer.fresh(OrderView.of(order))
 
 
-class ChangeOrderStatusHandler(Handler[ChangeOrderStatus, Order]):
+@dataclass(frozen=True)
+class ChangeOrderStatusHandler:
     """Move an order along; cancelling puts its reserved stock back, exactly once."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow = uow
-        self.clock = clock
+    uow: UnitOfWork
+    clock: Clock
 
-    async def handle(self, command: ChangeOrderStatus) -> Order:
+    @retried_on_contention
+    async def __call__(self, command: ChangeOrderStatus) -> Order:
         async with self.uow as uow:
-            order = await uow.orders.get(command.order_id, for_update=True)
-            if order is None:
-                raise NotFound("order", command.order_id)
+            order = await _order(uow, command.order_id)
             now = self.clock.now()
             to_release = order.transition_to(command.status, now)
             if to_release:
                 products = await uow.products.get_for_update(
                     [line.product_id for line in to_release]
                 )
-                # Products on order lines cannot be deleted, so every one is still there.
-                by_id = {p.id: p for p in products}
-                for line in to_release:
-                    by_id[line.product_id].release(line.quantity, now)
+                reservation.release(to_release, products, now)
             await uow.commit()
         return order
 
 
-class PayOrderHandler(IdempotentHandler[PayOrder, Payment]):
+@dataclass(frozen=True)
+class PayOrderHandler:
     """Record a payment of the order's total and confirm it, atomically.
 
     With an idempotency key, a retry gets the first payment back instead of a 409."""
 
-    scope = "pay_order"
+    uow: UnitOfWork
+    clock: Clock
+    idempotency_ttl: timedelta = DEFAULT_TTL
 
-    def __init__(
-        self, uow: UnitOfWork, clock: Clock, idempotency_ttl: timedelta = DEFAULT_TTL
-    ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.ttl = idempotency_ttl
+    @retried_on_contention
+    async def __call__(self, command: PayOrder) -> Answer[PaymentView]:
+        keys = IdempotencyKeys("pay_order", self.idempotency_ttl)
+        async with self.uow as uow:
+            now = self.clock.now()
+            if replay := await keys.replay(uow.idempotency, command.idempotency, now):
+                return replay
+            order = await _order(uow, command.order_id)
+            payment = order.pay(command.method, now)
+            await keys.record(
+                uow.idempotency, command.idempotency, now, lambda: PaymentView.of(payment)
+            )
+            await uow.commit()
+        return Answer.fresh(PaymentView.of(payment))
 
-    def view(self, result: Payment) -> PaymentView:
-        return payment_view(result)
 
-    async def execute(self, uow: UnitOfWork, command: PayOrder) -> Payment:
-        order = await uow.orders.get(command.order_id, for_update=True)
-        if order is None:
-            raise NotFound("order", command.order_id)
-        return order.pay(command.method, self.clock.now())
+# -- steps the use cases share -------------------------------------------------------------
+async def _order(uow: UnitOfWork, order_id: int) -> Order:
+    """The order, locked for this transaction."""
+    order = await uow.orders.get(order_id, for_update=True)
+    if order is None:
+        raise NotFound("order", order_id)
+    return order
+
+
+async def _ensure_active_user(uow: UnitOfWork, user_id: int) -> None:
+    active = await uow.users.is_active(user_id)
+    if active is None:
+        raise NotFound("user", user_id)
+    if not active:
+        raise Inactive(f"user {user_id} is not active")
+
+
+async def _store_new(uow: UnitOfWork, order: Order) -> None:
+    try:
+        await uow.orders.add(order)
+    except DuplicateValue as err:
+        if err.field != "order_number":
+            raise
+        # Two orders drew the same number within one second: not a conflict of state, so
+        # the whole attempt is rolled back and run again.
+        raise Contention("order number collision") from err
+
+
+async def _notify_placed(uow: UnitOfWork, order: Order) -> None:
+    """Best effort, in a savepoint: a notification that cannot be stored never undoes the order."""
+    try:
+        async with uow.savepoint():
+            await uow.notifications.add(
+                Notification.create(
+                    user_id=order.user_id,
+                    message=f"Order {order.order_number} placed",
+                    order_id=order.id,
+                    now=order.created_at,
+                )
+            )
+    except DomainError as err:
+        log.warning("notification for order %s not stored: %s", order.order_number, err)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from domain.ordering.order import Order, OrderItem, Payment
+
 __all__ = [
     "OrderDetails",
     "OrderItemDetails",
@@ -18,6 +20,12 @@ __all__ = [
 ]
 
 
+def _stored(entity_id: int | None) -> int:
+    if entity_id is None:
+        raise ValueError("a view is made of stored entities only; this one has no id yet")
+    return entity_id
+
+
 @dataclass(frozen=True, slots=True)
 class OrderItemView:
     id: int
@@ -26,6 +34,16 @@ class OrderItemView:
     unit_price: Decimal
     total_price: Decimal
 
+    @classmethod
+    def of(cls, item: OrderItem) -> OrderItemView:
+        return cls(
+            id=_stored(item.id),
+            product_id=item.product_id,
+            quantity=item.quantity,
+            unit_price=item.unit_price,
+            total_price=item.total_price,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PaymentView:
@@ -33,6 +51,15 @@ class PaymentView:
     amount: Decimal
     method: str
     created_at: datetime
+
+    @classmethod
+    def of(cls, payment: Payment) -> PaymentView:
+        return cls(
+            id=_stored(payment.id),
+            amount=payment.amount,
+            method=payment.method.value,
+            created_at=payment.created_at,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +73,23 @@ class OrderView:
     created_at: datetime
     updated_at: datetime
     items: tuple[OrderItemView, ...]
+
+    @classmethod
+    def of(cls, order: Order) -> OrderView:
+        """The order as the read side shows it, items in id order."""
+        return cls(
+            id=_stored(order.id),
+            order_number=order.order_number,
+            user_id=order.user_id,
+            status=order.status.value,
+            total_amount=order.total_amount,
+            shipping_address=order.shipping_address,
+            created_at=order.created_at,
+            updated_at=order.updated_at,
+            items=tuple(
+                OrderItemView.of(item) for item in sorted(order.items, key=lambda i: _stored(i.id))
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Self
 
-from application.shared.idempotency import IdempotencyStore
+from application.shared.idempotency.store import IdempotencyStore
 from domain.catalog.repository import CategoryRepository, ProductRepository
 from domain.identity.repository import UserRepository
 from domain.notifications.repository import NotificationRepository

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.shared.errors import CycleDetected
+from domain.shared.patch import UNSET, Maybe, Unset
 from domain.shared.text import Slug, clean_text, optional_text
 
 __all__ = ["Category"]
@@ -47,6 +48,23 @@ class Category:
             parent_id=parent_id,
             created_at=now,
         )
+
+    def revise(
+        self,
+        *,
+        name: Maybe[str] = UNSET,
+        slug: Maybe[str] = UNSET,
+        description: Maybe[str | None] = UNSET,
+    ) -> None:
+        """Change the given fields; fields left UNSET keep their value.
+
+        A new name brings a slug derived from it, unless a slug is given too."""
+        if not isinstance(name, Unset):
+            self.rename(name, None if isinstance(slug, Unset) else slug)
+        elif not isinstance(slug, Unset):
+            self.change_slug(slug)
+        if not isinstance(description, Unset):
+            self.describe(description)
 
     def rename(self, name: str, slug: str | None = None) -> None:
         """A new name; the slug follows it unless one is given."""

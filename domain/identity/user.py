@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from domain.shared.errors import InsufficientCredits, InvalidValue
+from domain.shared.errors import DuplicateValue, InsufficientCredits, InvalidValue
 from domain.shared.money import ZERO, to_money
+from domain.shared.patch import UNSET, Maybe, Unset
 from domain.shared.text import optional_text
 
-__all__ = ["Email", "PasswordPolicy", "User", "Username"]
+__all__ = ["Email", "PasswordPolicy", "User", "Username", "refuse_duplicates_within"]
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_]{3,50}$")
 # Deliberately plain: one @, a dotted domain, ASCII only, no white space or quotes.
@@ -118,6 +120,39 @@ class User:
             updated_at=now,
         )
 
+    def revise(
+        self,
+        now: datetime,
+        *,
+        username: Maybe[str] = UNSET,
+        email: Maybe[str] = UNSET,
+        full_name: Maybe[str | None] = UNSET,
+        bio: Maybe[str | None] = UNSET,
+        is_active: Maybe[bool] = UNSET,
+        hashed_password: Maybe[str] = UNSET,
+    ) -> None:
+        """Change the given fields as one edit; fields left UNSET keep their value.
+
+        Every value is checked before any is set, so a refused edit changes nothing."""
+        changes: dict[str, object] = {}
+        if not isinstance(username, Unset):
+            changes["username"] = Username(username).value
+        if not isinstance(email, Unset):
+            changes["email"] = Email.parse(email).value
+        if not isinstance(full_name, Unset):
+            changes["full_name"] = _full_name(full_name)
+        if not isinstance(bio, Unset):
+            changes["bio"] = _bio(bio)
+        if not isinstance(is_active, Unset):
+            changes["is_active"] = is_active
+        if not isinstance(hashed_password, Unset):
+            changes["hashed_password"] = hashed_password
+        if not changes:
+            return
+        for key, value in changes.items():
+            setattr(self, key, value)
+        self.updated_at = now
+
     def change_username(self, username: str, now: datetime) -> None:
         self.username = Username(username).value
         self.updated_at = now
@@ -155,6 +190,17 @@ class User:
             )
         self.credits = self.credits - amount
         self.updated_at = now
+
+
+def refuse_duplicates_within(users: Sequence[User]) -> None:
+    """A batch of new accounts may not repeat a username or an email among themselves."""
+    for name in ("username", "email"):
+        seen: set[str] = set()
+        for user in users:
+            value = getattr(user, name)
+            if value in seen:
+                raise DuplicateValue("user", name, value)
+            seen.add(value)
 
 
 def _positive(amount: Decimal) -> Decimal:

@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         generate_unique_id_function=operation_id,
         telemetry=None if settings.otel_enabled else _NO_TELEMETRY,
     )
-    app.state.services = container
+    app.state.use_cases = container.use_cases()
     # Routes are matched in order, each one tried in turn; the hottest resources go first.
     # Their prefixes are all distinct, so the order changes no answer, only the work.
     # They become the app's own routes (see entrypoints/http/routing.py).

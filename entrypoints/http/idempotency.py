@@ -4,28 +4,24 @@
 
 A route reads the header with `IdempotencyKey`, makes the command's `IdempotentRequest` with
 `idempotent_request` (fingerprint: the method, the path and the validated body as canonical
-JSON) and renders the use case's `Answer` with `render_answer`. Fresh and replayed answers
-take the same way, from the same JSON, so a replay's body is byte for byte the first one's;
-a replay says so in `Idempotent-Replayed: true`.
+JSON) and answers the use case's `Answer` with `respond` (entrypoints/http/responses.py).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Final
 
-from fastapi import Header, Request, Response
+from fastapi import Header, Request
 from pydantic import BaseModel
 
-from application.shared.idempotency import (
+from application.shared.idempotency.request import (
     KEY_FIELD,
-    Answer,
     IdempotentRequest,
     request_fingerprint,
 )
 
-__all__ = ["REPLAYED_HEADER", "IdempotencyKey", "idempotent_request", "render_answer"]
+__all__ = ["IdempotencyKey", "idempotent_request"]
 
-REPLAYED_HEADER: Final = "Idempotent-Replayed"
 # Printable ASCII, 1-255 characters, no blank at either end (HTTP strips those).
 KEY_PATTERN: Final = r"^[!-~]([ -~]{0,253}[!-~])?$"
 
@@ -55,20 +51,3 @@ def idempotent_request(
         request.method, request.url.path, body.model_dump(mode="json")
     )
     return IdempotentRequest(key=key, fingerprint=fingerprint, status_code=status_code)
-
-
-def render_answer(answer: Answer, model: type[BaseModel], status_code: int) -> Response:
-    """The answer in the public form of `model`, with `status_code`; a replay keeps its
-    stored status and says it is one.
-
-    Validated and written once here: the route declares `model` as its `response_model` for
-    the schema and returns this response as is (FastAPI would validate a model again)."""
-    body = model.model_validate_json(answer.body).model_dump_json()
-    if not answer.replayed:
-        return Response(body, status_code, media_type="application/json")
-    return Response(
-        body,
-        answer.status_code or status_code,
-        headers={REPLAYED_HEADER: "true"},
-        media_type="application/json",
-    )

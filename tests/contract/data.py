@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Protocol
 
 from application.catalog.commands import CreateCategory, CreateProduct
 from application.identity.commands import RegisterUser
 from application.ordering.commands import PlaceOrder
+from application.ordering.read_models import OrderView
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
@@ -27,7 +29,12 @@ __all__ = [
 PASSWORD = "Secret123"
 
 
-def id_of(entity: User | Category | Product | Order) -> int:
+class Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(entity: Stored) -> int:
     assert entity.id is not None, "the entity was never stored"
     return entity.id
 
@@ -39,7 +46,7 @@ async def user(
     email: str | None = None,
     full_name: str | None = None,
 ) -> User:
-    return await storage.use_cases.register_user(
+    return await storage.use_cases.register_user()(
         RegisterUser(
             username=username,
             email=email or f"{username}@example.com",
@@ -50,7 +57,7 @@ async def user(
 
 
 async def category(storage: Storage, name: str, *, parent_id: int | None = None) -> Category:
-    return await storage.use_cases.create_category(CreateCategory(name=name, parent_id=parent_id))
+    return await storage.use_cases.create_category()(CreateCategory(name=name, parent_id=parent_id))
 
 
 async def product(
@@ -63,7 +70,7 @@ async def product(
     category_id: int | None = None,
     active: bool = True,
 ) -> Product:
-    return await storage.use_cases.create_product(
+    return await storage.use_cases.create_product()(
         CreateProduct(
             name=name,
             sku=sku or name.upper().replace(" ", "-"),
@@ -75,10 +82,11 @@ async def product(
     )
 
 
-async def order(storage: Storage, user_id: int, *lines: tuple[int, int]) -> Order:
-    return await storage.use_cases.place_order(
+async def order(storage: Storage, user_id: int, *lines: tuple[int, int]) -> OrderView:
+    answer = await storage.use_cases.place_order()(
         PlaceOrder(user_id=user_id, lines=tuple(OrderLine(p, q) for p, q in lines))
     )
+    return answer.result
 
 
 async def store(storage: Storage, *entities: object) -> None:

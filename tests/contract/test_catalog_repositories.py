@@ -242,13 +242,13 @@ async def test_a_product_changed_twice_in_one_unit_keeps_the_last_change(storage
 
 async def test_a_stale_version_from_a_client_is_refused(storage: Storage) -> None:
     lamp = await product(storage, "Lamp", stock=5)
-    await storage.use_cases.adjust_stock(AdjustStock(id_of(lamp), 1))
+    await storage.use_cases.adjust_stock()(AdjustStock(id_of(lamp), 1))
 
     with pytest.raises(StaleVersion):
-        await storage.use_cases.update_product(
+        await storage.use_cases.update_product()(
             UpdateProduct(id_of(lamp), version=1, price=Decimal("1.00"))
         )
-    updated = await storage.use_cases.update_product(
+    updated = await storage.use_cases.update_product()(
         UpdateProduct(id_of(lamp), version=2, price=Decimal("1.00"))
     )
     assert updated.version == 3

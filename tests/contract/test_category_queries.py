@@ -73,7 +73,7 @@ async def test_deleting_a_parent_moves_its_children_to_the_top(storage: Storage)
     tools = await category(storage, "Tools", parent_id=4)
     await category(storage, "Rakes", parent_id=id_of(tools))
 
-    await storage.use_cases.delete_category(DeleteCategory(id_of(tools)))
+    await storage.use_cases.delete_category()(DeleteCategory(id_of(tools)))
 
     tree = await storage.categories.tree()
     assert [n.name for n in tree] == ["Books", "Clothing", "Electronics", "Home & Garden", "Rakes"]

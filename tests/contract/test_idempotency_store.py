@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from application.shared.errors import RequestInProgress
-from application.shared.idempotency import KeyReused, StoredOutcome
+from application.shared.idempotency.store import KeyReused, StoredOutcome
 from tests.contract.conftest import BACKENDS
 from tests.support.storage import Storage
 

@@ -9,9 +9,10 @@ import pytest
 
 from application.ordering.commands import ChangeOrderStatus, PayOrder
 from application.ordering.queries import ORDER_LIST
+from application.ordering.read_models import OrderView
 from domain.catalog.product import Product
 from domain.identity.user import User
-from domain.ordering.order import Order, OrderStatus, PaymentMethod
+from domain.ordering.order import OrderStatus, PaymentMethod
 from tests.contract.data import id_of, order, product, user
 from tests.support.storage import Storage
 
@@ -22,7 +23,7 @@ class Shop:
     bob: User
     lamp: Product
     desk: Product
-    orders: list[Order]
+    orders: list[OrderView]
 
 
 @pytest.fixture
@@ -39,8 +40,8 @@ async def shop(storage: Storage) -> Shop:
     ]:
         placed.append(await order(storage, id_of(buyer), *lines))
         storage.clock.advance(minutes=5)
-    await storage.use_cases.pay_order(PayOrder(id_of(placed[1]), PaymentMethod.BANK_TRANSFER))
-    await storage.use_cases.change_order_status(
+    await storage.use_cases.pay_order()(PayOrder(id_of(placed[1]), PaymentMethod.BANK_TRANSFER))
+    await storage.use_cases.change_order_status()(
         ChangeOrderStatus(id_of(placed[2]), OrderStatus.CANCELLED)
     )
     return Shop(alice, bob, lamp, desk, placed)

@@ -71,7 +71,9 @@ async def test_a_payment_is_stored_with_its_order(storage: Storage) -> None:
     lamp = await product(storage, "Lamp", price="5.50")
     placed = await order(storage, id_of(buyer), (id_of(lamp), 2))
 
-    payment = await storage.use_cases.pay_order(PayOrder(id_of(placed), PaymentMethod.CARD))
+    payment = (
+        await storage.use_cases.pay_order()(PayOrder(id_of(placed), PaymentMethod.CARD))
+    ).result
 
     async with storage.make_uow() as uow:
         loaded = await uow.orders.get(id_of(placed))
@@ -89,7 +91,7 @@ async def test_cancelling_puts_the_stock_back(storage: Storage) -> None:
     desk = await product(storage, "Desk", stock=2)
     placed = await order(storage, id_of(buyer), (id_of(lamp), 2), (id_of(desk), 2))
 
-    await storage.use_cases.change_order_status(
+    await storage.use_cases.change_order_status()(
         ChangeOrderStatus(id_of(placed), OrderStatus.CANCELLED)
     )
 

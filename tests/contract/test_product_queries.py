@@ -220,7 +220,7 @@ async def test_lookups_by_id_sku_and_slug(storage: Storage, catalogue: Catalogue
 async def test_the_read_side_sees_the_new_version_after_an_update(
     storage: Storage, catalogue: Catalogue
 ) -> None:
-    await storage.use_cases.update_product(
+    await storage.use_cases.update_product()(
         UpdateProduct(id_of(catalogue.apple), version=1, price=Decimal("1.75"))
     )
 

@@ -24,7 +24,7 @@ async def people(storage: Storage) -> list[User]:
         await user(storage, "Carol", full_name="Carol Ærø"),
         await user(storage, "dave", full_name="David 100%"),
     ]
-    await storage.use_cases.deactivate_user(DeactivateUser(id_of(made[3])))
+    await storage.use_cases.deactivate_user()(DeactivateUser(id_of(made[3])))
     return made
 
 
@@ -131,7 +131,7 @@ async def test_top_spenders_rank_by_money_on_orders_not_cancelled(
     await order(storage, id_of(alice), (id_of(dear), 1))  # 0.10 + 0.20
     await order(storage, id_of(bob), (id_of(cheap), 3))  # 0.30 in one order
     cancelled = await order(storage, id_of(carol), (id_of(dear), 50))
-    await storage.use_cases.change_order_status(
+    await storage.use_cases.change_order_status()(
         ChangeOrderStatus(id_of(cancelled), OrderStatus.CANCELLED)
     )
 

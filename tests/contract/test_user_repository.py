@@ -145,7 +145,7 @@ async def test_deactivating_stale_users_touches_only_active_users_not_updated_si
 ) -> None:
     old = await user(storage, "old")
     already_inactive = await user(storage, "gone")
-    await storage.use_cases.deactivate_user(DeactivateUser(id_of(already_inactive)))
+    await storage.use_cases.deactivate_user()(DeactivateUser(id_of(already_inactive)))
     storage.clock.advance(days=40)
     fresh = await user(storage, "fresh")
     cutoff = storage.clock.now() - timedelta(days=30)
@@ -171,7 +171,7 @@ async def test_purging_deletes_inactive_users_without_orders_only(storage: Stora
     item = await product(storage, "Lamp")
     await order(storage, id_of(buyer), (id_of(item), 1))
     for inactive in (buyer, idle):
-        await storage.use_cases.deactivate_user(DeactivateUser(id_of(inactive)))
+        await storage.use_cases.deactivate_user()(DeactivateUser(id_of(inactive)))
     async with storage.make_uow() as uow:
         await uow.notifications.add(
             Notification.create(user_id=id_of(idle), message="Hello", now=storage.clock.now())

@@ -79,6 +79,7 @@ from application.ordering.read_models import (
     ProductSummary,
 )
 from application.shared.errors import ApplicationError
+from application.shared.idempotency.answers import Answer
 from application.shared.listing import FieldKind, ListSchema, Op, Page
 from domain.catalog.category import Category
 from domain.catalog.product import Product
@@ -340,7 +341,9 @@ class StorageParity(RuleBasedStateMachine):
         outcomes: list[tuple[str, Any]] = []
         for side in self.sides:
             try:
-                outcomes.append(("ok", self.runner.run(call(side))))
+                result = self.runner.run(call(side))
+                # An idempotent use case answers its read model (fresh, since no key is sent).
+                outcomes.append(("ok", result.result if isinstance(result, Answer) else result))
             except (DomainError, ApplicationError) as error:
                 outcomes.append(("refused", error))
         (memory_kind, memory_value), (sql_kind, sql_value) = outcomes
@@ -366,10 +369,10 @@ class StorageParity(RuleBasedStateMachine):
         """A few customers and stocked products, so that orders have something to order."""
 
         def register(command: RegisterUser) -> Callable[[Side], Coroutine[Any, Any, User]]:
-            return lambda s: s.storage.use_cases.register_user(command)
+            return lambda s: s.storage.use_cases.register_user()(command)
 
         def create(command: CreateProduct) -> Callable[[Side], Coroutine[Any, Any, Product]]:
-            return lambda s: s.storage.use_cases.create_product(command)
+            return lambda s: s.storage.use_cases.create_product()(command)
 
         for n in (1, 2, 3):
             customer = RegisterUser(f"customer_{n}", f"customer{n}@example.com", "Secret123")
@@ -393,7 +396,7 @@ class StorageParity(RuleBasedStateMachine):
     )
     def register_user(self, username: str, email: str, full_name: str | None) -> None:
         command = RegisterUser(username, email, "Secret123", full_name=full_name)
-        self.both(lambda s: s.storage.use_cases.register_user(command), creates="user")
+        self.both(lambda s: s.storage.use_cases.register_user()(command), creates="user")
 
     @rule(
         people=st.lists(
@@ -402,7 +405,7 @@ class StorageParity(RuleBasedStateMachine):
     )
     def register_users(self, people: list[tuple[str, str]]) -> None:
         command = RegisterUsers(tuple(RegisterUser(u, e, "Secret123") for u, e in people))
-        self.both(lambda s: s.storage.use_cases.register_users(command), creates="user")
+        self.both(lambda s: s.storage.use_cases.register_users()(command), creates="user")
 
     @rule(
         data=st.data(),
@@ -419,7 +422,7 @@ class StorageParity(RuleBasedStateMachine):
         }[field]
         drawn = data.draw(value)
         self.both(
-            lambda s: s.storage.use_cases.patch_user(
+            lambda s: s.storage.use_cases.patch_user()(
                 dataclasses.replace(PatchUser(s.id("user", user)), **{field: drawn})
             )
         )
@@ -427,15 +430,19 @@ class StorageParity(RuleBasedStateMachine):
     @rule(data=st.data())
     def deactivate_user(self, data: st.DataObject) -> None:
         user = data.draw(ids(self.counts["user"]))
-        self.both(lambda s: s.storage.use_cases.deactivate_user(DeactivateUser(s.id("user", user))))
+        self.both(
+            lambda s: s.storage.use_cases.deactivate_user()(DeactivateUser(s.id("user", user)))
+        )
 
     @rule(days=st.integers(min_value=0, max_value=3))
     def deactivate_stale_users(self, days: int) -> None:
-        self.both(lambda s: s.storage.use_cases.deactivate_stale_users(DeactivateStaleUsers(days)))
+        self.both(
+            lambda s: s.storage.use_cases.deactivate_stale_users()(DeactivateStaleUsers(days))
+        )
 
     @rule()
     def purge_inactive_users(self) -> None:
-        self.both(lambda s: s.storage.use_cases.purge_inactive_users(PurgeInactiveUsers()))
+        self.both(lambda s: s.storage.use_cases.purge_inactive_users()(PurgeInactiveUsers()))
 
     # -- catalog -------------------------------------------------------------------------
 
@@ -443,7 +450,7 @@ class StorageParity(RuleBasedStateMachine):
     def create_category(self, data: st.DataObject, name: str, has_parent: bool) -> None:
         parent = data.draw(ids(self.counts["category"])) if has_parent else None
         self.both(
-            lambda s: s.storage.use_cases.create_category(
+            lambda s: s.storage.use_cases.create_category()(
                 CreateCategory(name=name, parent_id=s.to_real("category", parent))
             ),
             creates="category",
@@ -468,7 +475,7 @@ class StorageParity(RuleBasedStateMachine):
             if move:
                 changes["parent_id"] = s.to_real("category", parent)
             command = dataclasses.replace(UpdateCategory(s.id("category", category)), **changes)
-            return s.storage.use_cases.update_category(command)
+            return s.storage.use_cases.update_category()(command)
 
         self.both(update)
 
@@ -476,7 +483,7 @@ class StorageParity(RuleBasedStateMachine):
     def delete_category(self, data: st.DataObject) -> None:
         category = data.draw(ids(self.counts["category"]))
         self.both(
-            lambda s: s.storage.use_cases.delete_category(
+            lambda s: s.storage.use_cases.delete_category()(
                 DeleteCategory(s.id("category", category))
             )
         )
@@ -502,7 +509,7 @@ class StorageParity(RuleBasedStateMachine):
     ) -> None:
         category = data.draw(ids(self.counts["category"])) if has_category else None
         self.both(
-            lambda s: s.storage.use_cases.create_product(
+            lambda s: s.storage.use_cases.create_product()(
                 CreateProduct(
                     name=name,
                     sku=sku,
@@ -541,7 +548,7 @@ class StorageParity(RuleBasedStateMachine):
             command = dataclasses.replace(
                 UpdateProduct(s.id("product", product), version=version), **{field: given}
             )
-            return s.storage.use_cases.update_product(command)
+            return s.storage.use_cases.update_product()(command)
 
         self.both(update)
 
@@ -549,14 +556,16 @@ class StorageParity(RuleBasedStateMachine):
     def adjust_stock(self, data: st.DataObject, delta: int) -> None:
         product = data.draw(ids(self.counts["product"]))
         self.both(
-            lambda s: s.storage.use_cases.adjust_stock(AdjustStock(s.id("product", product), delta))
+            lambda s: s.storage.use_cases.adjust_stock()(
+                AdjustStock(s.id("product", product), delta)
+            )
         )
 
     @rule(data=st.data())
     def delete_product(self, data: st.DataObject) -> None:
         product = data.draw(ids(self.counts["product"]))
         self.both(
-            lambda s: s.storage.use_cases.delete_product(DeleteProduct(s.id("product", product)))
+            lambda s: s.storage.use_cases.delete_product()(DeleteProduct(s.id("product", product)))
         )
 
     # -- ordering ------------------------------------------------------------------------
@@ -569,7 +578,7 @@ class StorageParity(RuleBasedStateMachine):
             for _ in range(size)
         ]
         self.both(
-            lambda s: s.storage.use_cases.place_order(
+            lambda s: s.storage.use_cases.place_order()(
                 PlaceOrder(
                     user_id=s.id("user", user),
                     lines=tuple(OrderLine(s.id("product", p), q) for p, q in lines),
@@ -582,7 +591,7 @@ class StorageParity(RuleBasedStateMachine):
     def change_order_status(self, data: st.DataObject, status: OrderStatus) -> None:
         order = data.draw(ids(self.counts["order"]))
         self.both(
-            lambda s: s.storage.use_cases.change_order_status(
+            lambda s: s.storage.use_cases.change_order_status()(
                 ChangeOrderStatus(s.id("order", order), status)
             )
         )
@@ -590,7 +599,7 @@ class StorageParity(RuleBasedStateMachine):
     @rule(data=st.data(), method=st.sampled_from(list(PaymentMethod)))
     def pay_order(self, data: st.DataObject, method: PaymentMethod) -> None:
         order = data.draw(ids(self.counts["order"]))
-        self.both(lambda s: s.storage.use_cases.pay_order(PayOrder(s.id("order", order), method)))
+        self.both(lambda s: s.storage.use_cases.pay_order()(PayOrder(s.id("order", order), method)))
 
     @rule(minutes=st.integers(min_value=1, max_value=3 * 24 * 60))
     def time_passes(self, minutes: int) -> None:

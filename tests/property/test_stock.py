@@ -100,7 +100,7 @@ class StockThroughTheUseCases(RuleBasedStateMachine):
         try:
             order = self.run(
                 handler(PlaceOrder(self.user_id, tuple(OrderLine(ids[i], q) for i, q in lines)))
-            )
+            ).result
         except InsufficientStock:
             assert self.shelf() == before
             return

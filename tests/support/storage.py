@@ -1,12 +1,13 @@
 """One storage backend — memory, SQLite or PostgreSQL — behind the same ports, for tests.
 
     async with open_storage("sqlite", tmp_path=tmp_path) as storage:
-        user = await storage.use_cases.register_user(RegisterUser(...))
+        user = await storage.use_cases.register_user()()(RegisterUser(...))
         page = await storage.users.list(USER_LIST.query())
 
-A `Storage` carries a unit-of-work factory, the four query ports and the health port of one
-backend, plus deterministic driven ports (a clock that moves only when told, counting order
-numbers, a cheap hasher), so that the same test gives the same answer on every backend.
+A `Storage` carries the app's own `UseCases` for one backend, built by the real container
+(`app_container`) with deterministic driven ports swapped in (a clock that moves only when
+told, counting order numbers, a cheap hasher), so that the same test gives the same answer on
+every backend; and, for short, its unit-of-work factory, query ports and health port.
 Every backend starts in the migrated state: the four default categories, nothing else.
 """
 
@@ -14,63 +15,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from dependency_injector import providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.memory import (
-    InMemoryCategoryQueries,
-    InMemoryOrderQueries,
-    InMemoryProductQueries,
-    InMemoryStorageHealth,
-    InMemoryStore,
-    InMemoryUnitOfWork,
-    InMemoryUserQueries,
-)
-from adapters.sqlalchemy import (
-    EngineSettings,
-    SqlAlchemyCategoryQueries,
-    SqlAlchemyOrderQueries,
-    SqlAlchemyProductQueries,
-    SqlAlchemyStorageHealth,
-    SqlAlchemyUnitOfWork,
-    SqlAlchemyUserQueries,
-    create_engine,
-    create_session_factory,
-    start_mappers,
-)
-from application.catalog.handlers import (
-    AdjustStockHandler,
-    CreateCategoryHandler,
-    CreateProductHandler,
-    DeleteCategoryHandler,
-    DeleteProductHandler,
-    UpdateCategoryHandler,
-    UpdateProductHandler,
-)
+from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.sqlalchemy import EngineSettings, create_engine, start_mappers
 from application.catalog.queries import CategoryQueries, ProductQueries
-from application.identity.handlers import (
-    DeactivateStaleUsersHandler,
-    DeactivateUserHandler,
-    PatchUserHandler,
-    PurgeInactiveUsersHandler,
-    RegisterUserHandler,
-    RegisterUsersHandler,
-    ReplaceUserHandler,
-)
 from application.identity.queries import UserQueries
-from application.ordering.handlers import (
-    ChangeOrderStatusHandler,
-    PayOrderHandler,
-    PlaceOrderHandler,
-)
 from application.ordering.queries import OrderQueries
 from application.shared.health import StorageHealth
 from application.shared.ports import Clock, OrderNumbers, PasswordHasher
 from application.shared.unit_of_work import UnitOfWork
 from domain.catalog.category import Category
+from entrypoints.container import Container, build_container
+from entrypoints.settings import Settings
+from entrypoints.use_cases import UseCases
 from tests.support.databases import DEFAULT_CATEGORIES, SharedPostgres, migrated_sqlite_url
 
 __all__ = [
@@ -80,7 +43,7 @@ __all__ = [
     "PlainHasher",
     "SteppingClock",
     "Storage",
-    "UseCases",
+    "app_container",
     "memory_storage",
     "open_storage",
     "seeded_memory_store",
@@ -127,84 +90,6 @@ class PlainHasher(PasswordHasher):
 
 
 @dataclass
-class UseCases:
-    """The write use cases, wired to one backend's units of work."""
-
-    make_uow: Callable[[], UnitOfWork]
-    clock: SteppingClock
-    order_numbers: CountingOrderNumbers
-    hasher: PasswordHasher = field(default_factory=PlainHasher)
-
-    @property
-    def register_user(self) -> RegisterUserHandler:
-        return RegisterUserHandler(self.make_uow(), self.clock, self.hasher)
-
-    @property
-    def register_users(self) -> RegisterUsersHandler:
-        return RegisterUsersHandler(self.make_uow(), self.clock, self.hasher)
-
-    @property
-    def replace_user(self) -> ReplaceUserHandler:
-        return ReplaceUserHandler(self.make_uow(), self.clock, self.hasher)
-
-    @property
-    def patch_user(self) -> PatchUserHandler:
-        return PatchUserHandler(self.make_uow(), self.clock, self.hasher)
-
-    @property
-    def deactivate_user(self) -> DeactivateUserHandler:
-        return DeactivateUserHandler(self.make_uow(), self.clock)
-
-    @property
-    def deactivate_stale_users(self) -> DeactivateStaleUsersHandler:
-        return DeactivateStaleUsersHandler(self.make_uow(), self.clock)
-
-    @property
-    def purge_inactive_users(self) -> PurgeInactiveUsersHandler:
-        return PurgeInactiveUsersHandler(self.make_uow())
-
-    @property
-    def create_category(self) -> CreateCategoryHandler:
-        return CreateCategoryHandler(self.make_uow(), self.clock)
-
-    @property
-    def update_category(self) -> UpdateCategoryHandler:
-        return UpdateCategoryHandler(self.make_uow(), self.clock)
-
-    @property
-    def delete_category(self) -> DeleteCategoryHandler:
-        return DeleteCategoryHandler(self.make_uow(), self.clock)
-
-    @property
-    def create_product(self) -> CreateProductHandler:
-        return CreateProductHandler(self.make_uow(), self.clock)
-
-    @property
-    def update_product(self) -> UpdateProductHandler:
-        return UpdateProductHandler(self.make_uow(), self.clock)
-
-    @property
-    def delete_product(self) -> DeleteProductHandler:
-        return DeleteProductHandler(self.make_uow(), self.clock)
-
-    @property
-    def adjust_stock(self) -> AdjustStockHandler:
-        return AdjustStockHandler(self.make_uow(), self.clock)
-
-    @property
-    def place_order(self) -> PlaceOrderHandler:
-        return PlaceOrderHandler(self.make_uow(), self.clock, self.order_numbers)
-
-    @property
-    def change_order_status(self) -> ChangeOrderStatusHandler:
-        return ChangeOrderStatusHandler(self.make_uow(), self.clock)
-
-    @property
-    def pay_order(self) -> PayOrderHandler:
-        return PayOrderHandler(self.make_uow(), self.clock)
-
-
-@dataclass
 class Storage:
     backend: str
     make_uow: Callable[[], UnitOfWork]
@@ -214,30 +99,44 @@ class Storage:
     orders: OrderQueries
     health: StorageHealth
     clock: SteppingClock
-    use_cases: UseCases
+    use_cases: UseCases  # the app's own: call a member for a fresh use case
     engine: AsyncEngine | None = None
 
 
-def _storage(
-    backend: str,
-    make_uow: Callable[[], UnitOfWork],
-    queries: tuple[UserQueries, CategoryQueries, ProductQueries, OrderQueries],
-    health: StorageHealth,
+def app_container(
+    database_url: str,
+    clock: Clock,
+    *,
     engine: AsyncEngine | None = None,
-) -> Storage:
-    clock = SteppingClock()
-    users, categories, products, orders = queries
+    store: InMemoryStore | None = None,
+) -> Container:
+    """The app's own container for `database_url`, with deterministic driven ports: a clock
+    that moves only when told, counting order numbers, a cheap hasher. An `engine` or a
+    `store` given is used instead of a new one."""
+    container = build_container(Settings(database_url=database_url))
+    container.clock.override(providers.Object(clock))
+    container.order_numbers.override(providers.Object(CountingOrderNumbers()))
+    container.hasher.override(providers.Object(PlainHasher()))
+    if engine is not None:
+        container.primary_engine.override(providers.Object(engine))
+    if store is not None:
+        container.store.override(providers.Object(store))
+    return container
+
+
+def _storage(backend: str, container: Container, clock: SteppingClock) -> Storage:
+    use_cases: UseCases = container.use_cases()
     return Storage(
         backend=backend,
-        make_uow=make_uow,
-        users=users,
-        categories=categories,
-        products=products,
-        orders=orders,
-        health=health,
+        make_uow=use_cases.unit_of_work,
+        users=use_cases.user_queries(),
+        categories=use_cases.category_queries(),
+        products=use_cases.product_queries(),
+        orders=use_cases.order_queries(),
+        health=use_cases.storage_health(),
         clock=clock,
-        use_cases=UseCases(make_uow, clock, CountingOrderNumbers()),
-        engine=engine,
+        use_cases=use_cases,
+        engine=container.primary_engine() if container.config.backend() == "sqlalchemy" else None,
     )
 
 
@@ -254,34 +153,19 @@ async def seeded_memory_store(now: datetime = START) -> InMemoryStore:
 
 
 def memory_storage(store: InMemoryStore) -> Storage:
-    return _storage(
-        "memory",
-        lambda: InMemoryUnitOfWork(store),
-        (
-            InMemoryUserQueries(store),
-            InMemoryCategoryQueries(store),
-            InMemoryProductQueries(store),
-            InMemoryOrderQueries(store),
-        ),
-        InMemoryStorageHealth(),
-    )
+    clock = SteppingClock()
+    return _storage("memory", app_container("memory://", clock, store=store), clock)
 
 
 def sql_storage(engine: AsyncEngine) -> Storage:
     # Before any entity is made: instances created earlier would lack the instrumentation.
     start_mappers()
-    sessions = create_session_factory(engine)
+    clock = SteppingClock()
+    container = app_container(
+        engine.url.render_as_string(hide_password=False), clock, engine=engine
+    )
     return _storage(
-        engine.dialect.name if engine.dialect.name == "sqlite" else "postgres",
-        lambda: SqlAlchemyUnitOfWork(sessions),
-        (
-            SqlAlchemyUserQueries(engine),
-            SqlAlchemyCategoryQueries(engine),
-            SqlAlchemyProductQueries(engine),
-            SqlAlchemyOrderQueries(engine),
-        ),
-        SqlAlchemyStorageHealth(engine),
-        engine,
+        engine.dialect.name if engine.dialect.name == "sqlite" else "postgres", container, clock
     )
 
 

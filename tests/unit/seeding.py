@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Protocol
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.security import Argon2PasswordHasher
@@ -12,10 +13,11 @@ from application.identity.commands import DeactivateUser, RegisterUser
 from application.identity.handlers import DeactivateUserHandler, RegisterUserHandler
 from application.ordering.commands import PlaceOrder
 from application.ordering.handlers import PlaceOrderHandler
+from application.ordering.read_models import OrderView
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
-from domain.ordering.order import Order, OrderLine
+from domain.ordering.order import OrderLine
 from tests.unit.fakes import CountingOrderNumbers, FixedClock
 
 __all__ = ["PASSWORD", "Seed", "id_of"]
@@ -23,7 +25,12 @@ __all__ = ["PASSWORD", "Seed", "id_of"]
 PASSWORD = "Secret123"
 
 
-def id_of(entity: User | Category | Product | Order) -> int:
+class Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(entity: Stored) -> int:
     """The id storage gave the entity."""
     assert entity.id is not None, "the entity was never stored"
     return entity.id
@@ -92,8 +99,9 @@ class Seed:
             )
         )
 
-    async def order(self, user_id: int, *lines: tuple[int, int]) -> Order:
+    async def order(self, user_id: int, *lines: tuple[int, int]) -> OrderView:
         handler = PlaceOrderHandler(InMemoryUnitOfWork(self.store), self.clock, self.order_numbers)
-        return await handler(
+        answer = await handler(
             PlaceOrder(user_id=user_id, lines=tuple(OrderLine(p, q) for p, q in lines))
         )
+        return answer.result

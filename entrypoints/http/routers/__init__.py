@@ -1,2 +1,2 @@
-"""One router per resource. Each maps request schemas to commands, calls a use case or a query
-port obtained from the services, and maps the result back to a response schema."""
+"""One router per resource. Each route maps its request schema to a command, calls a use
+case or a query port from `use_cases(request)`, and answers with `respond(result, Public)`."""

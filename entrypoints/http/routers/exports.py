@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Sequence
-from typing import Annotated, Final
+from typing import Final
 
+from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from application.identity.queries import UserQueries
 from application.identity.read_models import UserView
 from entrypoints.http.routing import resource_router
-from entrypoints.http.services import provide
+from entrypoints.http.use_cases import use_cases
 
 __all__ = ["router"]
 
@@ -72,12 +72,10 @@ def _csv(rows: Sequence[Sequence[object]]) -> str:
         }
     },
 )
-async def export_users(
-    users: Annotated[UserQueries, provide(lambda s: s.user_queries)],
-) -> StreamingResponse:
+async def export_users(request: Request) -> StreamingResponse:
     """All users as CSV, read and sent in batches so that memory stays flat however many
     there are. Text cells that a spreadsheet would run as a formula are prefixed with `'`."""
-    batches = aiter(users.export(BATCH_SIZE))
+    batches = aiter(use_cases(request).user_queries().export(BATCH_SIZE))
     # The first batch is read before answering, so a storage failure is still a 503 problem
     # rather than a download cut short.
     first = await anext(batches, None)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from fastapi.responses import JSONResponse
+from fastapi import Request, Response
 
-from application.shared.health import HealthReport, StorageHealth
+from application.shared.health import HealthReport
+from entrypoints.http.responses import respond
 from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.health import (
     DatabaseHealth,
@@ -15,15 +16,13 @@ from entrypoints.http.schemas.health import (
     PoolHealthPublic,
     ServiceInfo,
 )
-from entrypoints.http.services import provide
+from entrypoints.http.use_cases import use_cases
 
 __all__ = ["SERVICE_NAME", "router", "service_version"]
 
 SERVICE_NAME = "storefront"
 
 router = resource_router("", "health", 422, 500)
-
-Health = Annotated[StorageHealth, provide(lambda s: s.storage_health)]
 
 
 def service_version() -> str:
@@ -33,17 +32,18 @@ def service_version() -> str:
         return "0.0.0"
 
 
-@router.get("/")
-async def root() -> ServiceInfo:
-    return ServiceInfo(name=SERVICE_NAME, version=service_version(), docs="/docs")
+@router.get("/", response_model=ServiceInfo)
+async def root() -> Response:
+    info = ServiceInfo(name=SERVICE_NAME, version=service_version(), docs="/docs")
+    return respond(info, ServiceInfo)
 
 
 def _status(report: HealthReport) -> Literal["healthy", "unhealthy"]:
     return "healthy" if report.healthy else "unhealthy"
 
 
-def _answer(model: Any, report: HealthReport) -> JSONResponse:
-    return JSONResponse(model.model_dump(mode="json"), status_code=200 if report.healthy else 503)
+def _status_code(report: HealthReport) -> int:
+    return 200 if report.healthy else 503
 
 
 @router.get(
@@ -51,13 +51,14 @@ def _answer(model: Any, report: HealthReport) -> JSONResponse:
     response_model=HealthPublic,
     responses={503: {"model": HealthPublic, "description": "The storage does not answer."}},
 )
-async def health(storage: Health) -> JSONResponse:
+async def health(request: Request) -> Response:
     """200 when the storage answers a trivial query, 503 when it does not."""
-    report = await storage.check()
+    report = await use_cases(request).storage_health().check()
     database = DatabaseHealth(
         backend=report.backend, latency_ms=report.latency_ms, error=report.error, **report.pool
     )
-    return _answer(HealthPublic(status=_status(report), database=database), report)
+    public = HealthPublic(status=_status(report), database=database)
+    return respond(public, HealthPublic, _status_code(report))
 
 
 @router.get(
@@ -65,16 +66,14 @@ async def health(storage: Health) -> JSONResponse:
     response_model=PoolHealthPublic,
     responses={503: {"model": PoolHealthPublic, "description": "The storage does not answer."}},
 )
-async def database_health(storage: Health) -> JSONResponse:
+async def database_health(request: Request) -> Response:
     """The connection pool in detail: size, connections checked in and out, overflow."""
-    report = await storage.check()
-    return _answer(
-        PoolHealthPublic(
-            status=_status(report),
-            backend=report.backend,
-            latency_ms=report.latency_ms,
-            pool=dict(report.pool),
-            error=report.error,
-        ),
-        report,
+    report = await use_cases(request).storage_health().check()
+    public = PoolHealthPublic(
+        status=_status(report),
+        backend=report.backend,
+        latency_ms=report.latency_ms,
+        pool=dict(report.pool),
+        error=report.error,
     )
+    return respond(public, PoolHealthPublic, _status_code(report))

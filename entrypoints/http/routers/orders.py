@@ -7,21 +7,16 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
 
-from application.identity.queries import UserQueries
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
-from application.ordering.handlers import (
-    ChangeOrderStatusHandler,
-    PayOrderHandler,
-    PlaceOrderHandler,
-)
-from application.ordering.queries import ORDER_LIST, OrderQueries
+from application.ordering.queries import ORDER_LIST
 from application.shared.listing import Filter, ListQuery, Op
 from domain.ordering.order import OrderLine, OrderStatus
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
-from entrypoints.http.idempotency import IdempotencyKey, idempotent_request, render_answer
+from entrypoints.http.idempotency import IdempotencyKey, idempotent_request
 from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
+from entrypoints.http.responses import respond
 from entrypoints.http.routers.parameters import OrderId, UserId
 from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.orders import (
@@ -33,15 +28,13 @@ from entrypoints.http.schemas.orders import (
     PaymentPublic,
 )
 from entrypoints.http.schemas.pages import PagePublic
-from entrypoints.http.services import provide
+from entrypoints.http.use_cases import use_cases
 
 __all__ = ["router"]
 
 router = resource_router("/orders", "orders", 422, 500, 503)
 
 ORDERS = ListParameters(ORDER_LIST)
-
-Orders = Annotated[OrderQueries, provide(lambda s: s.order_queries)]
 
 
 @router.post(
@@ -61,86 +54,86 @@ Orders = Annotated[OrderQueries, provide(lambda s: s.order_queries)]
     },
 )
 async def place_order(
-    body: OrderCreate,
-    handler: Annotated[PlaceOrderHandler, provide(lambda s: s.place_order)],
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
+    body: OrderCreate, request: Request, idempotency_key: IdempotencyKey = None
 ) -> Response:
     """Place an order, all or nothing: the user must be active, every product active and in
     stock; the stock is reserved at once. Lines naming the same product are merged. An
     unknown user or product is a 404; too little stock or an inactive party a 409. With an
     `Idempotency-Key`, a retry gets the first answer and places no second order."""
-    answer = await handler.answer(
-        PlaceOrder(
-            user_id=body.user_id,
-            lines=tuple(OrderLine(item.product_id, item.quantity) for item in body.items),
-            shipping_address=body.shipping_address,
-            idempotency=idempotent_request(idempotency_key, request, body, 201),
-        )
+    command = PlaceOrder(
+        user_id=body.user_id,
+        lines=tuple(OrderLine(item.product_id, item.quantity) for item in body.items),
+        shipping_address=body.shipping_address,
+        idempotency=idempotent_request(idempotency_key, request, body, 201),
     )
-    return render_answer(answer, OrderPublic, 201)
+    answer = await use_cases(request).place_order()(command)
+    return respond(answer, OrderPublic, 201)
 
 
-@router.get("/", openapi_extra=ORDERS.openapi_extra)
-async def list_orders(
-    query: Annotated[ListQuery, Depends(ORDERS)], orders: Orders
-) -> PagePublic[OrderPublic]:
+@router.get("/", response_model=PagePublic[OrderPublic], openapi_extra=ORDERS.openapi_extra)
+async def list_orders(query: Annotated[ListQuery, Depends(ORDERS)], request: Request) -> Response:
     """Orders with their items, newest first unless sorted otherwise (`status=pending`,
     `total_amount__gte=100`, `sort=-total_amount`)."""
-    return PagePublic[OrderPublic].of(await orders.list(query), OrderPublic.model_validate)
+    page = await use_cases(request).order_queries().list(query)
+    return respond(page, PagePublic[OrderPublic])
 
 
-@router.get("/stats/summary")
-async def order_stats(orders: Orders) -> OrderStatsPublic:
+@router.get("/stats/summary", response_model=OrderStatsPublic)
+async def order_stats(request: Request) -> Response:
     """How many orders, the revenue of those not cancelled, and a count per status."""
-    return OrderStatsPublic.model_validate(await orders.stats())
+    return respond(await use_cases(request).order_queries().stats(), OrderStatsPublic)
 
 
 @router.get(
-    "/user/{user_id:int}", responses=error_responses(404), openapi_extra=ORDERS.openapi_extra
+    "/user/{user_id:int}",
+    response_model=PagePublic[OrderPublic],
+    responses=error_responses(404),
+    openapi_extra=ORDERS.openapi_extra,
 )
 async def list_orders_of_user(
-    user_id: UserId,
-    query: Annotated[ListQuery, Depends(ORDERS)],
-    orders: Orders,
-    users: Annotated[UserQueries, provide(lambda s: s.user_queries)],
-) -> PagePublic[OrderPublic]:
+    user_id: UserId, query: Annotated[ListQuery, Depends(ORDERS)], request: Request
+) -> Response:
     """One user's orders, newest first; the same list as `/users/{user_id:int}/orders`."""
-    if await users.get(user_id) is None:
+    found = use_cases(request)
+    if await found.user_queries().get(user_id) is None:
         raise NotFound("user", user_id)
     mine = replace(query, filters=(*query.filters, Filter("user_id", Op.EQ, user_id)))
-    return PagePublic[OrderPublic].of(await orders.list(mine), OrderPublic.model_validate)
+    return respond(await found.order_queries().list(mine), PagePublic[OrderPublic])
 
 
-@router.get("/{order_id:int}", responses=error_responses(404))
-async def get_order(order_id: OrderId, orders: Orders) -> OrderPublic:
+@router.get("/{order_id:int}", response_model=OrderPublic, responses=error_responses(404))
+async def get_order(order_id: OrderId, request: Request) -> Response:
     """The order with its items."""
-    order = await orders.get(order_id)
+    order = await use_cases(request).order_queries().get(order_id)
     if order is None:
         raise NotFound("order", order_id)
-    return OrderPublic.model_validate(order)
+    return respond(order, OrderPublic)
 
 
-@router.get("/{order_id:int}/details", responses=error_responses(404))
-async def get_order_details(order_id: OrderId, orders: Orders) -> OrderDetailsPublic:
+@router.get(
+    "/{order_id:int}/details", response_model=OrderDetailsPublic, responses=error_responses(404)
+)
+async def get_order_details(order_id: OrderId, request: Request) -> Response:
     """The order with its user, the products of its items, and its payments."""
-    details = await orders.details(order_id)
+    details = await use_cases(request).order_queries().details(order_id)
     if details is None:
         raise NotFound("order", order_id)
-    return OrderDetailsPublic.model_validate(details)
+    return respond(details, OrderDetailsPublic)
 
 
-@router.patch("/{order_id:int}/status", responses=error_responses(404, 409))
+@router.patch(
+    "/{order_id:int}/status", response_model=OrderPublic, responses=error_responses(404, 409)
+)
 async def change_order_status(
     order_id: OrderId,
     new_status: Annotated[OrderStatus, Query(description="The status to move the order to.")],
-    handler: Annotated[ChangeOrderStatusHandler, provide(lambda s: s.change_order_status)],
-) -> OrderPublic:
+    request: Request,
+) -> Response:
     """pending → confirmed | cancelled; confirmed → shipped | cancelled; shipped →
     delivered. Any other move, including to the current status, is a 409. Cancelling puts
     the reserved stock back."""
-    order = await handler(ChangeOrderStatus(order_id, new_status))
-    return OrderPublic.model_validate(order)
+    order = await use_cases(request).change_order_status()(ChangeOrderStatus(order_id, new_status))
+    return respond(order, OrderPublic)
 
 
 @router.post(
@@ -152,18 +145,14 @@ async def change_order_status(
 async def pay_order(
     order_id: OrderId,
     body: PaymentCreate,
-    handler: Annotated[PayOrderHandler, provide(lambda s: s.pay_order)],
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Pay a pending order in full: the payment is recorded and the order confirmed, at
     once. An order that is not pending is a 409. With an `Idempotency-Key`, a retry gets
     the first payment back instead of a 409."""
-    answer = await handler.answer(
-        PayOrder(
-            order_id,
-            body.method,
-            idempotency=idempotent_request(idempotency_key, request, body, 201),
-        )
+    command = PayOrder(
+        order_id, body.method, idempotency=idempotent_request(idempotency_key, request, body, 201)
     )
-    return render_answer(answer, PaymentPublic, 201)
+    answer = await use_cases(request).pay_order()(command)
+    return respond(answer, PaymentPublic, 201)

@@ -8,20 +8,14 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request, Response
 
 from application.catalog.commands import AdjustStock, CreateProduct, DeleteProduct, UpdateProduct
-from application.catalog.handlers import (
-    AdjustStockHandler,
-    CreateProductHandler,
-    DeleteProductHandler,
-    UpdateProductHandler,
-)
-from application.catalog.queries import PRODUCT_LIST, ProductQueries
+from application.catalog.queries import PRODUCT_LIST
 from application.shared.listing import INT4_MAX, Filter, ListQuery, Op
 from domain.shared.errors import NotFound
-from entrypoints.http.encoding import JsonBody, page_body, product_body
 from entrypoints.http.errors import error_responses
-from entrypoints.http.idempotency import IdempotencyKey, idempotent_request, render_answer
+from entrypoints.http.idempotency import IdempotencyKey, idempotent_request
 from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
+from entrypoints.http.responses import respond
 from entrypoints.http.routers.parameters import ProductId
 from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.categories import SLUG_PATTERN
@@ -35,7 +29,7 @@ from entrypoints.http.schemas.products import (
     ProductWithCategoryPublic,
     StockAdjustment,
 )
-from entrypoints.http.services import provide, services
+from entrypoints.http.use_cases import use_cases
 
 __all__ = ["router"]
 
@@ -44,12 +38,11 @@ router = resource_router("/products", "products", 422, 500, 503)
 PRODUCTS = ListParameters(PRODUCT_LIST)
 LOW_STOCK = ListParameters(PRODUCT_LIST, default_sort="stock_quantity")
 
-Products = Annotated[ProductQueries, provide(lambda s: s.product_queries)]
-
 
 @router.post(
     "/",
     status_code=201,
+    response_model=ProductPublic,
     responses={
         **error_responses(404, 409),
         **created(
@@ -63,14 +56,11 @@ Products = Annotated[ProductQueries, provide(lambda s: s.product_queries)]
         ),
     },
 )
-async def create_product(
-    body: ProductCreate,
-    handler: Annotated[CreateProductHandler, provide(lambda s: s.create_product)],
-) -> ProductPublic:
+async def create_product(body: ProductCreate, request: Request) -> Response:
     """Create a product at version 1. An unknown category is a 404; a taken sku, slug, or
     name within the category a 409."""
-    product = await handler(CreateProduct(**body.model_dump()))
-    return ProductPublic.model_validate(product)
+    product = await use_cases(request).create_product()(CreateProduct(**body.model_dump()))
+    return respond(product, ProductPublic, 201)
 
 
 @router.get("/", response_model=PagePublic[ProductPublic], openapi_extra=PRODUCTS.openapi_extra)
@@ -79,94 +69,92 @@ async def list_products(
 ) -> Response:
     """Products, filtered (`category_id=3`, `price__gte=10&price__lte=50`,
     `name__like=head`) and sorted (`sort=-price,name`)."""
-    # A hot path: the query port is taken without a dependency, and the body is written
-    # once from the read models (entrypoints/http/encoding.py).
-    page = await services(request).product_queries().list(query)
-    return JsonBody(page_body(page, product_body))
+    page = await use_cases(request).product_queries().list(query)
+    return respond(page, PagePublic[ProductPublic])
 
 
 # The hot reads come first: routes are tried in order. `{product_id:int}` takes digits only,
 # so no other path here can be mistaken for it.
 @router.get("/{product_id:int}", response_model=ProductPublic, responses=error_responses(404))
 async def get_product(product_id: ProductId, request: Request) -> Response:
-    # A hot path, written as list_products is.
-    product = await services(request).product_queries().get(product_id)
+    product = await use_cases(request).product_queries().get(product_id)
     if product is None:
         raise NotFound("product", product_id)
-    return JsonBody(product_body(product))
+    return respond(product, ProductPublic)
 
 
-@router.get("/low-stock", openapi_extra=LOW_STOCK.openapi_extra)
+@router.get(
+    "/low-stock", response_model=PagePublic[ProductPublic], openapi_extra=LOW_STOCK.openapi_extra
+)
 async def list_low_stock_products(
     query: Annotated[ListQuery, Depends(LOW_STOCK)],
-    products: Products,
+    request: Request,
     threshold: Annotated[
         int, Query(ge=0, le=INT4_MAX, description="At most this many in stock.")
     ] = 10,
-) -> PagePublic[ProductPublic]:
+) -> Response:
     """Products with at most `threshold` in stock, fewest first unless sorted otherwise."""
     low = replace(query, filters=(*query.filters, Filter("stock_quantity", Op.LTE, threshold)))
-    return PagePublic[ProductPublic].of(await products.list(low), ProductPublic.model_validate)
+    page = await use_cases(request).product_queries().list(low)
+    return respond(page, PagePublic[ProductPublic])
 
 
-@router.get("/by-category-stats")
-async def product_stats_by_category(products: Products) -> list[CategoryStatsPublic]:
+@router.get("/by-category-stats", response_model=list[CategoryStatsPublic])
+async def product_stats_by_category(request: Request) -> Response:
     """Per category: how many active products, and their average, lowest and highest price."""
-    return [CategoryStatsPublic.model_validate(one) for one in await products.category_stats()]
+    stats = await use_cases(request).product_queries().category_stats()
+    return respond(stats, list[CategoryStatsPublic])
 
 
-@router.get("/with-category", openapi_extra=PRODUCTS.openapi_extra)
+@router.get(
+    "/with-category",
+    response_model=PagePublic[ProductWithCategoryPublic],
+    openapi_extra=PRODUCTS.openapi_extra,
+)
 async def list_products_with_category(
-    query: Annotated[ListQuery, Depends(PRODUCTS)], products: Products
-) -> PagePublic[ProductWithCategoryPublic]:
+    query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request
+) -> Response:
     """Products, each with its category (null when it has none)."""
-    return PagePublic[ProductWithCategoryPublic].of(
-        await products.list_with_category(query), ProductWithCategoryPublic.model_validate
-    )
+    page = await use_cases(request).product_queries().list_with_category(query)
+    return respond(page, PagePublic[ProductWithCategoryPublic])
 
 
-@router.get("/by-sku/{sku}", responses=error_responses(404))
+@router.get("/by-sku/{sku}", response_model=ProductPublic, responses=error_responses(404))
 async def get_product_by_sku(
     sku: Annotated[str, Path(max_length=64, pattern=SKU_PATTERN, description="Any letter case.")],
-    products: Products,
-) -> ProductPublic:
-    product = await products.get_by_sku(sku.upper())
+    request: Request,
+) -> Response:
+    product = await use_cases(request).product_queries().get_by_sku(sku.upper())
     if product is None:
         raise NotFound("product", sku.upper(), by="sku")
-    return ProductPublic.model_validate(product)
+    return respond(product, ProductPublic)
 
 
-@router.get("/by-slug/{slug}", responses=error_responses(404))
+@router.get("/by-slug/{slug}", response_model=ProductPublic, responses=error_responses(404))
 async def get_product_by_slug(
-    slug: Annotated[str, Path(max_length=200, pattern=SLUG_PATTERN)], products: Products
-) -> ProductPublic:
-    product = await products.get_by_slug(slug)
+    slug: Annotated[str, Path(max_length=200, pattern=SLUG_PATTERN)], request: Request
+) -> Response:
+    product = await use_cases(request).product_queries().get_by_slug(slug)
     if product is None:
         raise NotFound("product", slug, by="slug")
-    return ProductPublic.model_validate(product)
+    return respond(product, ProductPublic)
 
 
-@router.patch("/{product_id:int}", responses=error_responses(404, 409))
-async def update_product(
-    product_id: ProductId,
-    body: ProductUpdate,
-    handler: Annotated[UpdateProductHandler, provide(lambda s: s.update_product)],
-) -> ProductPublic:
+@router.patch(
+    "/{product_id:int}", response_model=ProductPublic, responses=error_responses(404, 409)
+)
+async def update_product(product_id: ProductId, body: ProductUpdate, request: Request) -> Response:
     """Change the fields sent. `version` must be the one last read: it is compared, never
     assigned; a stale one is a 409. The answer carries the new version."""
-    product = await handler(
-        UpdateProduct(product_id=product_id, version=body.version, **body.changes())
-    )
-    return ProductPublic.model_validate(product)
+    command = UpdateProduct(product_id=product_id, version=body.version, **body.changes())
+    product = await use_cases(request).update_product()(command)
+    return respond(product, ProductPublic)
 
 
 @router.delete("/{product_id:int}", status_code=204, responses=error_responses(404, 409))
-async def delete_product(
-    product_id: ProductId,
-    handler: Annotated[DeleteProductHandler, provide(lambda s: s.delete_product)],
-) -> Response:
+async def delete_product(product_id: ProductId, request: Request) -> Response:
     """Delete a product; one that orders refer to is kept (409)."""
-    await handler(DeleteProduct(product_id))
+    await use_cases(request).delete_product()(DeleteProduct(product_id))
     return Response(status_code=204)
 
 
@@ -178,17 +166,15 @@ async def delete_product(
 async def adjust_stock(
     product_id: ProductId,
     body: StockAdjustment,
-    handler: Annotated[AdjustStockHandler, provide(lambda s: s.adjust_stock)],
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Add `delta` to the stock (negative removes); going below zero is a 409. With an
     `Idempotency-Key`, a retry gets the first answer and moves the stock only once."""
-    answer = await handler.answer(
-        AdjustStock(
-            product_id=product_id,
-            delta=body.delta,
-            idempotency=idempotent_request(idempotency_key, request, body, 200),
-        )
+    command = AdjustStock(
+        product_id=product_id,
+        delta=body.delta,
+        idempotency=idempotent_request(idempotency_key, request, body, 200),
     )
-    return render_answer(answer, ProductPublic, 200)
+    answer = await use_cases(request).adjust_stock()(command)
+    return respond(answer, ProductPublic)

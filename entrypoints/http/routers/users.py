@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Response
+from fastapi import Depends, Path, Query, Request, Response
 
 from application.identity.commands import (
     DeactivateStaleUsers,
@@ -16,23 +16,15 @@ from application.identity.commands import (
     RegisterUsers,
     ReplaceUser,
 )
-from application.identity.handlers import (
-    MAX_STALE_DAYS,
-    DeactivateStaleUsersHandler,
-    DeactivateUserHandler,
-    PatchUserHandler,
-    PurgeInactiveUsersHandler,
-    RegisterUserHandler,
-    RegisterUsersHandler,
-    ReplaceUserHandler,
-)
-from application.identity.queries import USER_LIST, UserQueries
-from application.ordering.queries import ORDER_LIST, OrderQueries
+from application.identity.handlers import MAX_STALE_DAYS
+from application.identity.queries import USER_LIST
+from application.ordering.queries import ORDER_LIST
 from application.shared.listing import Filter, ListQuery, Op
 from domain.shared.errors import NotFound
 from entrypoints.http.errors import error_responses
 from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
+from entrypoints.http.responses import respond
 from entrypoints.http.routers.parameters import UserId
 from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.orders import OrderPublic
@@ -41,6 +33,8 @@ from entrypoints.http.schemas.users import (
     EMAIL_MAX_LENGTH,
     EMAIL_PATTERN,
     BulkUsersCreate,
+    DeactivatedPublic,
+    DeletedPublic,
     TopSpenderPublic,
     UserCountsPublic,
     UserCreate,
@@ -48,7 +42,8 @@ from entrypoints.http.schemas.users import (
     UserPublic,
     UserReplace,
 )
-from entrypoints.http.services import provide
+from entrypoints.http.use_cases import use_cases
+from entrypoints.use_cases import UseCases
 
 __all__ = ["router"]
 
@@ -57,19 +52,18 @@ router = resource_router("/users", "users", 422, 500, 503)
 USERS = ListParameters(USER_LIST)
 ORDERS = ListParameters(ORDER_LIST)
 
-Users = Annotated[UserQueries, provide(lambda s: s.user_queries)]
 
-
-async def _existing_user(users: UserQueries, user_id: int) -> UserPublic:
-    user = await users.get(user_id)
+async def _existing_user(found: UseCases, user_id: int) -> object:
+    user = await found.user_queries().get(user_id)
     if user is None:
         raise NotFound("user", user_id)
-    return UserPublic.model_validate(user)
+    return user
 
 
 @router.post(
     "/",
     status_code=201,
+    response_model=UserPublic,
     responses={
         **error_responses(409),
         **created(
@@ -82,51 +76,46 @@ async def _existing_user(users: UserQueries, user_id: int) -> UserPublic:
         ),
     },
 )
-async def register_user(
-    body: UserCreate,
-    handler: Annotated[RegisterUserHandler, provide(lambda s: s.register_user)],
-) -> UserPublic:
+async def register_user(body: UserCreate, request: Request) -> Response:
     """Create an account; the password is hashed (argon2id) and never returned."""
-    user = await handler(RegisterUser(**body.model_dump()))
-    return UserPublic.model_validate(user)
+    user = await use_cases(request).register_user()(RegisterUser(**body.model_dump()))
+    return respond(user, UserPublic, 201)
 
 
-@router.post("/bulk", status_code=201, responses=error_responses(409))
-async def register_users(
-    body: BulkUsersCreate,
-    handler: Annotated[RegisterUsersHandler, provide(lambda s: s.register_users)],
-) -> list[UserPublic]:
+@router.post(
+    "/bulk", status_code=201, response_model=list[UserPublic], responses=error_responses(409)
+)
+async def register_users(body: BulkUsersCreate, request: Request) -> Response:
     """Create several accounts: all of them, or (on any refusal) none of them."""
-    users = await handler(
-        RegisterUsers(tuple(RegisterUser(**one.model_dump()) for one in body.users))
-    )
-    return [UserPublic.model_validate(user) for user in users]
+    command = RegisterUsers(tuple(RegisterUser(**one.model_dump()) for one in body.users))
+    users = await use_cases(request).register_users()(command)
+    return respond(users, list[UserPublic], 201)
 
 
-@router.get("/", openapi_extra=USERS.openapi_extra)
-async def list_users(
-    query: Annotated[ListQuery, Depends(USERS)], users: Users
-) -> PagePublic[UserPublic]:
+@router.get("/", response_model=PagePublic[UserPublic], openapi_extra=USERS.openapi_extra)
+async def list_users(query: Annotated[ListQuery, Depends(USERS)], request: Request) -> Response:
     """Users, filtered (`is_active=true`, `created_at__gte=...`), searched (`search=john`
     over username, email and full name) and sorted (`sort=-created_at`)."""
-    return PagePublic[UserPublic].of(await users.list(query), UserPublic.model_validate)
+    page = await use_cases(request).user_queries().list(query)
+    return respond(page, PagePublic[UserPublic])
 
 
-@router.get("/stats/counts")
-async def count_users(users: Users) -> UserCountsPublic:
-    return UserCountsPublic.model_validate(await users.counts())
+@router.get("/stats/counts", response_model=UserCountsPublic)
+async def count_users(request: Request) -> Response:
+    return respond(await use_cases(request).user_queries().counts(), UserCountsPublic)
 
 
-@router.get("/top-spenders")
+@router.get("/top-spenders", response_model=list[TopSpenderPublic])
 async def top_spenders(
-    users: Users,
+    request: Request,
     limit: Annotated[int, Query(ge=1, le=100, description="How many users.")] = 10,
-) -> list[TopSpenderPublic]:
+) -> Response:
     """Users by money spent on orders that are not cancelled, highest first."""
-    return [TopSpenderPublic.model_validate(one) for one in await users.top_spenders(limit)]
+    spenders = await use_cases(request).user_queries().top_spenders(limit)
+    return respond(spenders, list[TopSpenderPublic])
 
 
-@router.get("/by-email/{email}", responses=error_responses(404))
+@router.get("/by-email/{email}", response_model=UserPublic, responses=error_responses(404))
 async def get_user_by_email(
     email: Annotated[
         str,
@@ -136,81 +125,71 @@ async def get_user_by_email(
             description="Compared case-insensitively.",
         ),
     ],
-    users: Users,
-) -> UserPublic:
-    user = await users.get_by_email(email.lower())
+    request: Request,
+) -> Response:
+    user = await use_cases(request).user_queries().get_by_email(email.lower())
     if user is None:
         raise NotFound("user", email, by="email")
-    return UserPublic.model_validate(user)
+    return respond(user, UserPublic)
 
 
-@router.post("/maintenance/deactivate-stale")
+@router.post("/maintenance/deactivate-stale", response_model=DeactivatedPublic)
 async def deactivate_stale_users(
     days: Annotated[
         int, Query(ge=1, le=MAX_STALE_DAYS, description="Not updated for this many days.")
     ],
-    handler: Annotated[DeactivateStaleUsersHandler, provide(lambda s: s.deactivate_stale_users)],
-) -> dict[str, int]:
+    request: Request,
+) -> Response:
     """Deactivate active users that were not updated for `days` days."""
-    return {"deactivated": await handler(DeactivateStaleUsers(days))}
+    count = await use_cases(request).deactivate_stale_users()(DeactivateStaleUsers(days))
+    return respond({"deactivated": count}, DeactivatedPublic)
 
 
-@router.post("/maintenance/purge-inactive")
-async def purge_inactive_users(
-    handler: Annotated[PurgeInactiveUsersHandler, provide(lambda s: s.purge_inactive_users)],
-) -> dict[str, int]:
+@router.post("/maintenance/purge-inactive", response_model=DeletedPublic)
+async def purge_inactive_users(request: Request) -> Response:
     """Delete inactive users that never ordered; users with orders are kept with their
     history."""
-    return {"deleted": await handler(PurgeInactiveUsers())}
+    count = await use_cases(request).purge_inactive_users()(PurgeInactiveUsers())
+    return respond({"deleted": count}, DeletedPublic)
 
 
-@router.get("/{user_id:int}", responses=error_responses(404))
-async def get_user(user_id: UserId, users: Users) -> UserPublic:
-    return await _existing_user(users, user_id)
+@router.get("/{user_id:int}", response_model=UserPublic, responses=error_responses(404))
+async def get_user(user_id: UserId, request: Request) -> Response:
+    return respond(await _existing_user(use_cases(request), user_id), UserPublic)
 
 
-@router.put("/{user_id:int}", responses=error_responses(404, 409))
-async def replace_user(
-    user_id: UserId,
-    body: UserReplace,
-    handler: Annotated[ReplaceUserHandler, provide(lambda s: s.replace_user)],
-) -> UserPublic:
+@router.put("/{user_id:int}", response_model=UserPublic, responses=error_responses(404, 409))
+async def replace_user(user_id: UserId, body: UserReplace, request: Request) -> Response:
     """Replace the profile: fields left out are emptied; the password changes only if sent."""
-    user = await handler(ReplaceUser(user_id=user_id, **body.model_dump()))
-    return UserPublic.model_validate(user)
+    command = ReplaceUser(user_id=user_id, **body.model_dump())
+    return respond(await use_cases(request).replace_user()(command), UserPublic)
 
 
-@router.patch("/{user_id:int}", responses=error_responses(404, 409))
-async def patch_user(
-    user_id: UserId,
-    body: UserPatch,
-    handler: Annotated[PatchUserHandler, provide(lambda s: s.patch_user)],
-) -> UserPublic:
+@router.patch("/{user_id:int}", response_model=UserPublic, responses=error_responses(404, 409))
+async def patch_user(user_id: UserId, body: UserPatch, request: Request) -> Response:
     """Change only the fields sent; a new password is hashed again."""
-    user = await handler(PatchUser(user_id=user_id, **body.changes()))
-    return UserPublic.model_validate(user)
+    command = PatchUser(user_id=user_id, **body.changes())
+    return respond(await use_cases(request).patch_user()(command), UserPublic)
 
 
 @router.delete("/{user_id:int}", status_code=204, responses=error_responses(404))
-async def deactivate_user(
-    user_id: UserId,
-    handler: Annotated[DeactivateUserHandler, provide(lambda s: s.deactivate_user)],
-) -> Response:
+async def deactivate_user(user_id: UserId, request: Request) -> Response:
     """Deleting a user deactivates it: its orders and history stay."""
-    await handler(DeactivateUser(user_id))
+    await use_cases(request).deactivate_user()(DeactivateUser(user_id))
     return Response(status_code=204)
 
 
 @router.get(
-    "/{user_id:int}/orders", responses=error_responses(404), openapi_extra=ORDERS.openapi_extra
+    "/{user_id:int}/orders",
+    response_model=PagePublic[OrderPublic],
+    responses=error_responses(404),
+    openapi_extra=ORDERS.openapi_extra,
 )
 async def list_user_orders(
-    user_id: UserId,
-    query: Annotated[ListQuery, Depends(ORDERS)],
-    users: Users,
-    orders: Annotated[OrderQueries, provide(lambda s: s.order_queries)],
-) -> PagePublic[OrderPublic]:
+    user_id: UserId, query: Annotated[ListQuery, Depends(ORDERS)], request: Request
+) -> Response:
     """The user's orders with their items, newest first unless sorted otherwise."""
-    await _existing_user(users, user_id)
+    found = use_cases(request)
+    await _existing_user(found, user_id)
     mine = replace(query, filters=(*query.filters, Filter("user_id", Op.EQ, user_id)))
-    return PagePublic[OrderPublic].of(await orders.list(mine), OrderPublic.model_validate)
+    return respond(await found.order_queries().list(mine), PagePublic[OrderPublic])

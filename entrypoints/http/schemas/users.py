@@ -14,6 +14,7 @@ from pydantic import MISSING, BaseModel, Field, Strict
 
 from entrypoints.http.schemas.fields import (
     NO_CONTROL_CHARACTERS,
+    Count,
     Id,
     Money,
     PublicModel,
@@ -125,3 +126,11 @@ class TopSpenderPublic(PublicModel):
     email: str
     order_count: int
     total_spent: Money
+
+
+class DeactivatedPublic(PublicModel):
+    deactivated: Count
+
+
+class DeletedPublic(PublicModel):
+    deleted: Count

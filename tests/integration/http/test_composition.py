@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import typing
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from dependency_injector import providers
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from sqlalchemy.pool import QueuePool
@@ -17,8 +18,8 @@ from starlette.routing import BaseRoute
 from entrypoints.container import build_container, close_storage, open_storage
 from entrypoints.http.app import create_app
 from entrypoints.http.listing import StrictQueryRoute
-from entrypoints.http.services import Services
 from entrypoints.settings import Settings
+from entrypoints.use_cases import UseCases
 
 
 def _settings(url: str, **overrides: Any) -> Settings:
@@ -30,15 +31,23 @@ def _sqlite(tmp_path: Path, name: str = "app.db") -> str:
 
 
 @pytest.mark.parametrize("kind", ["memory", "sqlalchemy"])
-async def test_the_container_provides_every_service_the_http_layer_names(
+async def test_the_container_provides_every_use_case_and_port_the_entrypoints_name(
     kind: str, tmp_path: Path
 ) -> None:
     container = build_container(_settings("memory://" if kind == "memory" else _sqlite(tmp_path)))
     await open_storage(container)
     try:
-        for name, hint in typing.get_type_hints(Services).items():
-            _, provided = typing.get_args(hint)
-            assert isinstance(getattr(container, name)(), provided), name
+        use_cases = container.use_cases()
+        module = sys.modules[UseCases.__module__]
+        for name, provider in UseCases.providers.items():
+            if isinstance(provider, providers.Dependency):
+                # Declared `providers.Dependency[Port]`: the port, by name, from the module.
+                declared = UseCases.__annotations__[name]
+                expected = getattr(module, declared.removeprefix("providers.Dependency[")[:-1])
+            else:
+                assert isinstance(provider, providers.Factory), name
+                expected = provider.cls
+            assert isinstance(getattr(use_cases, name)(), expected), name
     finally:
         await close_storage(container)
 
@@ -46,7 +55,8 @@ async def test_the_container_provides_every_service_the_http_layer_names(
 def test_each_use_case_gets_a_unit_of_work_of_its_own() -> None:
     container = build_container(_settings("memory://"))
 
-    first, second = container.place_order(), container.place_order()
+    use_cases = container.use_cases()
+    first, second = use_cases.place_order(), use_cases.place_order()
 
     assert first is not second
     assert first.uow is not second.uow

@@ -25,7 +25,7 @@ async def test_concurrent_orders_never_oversell(storage: Storage) -> None:
 
     outcomes = await asyncio.gather(
         *(
-            storage.use_cases.place_order(
+            storage.use_cases.place_order()(
                 PlaceOrder(user_id=id_of(buyer), lines=(OrderLine(id_of(lamp), 1),))
             )
             for buyer in buyers

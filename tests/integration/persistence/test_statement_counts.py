@@ -44,7 +44,7 @@ def counted(storage: Storage) -> Iterator[StatementLog]:
 
 async def place(storage: Storage, user_id: int, product_ids: list[int]) -> StatementLog:
     with counted(storage) as log:
-        await storage.use_cases.place_order(
+        await storage.use_cases.place_order()(
             PlaceOrder(user_id=user_id, lines=tuple(OrderLine(p, 1) for p in product_ids))
         )
     return log
@@ -74,7 +74,7 @@ async def test_listing_1_or_100_orders_with_items_costs_the_same_statements(
     lamp = id_of(await product(storage, "Lamp", stock=1_000))
     desk = id_of(await product(storage, "Desk", stock=1_000))
     for _ in range(100):
-        await storage.use_cases.place_order(
+        await storage.use_cases.place_order()(
             PlaceOrder(user_id=id_of(buyer), lines=(OrderLine(lamp, 1), OrderLine(desk, 2)))
         )
 

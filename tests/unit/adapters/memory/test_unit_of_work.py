@@ -4,13 +4,13 @@ one writer at a time, savepoints that undo only their own part."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from application.catalog.commands import AdjustStock
-from application.shared.handler import Handler
 from application.shared.unit_of_work import UnitOfWork
 from domain.catalog.product import Product
 from domain.identity.user import User
@@ -108,13 +108,13 @@ async def test_rollback_discards_changes_and_the_unit_stays_usable(uow, store):
     assert [u.username for u in store.users.values()] == ["bob"]
 
 
-class ForgetfulAdjustStock(Handler[AdjustStock, Product]):
+@dataclass(frozen=True)
+class ForgetfulAdjustStock:
     """A use case with the classic bug: it never commits."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
+    uow: UnitOfWork
 
-    async def handle(self, command: AdjustStock) -> Product:
+    async def __call__(self, command: AdjustStock) -> Product:
         async with self.uow as uow:
             [product] = await uow.products.get_for_update([command.product_id])
             product.adjust_stock(command.delta, START)

@@ -43,7 +43,7 @@ def create_category(uow, clock):
 
 @pytest.fixture
 def update_category(uow, clock):
-    return UpdateCategoryHandler(uow, clock)
+    return UpdateCategoryHandler(uow)
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ async def test_deleting_a_parent_leaves_its_children_and_products_without_one(
     parent = await seed.category("Parent")
     child = await seed.category("Child", parent_id=id_of(parent))
     product = await seed.product(category_id=id_of(parent))
-    await DeleteCategoryHandler(uow, clock)(DeleteCategory(id_of(parent)))
+    await DeleteCategoryHandler(uow)(DeleteCategory(id_of(parent)))
     assert id_of(parent) not in store.categories
     assert store.categories[id_of(child)].parent_id is None
     assert store.products[id_of(product)].category_id is None
@@ -165,7 +165,7 @@ async def test_deleting_a_parent_leaves_its_children_and_products_without_one(
 
 async def test_deleting_an_unknown_category_is_not_found(uow, clock):
     with pytest.raises(NotFound):
-        await DeleteCategoryHandler(uow, clock)(DeleteCategory(3))
+        await DeleteCategoryHandler(uow)(DeleteCategory(3))
 
 
 # -- products ----------------------------------------------------------------------------
@@ -278,7 +278,7 @@ async def test_updating_an_unknown_product_is_not_found(update_product):
 
 async def test_deleting_a_product_removes_it(uow, clock, seed, store):
     product = await seed.product()
-    await DeleteProductHandler(uow, clock)(DeleteProduct(id_of(product)))
+    await DeleteProductHandler(uow)(DeleteProduct(id_of(product)))
     assert store.products == {}
 
 
@@ -287,13 +287,13 @@ async def test_a_product_on_an_order_cannot_be_deleted(uow, clock, seed, store):
     user = await seed.user()
     await seed.order(id_of(user), (id_of(product), 1))
     with pytest.raises(InUse):
-        await DeleteProductHandler(uow, clock)(DeleteProduct(id_of(product)))
+        await DeleteProductHandler(uow)(DeleteProduct(id_of(product)))
     assert id_of(product) in store.products
 
 
 async def test_deleting_an_unknown_product_is_not_found(uow, clock):
     with pytest.raises(NotFound):
-        await DeleteProductHandler(uow, clock)(DeleteProduct(5))
+        await DeleteProductHandler(uow)(DeleteProduct(5))
 
 
 @pytest.mark.parametrize(("delta", "expected"), [(5, 15), (-4, 6), (-10, 0)])

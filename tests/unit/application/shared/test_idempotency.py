@@ -14,14 +14,16 @@ from application.catalog.handlers import AdjustStockHandler
 from application.ordering.commands import PayOrder, PlaceOrder
 from application.ordering.handlers import PayOrderHandler, PlaceOrderHandler
 from application.shared.errors import RequestInProgress
-from application.shared.idempotency import (
+from application.shared.idempotency.request import (
     KEY_FIELD,
+    IdempotentRequest,
+    request_fingerprint,
+)
+from application.shared.idempotency.store import (
     IdempotencyRecord,
     IdempotencyStore,
-    IdempotentRequest,
     KeyReused,
     StoredOutcome,
-    request_fingerprint,
 )
 from domain.ordering.order import OrderLine, PaymentMethod
 from domain.shared.errors import InsufficientStock, InvalidValue
@@ -84,8 +86,8 @@ async def test_a_retried_order_is_replayed_without_being_placed_again(
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
 
-    first = await place.answer(placing(id_of(user), id_of(lamp), 2, keyed()))
-    second = await place.answer(placing(id_of(user), id_of(lamp), 2, keyed()))
+    first = await place(placing(id_of(user), id_of(lamp), 2, keyed()))
+    second = await place(placing(id_of(user), id_of(lamp), 2, keyed()))
 
     assert (first.replayed, second.replayed) == (False, True)
     assert second.body == first.body
@@ -100,7 +102,7 @@ async def test_the_stored_answer_is_the_order_view_as_json(
 ) -> None:
     user, lamp = await seed.user(), await seed.product(price="12.50", stock=10)
 
-    answer = await place.answer(placing(id_of(user), id_of(lamp), 2, keyed()))
+    answer = await place(placing(id_of(user), id_of(lamp), 2, keyed()))
 
     (order,) = store.orders.values()
     view = json.loads(answer.body)
@@ -115,10 +117,10 @@ async def test_the_same_key_for_another_request_is_refused_and_changes_nothing(
     seed: Seed, store: InMemoryStore, place: PlaceOrderHandler
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
-    await place.answer(placing(id_of(user), id_of(lamp), 1, keyed(fingerprint="first")))
+    await place(placing(id_of(user), id_of(lamp), 1, keyed(fingerprint="first")))
 
     with pytest.raises(KeyReused) as refused:
-        await place.answer(placing(id_of(user), id_of(lamp), 5, keyed(fingerprint="second")))
+        await place(placing(id_of(user), id_of(lamp), 5, keyed(fingerprint="second")))
 
     assert refused.value.field == KEY_FIELD
     assert len(store.orders) == 1
@@ -133,7 +135,7 @@ async def test_a_key_still_held_by_a_running_request_is_a_conflict_and_changes_n
     uow.idempotency = HeldElsewhere()
 
     with pytest.raises(RequestInProgress):
-        await PlaceOrderHandler(uow, clock, order_numbers).answer(
+        await PlaceOrderHandler(uow, clock, order_numbers)(
             placing(id_of(user), id_of(lamp), 1, keyed())
         )
 
@@ -145,11 +147,11 @@ async def test_an_expired_key_is_executed_afresh_and_answers_its_retries_again(
     seed: Seed, store: InMemoryStore, clock: FixedClock, place: PlaceOrderHandler
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
-    first = await place.answer(placing(id_of(user), id_of(lamp), 1, keyed()))
+    first = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
 
     clock.advance(hours=24)
-    again = await place.answer(placing(id_of(user), id_of(lamp), 1, keyed()))
-    retried = await place.answer(placing(id_of(user), id_of(lamp), 1, keyed()))
+    again = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
+    retried = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
 
     assert again.replayed is False
     assert json.loads(again.body)["id"] != json.loads(first.body)["id"]
@@ -164,12 +166,12 @@ async def test_the_time_to_live_is_the_handlers_to_choose(
     place = PlaceOrderHandler(
         InMemoryUnitOfWork(store), clock, order_numbers, idempotency_ttl=timedelta(minutes=5)
     )
-    await place.answer(placing(id_of(user), id_of(lamp), 1, keyed()))
+    await place(placing(id_of(user), id_of(lamp), 1, keyed()))
 
     clock.advance(minutes=4, seconds=59)
-    within = await place.answer(placing(id_of(user), id_of(lamp), 1, keyed()))
+    within = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
     clock.advance(seconds=1)
-    after = await place.answer(placing(id_of(user), id_of(lamp), 1, keyed()))
+    after = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
 
     assert (within.replayed, after.replayed) == (True, False)
     assert len(store.orders) == 2
@@ -181,11 +183,11 @@ async def test_a_failed_request_leaves_no_record_so_its_retry_runs_again(
     user, lamp = await seed.user(), await seed.product(stock=1)
 
     with pytest.raises(InsufficientStock):
-        await place.answer(placing(id_of(user), id_of(lamp), 3, keyed()))
+        await place(placing(id_of(user), id_of(lamp), 3, keyed()))
     assert store.idempotency_keys == {}
 
     await AdjustStockHandler(InMemoryUnitOfWork(store), clock)(AdjustStock(id_of(lamp), 5))
-    answer = await place.answer(placing(id_of(user), id_of(lamp), 3, keyed()))
+    answer = await place(placing(id_of(user), id_of(lamp), 3, keyed()))
     assert answer.replayed is False
     assert store.products[id_of(lamp)].stock_quantity == 3
 
@@ -196,8 +198,8 @@ async def test_the_same_key_in_two_operations_are_two_keys(
     user, lamp = await seed.user(), await seed.product(stock=10)
     adjust = AdjustStockHandler(InMemoryUnitOfWork(store), clock)
 
-    await place.answer(placing(id_of(user), id_of(lamp), 1, keyed()))
-    adjusted = await adjust.answer(AdjustStock(id_of(lamp), 5, idempotency=keyed(status=200)))
+    await place(placing(id_of(user), id_of(lamp), 1, keyed()))
+    adjusted = await adjust(AdjustStock(id_of(lamp), 5, idempotency=keyed(status=200)))
 
     assert adjusted.replayed is False
     assert store.products[id_of(lamp)].stock_quantity == 14
@@ -211,8 +213,8 @@ async def test_a_retried_payment_is_replayed_instead_of_refused(
     pay = PayOrderHandler(InMemoryUnitOfWork(store), clock)
     command = PayOrder(id_of(order), PaymentMethod.CARD, idempotency=keyed())
 
-    first = await pay.answer(command)
-    second = await pay.answer(command)
+    first = await pay(command)
+    second = await pay(command)
 
     assert second.replayed is True
     assert second.body == first.body
@@ -227,8 +229,8 @@ async def test_a_retried_stock_adjustment_moves_the_stock_once(
     adjust = AdjustStockHandler(InMemoryUnitOfWork(store), clock)
     command = AdjustStock(id_of(lamp), -4, idempotency=keyed(status=200))
 
-    first = await adjust.answer(command)
-    second = await adjust.answer(command)
+    first = await adjust(command)
+    second = await adjust(command)
 
     assert (second.replayed, second.status_code, second.body) == (True, 200, first.body)
     assert json.loads(first.body)["stock_quantity"] == 6
@@ -241,23 +243,30 @@ async def test_without_a_key_the_answer_is_fresh_every_time(
     lamp = await seed.product(stock=10)
     adjust = AdjustStockHandler(InMemoryUnitOfWork(store), clock)
 
-    first = await adjust.answer(AdjustStock(id_of(lamp), 1))
-    second = await adjust.answer(AdjustStock(id_of(lamp), 1))
+    first = await adjust(AdjustStock(id_of(lamp), 1))
+    second = await adjust(AdjustStock(id_of(lamp), 1))
 
     assert (first.replayed, second.replayed) == (False, False)
     assert json.loads(second.body)["stock_quantity"] == 12
 
 
-async def test_calling_a_handler_for_its_entity_with_a_key_is_refused(
+async def test_a_fresh_answer_carries_its_view_and_the_json_a_replay_would_carry(
     seed: Seed, store: InMemoryStore, clock: FixedClock
 ) -> None:
     lamp = await seed.product(stock=10)
     adjust = AdjustStockHandler(InMemoryUnitOfWork(store), clock)
 
-    with pytest.raises(ValueError, match="answer"):
-        await adjust(AdjustStock(id_of(lamp), 1, idempotency=keyed(status=200)))
+    keyless = await adjust(AdjustStock(id_of(lamp), 1))
+    first = await adjust(AdjustStock(id_of(lamp), 1, idempotency=keyed(status=200)))
+    replay = await adjust(AdjustStock(id_of(lamp), 1, idempotency=keyed(status=200)))
 
-    assert store.products[id_of(lamp)].stock_quantity == 10
+    assert keyless.result.stock_quantity == 11
+    assert json.loads(keyless.body)["stock_quantity"] == 11
+    assert first.result.stock_quantity == 12
+    assert replay.body == first.body
+    with pytest.raises(ValueError, match="JSON only"):
+        _ = replay.result
+    assert store.products[id_of(lamp)].stock_quantity == 12
 
 
 @pytest.mark.parametrize("key", ["", "k" * 256, "tab\there", "é", " leading", "trailing "])

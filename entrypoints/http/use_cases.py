@@ -1,0 +1,25 @@
+"""How a route reaches the app's use cases: `use_cases(request).place_order()`.
+
+The `UseCases` container (entrypoints/use_cases.py) lists every use case and query port and
+names no adapter; the app keeps one, filled by the composition root, in its state. Calling a
+use-case member gives a fresh handler, so every request has its own unit of work and no
+session is ever shared; a query port holds nothing of a request, so one serves them all.
+
+Every route takes what it needs this one way, in its body. A FastAPI dependency would read
+the same, and cost each request a resolution step that is a measurable part of a cheap read.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from fastapi import Request
+
+from entrypoints.use_cases import UseCases
+
+__all__ = ["use_cases"]
+
+
+def use_cases(request: Request) -> UseCases:
+    """The app's use cases; call a member for a fresh use case or the shared query port."""
+    return cast(UseCases, request.app.state.use_cases)

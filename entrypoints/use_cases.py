@@ -1,0 +1,95 @@
+"""Every use case and query port the entrypoints may call: the one list of them.
+
+    UseCases
+    ├── what they are built from   (Dependency: given by the composition root)
+    │   unit_of_work, clock, hasher, order_numbers, idempotency_ttl,
+    │   user_queries, category_queries, product_queries, order_queries, storage_health
+    └── one Factory per use case   register_user, place_order, ...   (a fresh handler, hence a
+                                   fresh unit of work, per call)
+
+This module names ports and use cases only, never an adapter: the HTTP routers and the CLI
+take what they need from here (`use_cases.place_order()`), while `entrypoints/container.py`,
+the composition root, decides which adapters fill the dependencies. A new use case is one
+line here; a new port one `Dependency` here and its adapters there.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from application.catalog.handlers import (
+    AdjustStockHandler,
+    CreateCategoryHandler,
+    CreateProductHandler,
+    DeleteCategoryHandler,
+    DeleteProductHandler,
+    UpdateCategoryHandler,
+    UpdateProductHandler,
+)
+from application.catalog.queries import CategoryQueries, ProductQueries
+from application.identity.handlers import (
+    DeactivateStaleUsersHandler,
+    DeactivateUserHandler,
+    PatchUserHandler,
+    PurgeInactiveUsersHandler,
+    RegisterUserHandler,
+    RegisterUsersHandler,
+    ReplaceUserHandler,
+)
+from application.identity.queries import UserQueries
+from application.ordering.handlers import (
+    ChangeOrderStatusHandler,
+    PayOrderHandler,
+    PlaceOrderHandler,
+)
+from application.ordering.queries import OrderQueries
+from application.shared.health import StorageHealth
+from application.shared.ports import Clock, OrderNumbers, PasswordHasher
+from application.shared.unit_of_work import UnitOfWork
+
+__all__ = ["UseCases"]
+
+
+class UseCases(containers.DeclarativeContainer):
+    # -- what the use cases are built from: the composition root provides each one -------
+    # (typed here for mypy; not checked at run time, so that tests may provide stand-ins)
+    unit_of_work: providers.Dependency[UnitOfWork] = providers.Dependency()
+    clock: providers.Dependency[Clock] = providers.Dependency()
+    hasher: providers.Dependency[PasswordHasher] = providers.Dependency()
+    order_numbers: providers.Dependency[OrderNumbers] = providers.Dependency()
+    # How long a stored answer serves retries with the same Idempotency-Key.
+    idempotency_ttl: providers.Dependency[timedelta] = providers.Dependency()
+
+    # -- the read side: stateless, shared by every request --------------------------------
+    user_queries: providers.Dependency[UserQueries] = providers.Dependency()
+    category_queries: providers.Dependency[CategoryQueries] = providers.Dependency()
+    product_queries: providers.Dependency[ProductQueries] = providers.Dependency()
+    order_queries: providers.Dependency[OrderQueries] = providers.Dependency()
+    storage_health: providers.Dependency[StorageHealth] = providers.Dependency()
+
+    # -- identity ---------------------------------------------------------------------------
+    register_user = providers.Factory(RegisterUserHandler, unit_of_work, clock, hasher)
+    register_users = providers.Factory(RegisterUsersHandler, unit_of_work, clock, hasher)
+    replace_user = providers.Factory(ReplaceUserHandler, unit_of_work, clock, hasher)
+    patch_user = providers.Factory(PatchUserHandler, unit_of_work, clock, hasher)
+    deactivate_user = providers.Factory(DeactivateUserHandler, unit_of_work, clock)
+    deactivate_stale_users = providers.Factory(DeactivateStaleUsersHandler, unit_of_work, clock)
+    purge_inactive_users = providers.Factory(PurgeInactiveUsersHandler, unit_of_work)
+
+    # -- catalog ----------------------------------------------------------------------------
+    create_category = providers.Factory(CreateCategoryHandler, unit_of_work, clock)
+    update_category = providers.Factory(UpdateCategoryHandler, unit_of_work)
+    delete_category = providers.Factory(DeleteCategoryHandler, unit_of_work)
+    create_product = providers.Factory(CreateProductHandler, unit_of_work, clock)
+    update_product = providers.Factory(UpdateProductHandler, unit_of_work, clock)
+    delete_product = providers.Factory(DeleteProductHandler, unit_of_work)
+    adjust_stock = providers.Factory(AdjustStockHandler, unit_of_work, clock, idempotency_ttl)
+
+    # -- ordering ---------------------------------------------------------------------------
+    place_order = providers.Factory(
+        PlaceOrderHandler, unit_of_work, clock, order_numbers, idempotency_ttl
+    )
+    change_order_status = providers.Factory(ChangeOrderStatusHandler, unit_of_work, clock)
+    pay_order = providers.Factory(PayOrderHandler, unit_of_work, clock, idempotency_ttl)
