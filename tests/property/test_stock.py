@@ -23,7 +23,8 @@ from application.ordering.handlers import ChangeOrderStatusHandler, PlaceOrderHa
 from domain.catalog.product import Product
 from domain.ordering.order import OrderLine, OrderStatus
 from domain.shared.errors import InsufficientStock, InvalidTransition
-from tests.unit.fakes import START, CountingOrderNumbers, FixedClock
+from tests.support.fakes import CountingOrderNumbers, SteppingClock
+from tests.unit.fakes import START
 from tests.unit.seeding import Seed, id_of
 
 T = TypeVar("T")
@@ -63,7 +64,7 @@ class StockThroughTheUseCases(RuleBasedStateMachine):
         # of the async tests is left alone.
         self.runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
         self.store = InMemoryStore()
-        self.clock = FixedClock()
+        self.clock = SteppingClock(START)
         self.seed = Seed(
             self.store, self.clock, Argon2PasswordHasher.for_tests(), CountingOrderNumbers()
         )

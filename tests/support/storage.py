@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from dependency_injector import providers
@@ -28,13 +28,14 @@ from application.catalog.queries import CategoryQueries, ProductQueries
 from application.identity.queries import UserQueries
 from application.ordering.queries import OrderQueries
 from application.shared.health import StorageHealth
-from application.shared.ports import Clock, OrderNumbers, PasswordHasher
+from application.shared.ports import Clock
 from application.shared.unit_of_work import UnitOfWork
 from domain.catalog.category import Category
 from entrypoints.container import Container, build_container
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
 from tests.support.databases import DEFAULT_CATEGORIES, SharedPostgres, migrated_sqlite_url
+from tests.support.fakes import START, CountingOrderNumbers, PlainHasher, SteppingClock
 
 __all__ = [
     "BACKENDS",
@@ -51,42 +52,6 @@ __all__ = [
 ]
 
 BACKENDS = ("memory", "sqlite", "postgres")
-START = datetime(2026, 3, 1, 9, 30, 0, 123456, tzinfo=UTC)
-
-
-class SteppingClock(Clock):
-    """Time stands still until a test moves it (microseconds included, as databases keep)."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> datetime:
-        self.current += timedelta(**delta)
-        return self.current
-
-
-class CountingOrderNumbers(OrderNumbers):
-    """000001, 000002, ...: order numbers every backend hands out alike."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def suffix(self) -> str:
-        self.count += 1
-        return f"{self.count:06X}"
-
-
-class PlainHasher(PasswordHasher):
-    """Not a hash at all: storage tests care where it is stored, not how it is made."""
-
-    def hash(self, password: str) -> str:
-        return f"plain${password}"
-
-    def verify(self, hashed: str, password: str) -> bool:
-        return hashed == f"plain${password}"
 
 
 @dataclass

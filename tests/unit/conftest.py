@@ -7,7 +7,8 @@ import pytest
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.security import Argon2PasswordHasher
-from tests.unit.fakes import CountingOrderNumbers, FixedClock
+from tests.support.fakes import CountingOrderNumbers, SteppingClock
+from tests.unit.fakes import START
 from tests.unit.seeding import Seed
 
 
@@ -22,8 +23,8 @@ def uow(store: InMemoryStore) -> InMemoryUnitOfWork:
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
+def clock() -> SteppingClock:
+    return SteppingClock(START)
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +40,7 @@ def order_numbers() -> CountingOrderNumbers:
 @pytest.fixture
 def seed(
     store: InMemoryStore,
-    clock: FixedClock,
+    clock: SteppingClock,
     hasher: Argon2PasswordHasher,
     order_numbers: CountingOrderNumbers,
 ) -> Seed:

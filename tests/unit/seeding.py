@@ -18,7 +18,7 @@ from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
 from domain.ordering.order import OrderLine
-from tests.unit.fakes import CountingOrderNumbers, FixedClock
+from tests.support.fakes import CountingOrderNumbers, SteppingClock
 
 __all__ = ["PASSWORD", "Seed", "id_of"]
 
@@ -42,7 +42,7 @@ class Seed:
     def __init__(
         self,
         store: InMemoryStore,
-        clock: FixedClock,
+        clock: SteppingClock,
         hasher: Argon2PasswordHasher,
         order_numbers: CountingOrderNumbers,
     ) -> None:

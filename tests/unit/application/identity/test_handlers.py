@@ -28,7 +28,8 @@ from application.identity.handlers import (
 )
 from domain.identity.user import User
 from domain.shared.errors import DuplicateValue, InvalidValue, NotFound
-from tests.unit.fakes import START, FixedClock
+from tests.support.fakes import SteppingClock
+from tests.unit.fakes import START
 from tests.unit.seeding import PASSWORD, id_of
 
 
@@ -280,7 +281,7 @@ async def test_purging_deletes_inactive_users_without_orders_only(uow, seed, sto
 
 async def test_the_clock_decides_the_cut_off_not_the_wall_clock(uow, seed, store):
     user = await seed.user()
-    clock = FixedClock(START + timedelta(days=2))
+    clock = SteppingClock(START + timedelta(days=2))
     assert await DeactivateStaleUsersHandler(uow, clock)(DeactivateStaleUsers(days=1)) == 1
     assert not stored(store, user).is_active
 

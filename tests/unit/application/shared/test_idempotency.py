@@ -27,7 +27,7 @@ from application.shared.idempotency.store import (
 )
 from domain.ordering.order import OrderLine, PaymentMethod
 from domain.shared.errors import InsufficientStock, InvalidValue
-from tests.unit.fakes import CountingOrderNumbers, FixedClock
+from tests.support.fakes import CountingOrderNumbers, SteppingClock
 from tests.unit.seeding import Seed, id_of
 
 
@@ -76,7 +76,7 @@ def counting(store: InMemoryStore) -> CountingUnitOfWork:
 
 @pytest.fixture
 def place(
-    counting: CountingUnitOfWork, clock: FixedClock, order_numbers: CountingOrderNumbers
+    counting: CountingUnitOfWork, clock: SteppingClock, order_numbers: CountingOrderNumbers
 ) -> PlaceOrderHandler:
     return PlaceOrderHandler(counting, clock, order_numbers)
 
@@ -128,7 +128,7 @@ async def test_the_same_key_for_another_request_is_refused_and_changes_nothing(
 
 
 async def test_a_key_still_held_by_a_running_request_is_a_conflict_and_changes_nothing(
-    seed: Seed, store: InMemoryStore, clock: FixedClock, order_numbers: CountingOrderNumbers
+    seed: Seed, store: InMemoryStore, clock: SteppingClock, order_numbers: CountingOrderNumbers
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
     uow = InMemoryUnitOfWork(store)
@@ -144,7 +144,7 @@ async def test_a_key_still_held_by_a_running_request_is_a_conflict_and_changes_n
 
 
 async def test_an_expired_key_is_executed_afresh_and_answers_its_retries_again(
-    seed: Seed, store: InMemoryStore, clock: FixedClock, place: PlaceOrderHandler
+    seed: Seed, store: InMemoryStore, clock: SteppingClock, place: PlaceOrderHandler
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
     first = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
@@ -160,7 +160,7 @@ async def test_an_expired_key_is_executed_afresh_and_answers_its_retries_again(
 
 
 async def test_the_time_to_live_is_the_handlers_to_choose(
-    seed: Seed, store: InMemoryStore, clock: FixedClock, order_numbers: CountingOrderNumbers
+    seed: Seed, store: InMemoryStore, clock: SteppingClock, order_numbers: CountingOrderNumbers
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
     place = PlaceOrderHandler(
@@ -178,7 +178,7 @@ async def test_the_time_to_live_is_the_handlers_to_choose(
 
 
 async def test_a_failed_request_leaves_no_record_so_its_retry_runs_again(
-    seed: Seed, store: InMemoryStore, place: PlaceOrderHandler, clock: FixedClock
+    seed: Seed, store: InMemoryStore, place: PlaceOrderHandler, clock: SteppingClock
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=1)
 
@@ -193,7 +193,7 @@ async def test_a_failed_request_leaves_no_record_so_its_retry_runs_again(
 
 
 async def test_the_same_key_in_two_operations_are_two_keys(
-    seed: Seed, store: InMemoryStore, clock: FixedClock, place: PlaceOrderHandler
+    seed: Seed, store: InMemoryStore, clock: SteppingClock, place: PlaceOrderHandler
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
     adjust = AdjustStockHandler(InMemoryUnitOfWork(store), clock)
@@ -206,7 +206,7 @@ async def test_the_same_key_in_two_operations_are_two_keys(
 
 
 async def test_a_retried_payment_is_replayed_instead_of_refused(
-    seed: Seed, store: InMemoryStore, clock: FixedClock
+    seed: Seed, store: InMemoryStore, clock: SteppingClock
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
     order = await seed.order(id_of(user), (id_of(lamp), 1))
@@ -223,7 +223,7 @@ async def test_a_retried_payment_is_replayed_instead_of_refused(
 
 
 async def test_a_retried_stock_adjustment_moves_the_stock_once(
-    seed: Seed, store: InMemoryStore, clock: FixedClock
+    seed: Seed, store: InMemoryStore, clock: SteppingClock
 ) -> None:
     lamp = await seed.product(stock=10)
     adjust = AdjustStockHandler(InMemoryUnitOfWork(store), clock)
@@ -238,7 +238,7 @@ async def test_a_retried_stock_adjustment_moves_the_stock_once(
 
 
 async def test_without_a_key_the_answer_is_fresh_every_time(
-    seed: Seed, store: InMemoryStore, clock: FixedClock
+    seed: Seed, store: InMemoryStore, clock: SteppingClock
 ) -> None:
     lamp = await seed.product(stock=10)
     adjust = AdjustStockHandler(InMemoryUnitOfWork(store), clock)
@@ -251,7 +251,7 @@ async def test_without_a_key_the_answer_is_fresh_every_time(
 
 
 async def test_a_fresh_answer_carries_its_view_and_the_json_a_replay_would_carry(
-    seed: Seed, store: InMemoryStore, clock: FixedClock
+    seed: Seed, store: InMemoryStore, clock: SteppingClock
 ) -> None:
     lamp = await seed.product(stock=10)
     adjust = AdjustStockHandler(InMemoryUnitOfWork(store), clock)
