@@ -1,4 +1,4 @@
-"""From raw runs to figures: medians, ratios, the issue's targets, and the results file.
+"""From raw runs to figures: medians, ratios, the targets, and the results file.
 
 Every figure in the file is derived from the raw runs listed in it: a median is taken over the
 measured rounds (warm-ups excluded) of one variant on one endpoint, and a ratio divides the
@@ -134,7 +134,7 @@ def _statements_equal(results: Results, variant: str) -> bool | None:
 
 
 def target_verdicts(results: Results) -> list[tuple[str, str, str]]:
-    """(target, measured, verdict) for each target of the issue."""
+    """(target, measured, verdict) for each performance target (`TARGETS`)."""
     table = medians(results)
     verdicts = []
     for target in TARGETS:
@@ -299,7 +299,7 @@ def render_markdown(results: Results) -> str:
         ],
     )
 
-    out += ["", "## Targets of issue 6", ""]
+    out += ["", "## Targets", ""]
     out += _table(["target", "measured", "verdict"], target_verdicts(results))
 
     out += ["", "## Every run, in the order it ran (round 0 is the warm-up)", ""]

@@ -1,4 +1,4 @@
-"""The seeds' curl walk-through (002 §13.8), against a real server on a fresh SQLite file.
+"""The README's curl walk-through, against a real server on a fresh SQLite file.
 
 The server is started exactly as a user would: `python -m entrypoints.cli serve`, which
 migrates the file first. The data migration seeds "Electronics" as category 1, so the

@@ -1,5 +1,5 @@
-"""Whatever moves are attempted, in whatever order, an order only ever follows the machine of
-SPEC §1, final states stay final, and stock is handed back at most once."""
+"""Whatever moves are attempted, in whatever order, an order only ever follows the status
+machine, final states stay final, and stock is handed back at most once."""
 
 from __future__ import annotations
 

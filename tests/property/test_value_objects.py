@@ -1,4 +1,4 @@
-"""Value objects round-trip what SPEC §1 accepts and refuse, with InvalidValue and nothing
+"""Value objects round-trip what the domain accepts and refuse, with InvalidValue and nothing
 else, what it rejects."""
 
 from __future__ import annotations

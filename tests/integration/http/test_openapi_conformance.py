@@ -14,7 +14,7 @@ Two checks are switched off, each for a reason:
   written in JSON Schema — a password needs an upper-case letter and a digit, a slug must be
   derivable from a name, a name may not be only spaces — so schema-valid input can rightly be
   a 422.
-- `use_after_free` on `/users/{user_id}...`: deleting a user deactivates it (SPEC: order
+- `use_after_free` on `/users/{user_id}...`: deleting a user deactivates it (order
   history is never destroyed), so the user is still there afterwards, by design.
 
 The memory backend keeps it fast; the stateful scenarios each start from an empty store.

@@ -1,4 +1,4 @@
-"""SPEC §2 catalog: categories (CRUD, no cycles, orphaning) and products (CRUD, optimistic
+"""Catalog use cases: categories (CRUD, no cycles, orphaning) and products (CRUD, optimistic
 updates, stock deltas)."""
 
 from __future__ import annotations

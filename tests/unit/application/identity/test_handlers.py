@@ -1,4 +1,4 @@
-"""SPEC §2 users: register (one or many), replace, patch, deactivate, and the clean-ups."""
+"""User use cases: register (one or many), replace, patch, deactivate, and the clean-ups."""
 
 from __future__ import annotations
 

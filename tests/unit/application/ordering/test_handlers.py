@@ -1,4 +1,4 @@
-"""SPEC §2 orders: placing (all or nothing), moving along the status machine, paying."""
+"""Order use cases: placing (all or nothing), moving along the status machine, paying."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §1 catalog: categories have a unique name and slug and form a tree without cycles."""
+"""Categories: categories have a unique name and slug and form a tree without cycles."""
 
 from __future__ import annotations
 

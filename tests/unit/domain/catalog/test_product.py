@@ -1,4 +1,4 @@
-"""SPEC §1 catalog: products are priced above zero, never oversold, and versioned."""
+"""Products: products are priced above zero, never oversold, and versioned."""
 
 from __future__ import annotations
 

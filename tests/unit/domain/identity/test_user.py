@@ -1,4 +1,4 @@
-"""SPEC §1 identity: usernames, emails, the password policy, and the user's life."""
+"""Users: usernames, emails, the password policy, and the user's life."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §1 ordering: order numbers, lines and totals, the status machine, payments."""
+"""Orders: order numbers, lines and totals, the status machine, payments."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ P, C, S, D, X = (
     OrderStatus.DELIVERED,
     OrderStatus.CANCELLED,
 )
-# The machine of SPEC §1, written out independently of ALLOWED_TRANSITIONS.
+# The status machine as the API documents it, written out independently of ALLOWED_TRANSITIONS.
 LEGAL = {(P, C), (P, X), (C, S), (C, X), (S, D)}
 
 
