@@ -42,7 +42,9 @@ from application.ordering.read_models import (
 )
 from application.shared.listing import ListQuery, Page
 from domain.catalog.category import Category
-from domain.ordering.order import OrderStatus
+from domain.catalog.product import Product
+from domain.identity.user import User
+from domain.ordering.order import Order, OrderStatus
 from domain.shared.errors import InvalidValue
 from domain.shared.money import CENT, ZERO
 
@@ -65,31 +67,33 @@ class _Queries:
 
 class InMemoryUserQueries(_Queries, UserQueries):
     async def get(self, user_id: int) -> UserView | None:
-        user = self._store.users.get(user_id)
+        user = self._store.rows(User).get(user_id)
         return None if user is None else user_view(user)
 
     async def get_by_email(self, email: str) -> UserView | None:
         wanted = email.lower()
-        found = next((u for u in self._store.users.values() if u.email.lower() == wanted), None)
+        found = next(
+            (u for u in self._store.rows(User).values() if u.email.lower() == wanted), None
+        )
         return None if found is None else user_view(found)
 
     async def list(self, query: ListQuery) -> Page[UserView]:
         return list_page(
-            (user_view(u) for u in self._store.users.values()), query, search=_user_matches
+            (user_view(u) for u in self._store.rows(User).values()), query, search=_user_matches
         )
 
     async def counts(self) -> UserCounts:
-        users = self._store.users.values()
+        users = self._store.rows(User).values()
         return UserCounts(total=len(users), active=sum(1 for u in users if u.is_active))
 
     async def top_spenders(self, limit: int) -> Sequence[TopSpender]:
         spent: dict[int, tuple[int, Decimal]] = {}
-        for order in self._store.orders.values():
+        for order in self._store.rows(Order).values():
             if order.status is not OrderStatus.CANCELLED:
                 count, total = spent.get(order.user_id, (0, ZERO))
                 spent[order.user_id] = (count + 1, total + order.total_amount)
         ranked = sorted(spent.items(), key=lambda entry: (-entry[1][1], entry[0]))
-        users = self._store.users
+        users = self._store.rows(User)
         return [
             TopSpender(
                 user_id=user_id,
@@ -109,8 +113,9 @@ class InMemoryUserQueries(_Queries, UserQueries):
         while True:
             # Keyset paging, as the SQL adapter does: users committed meanwhile still appear
             # in id order, none twice.
-            keys = heapq.nsmallest(batch_size, (k for k in self._store.users if k > after))
-            batch = [user_view(self._store.users[k]) for k in keys if k in self._store.users]
+            users = self._store.rows(User)
+            keys = heapq.nsmallest(batch_size, (k for k in users if k > after))
+            batch = [user_view(users[k]) for k in keys if k in users]
             if not keys:
                 return
             after = keys[-1]
@@ -127,15 +132,15 @@ def _user_matches(user: UserView, term: str) -> bool:
 
 class InMemoryCategoryQueries(_Queries, CategoryQueries):
     async def get(self, category_id: int) -> CategoryView | None:
-        category = self._store.categories.get(category_id)
+        category = self._store.rows(Category).get(category_id)
         return None if category is None else category_view(category)
 
     async def list(self, query: ListQuery) -> Page[CategoryView]:
-        return list_page((category_view(c) for c in self._store.categories.values()), query)
+        return list_page((category_view(c) for c in self._store.rows(Category).values()), query)
 
     async def tree(self) -> Sequence[CategoryNode]:
         children: dict[int | None, list[Category]] = {}
-        for category in self._store.categories.values():
+        for category in self._store.rows(Category).values():
             children.setdefault(category.parent_id, []).append(category)
 
         def nodes(parent_id: int | None) -> list[CategoryNode]:
@@ -147,23 +152,23 @@ class InMemoryCategoryQueries(_Queries, CategoryQueries):
 
 class InMemoryProductQueries(_Queries, ProductQueries):
     async def get(self, product_id: int) -> ProductView | None:
-        product = self._store.products.get(product_id)
+        product = self._store.rows(Product).get(product_id)
         return None if product is None else product_view(product)
 
     async def get_by_sku(self, sku: str) -> ProductView | None:
         wanted = sku.upper()
-        found = next((p for p in self._store.products.values() if p.sku == wanted), None)
+        found = next((p for p in self._store.rows(Product).values() if p.sku == wanted), None)
         return None if found is None else product_view(found)
 
     async def get_by_slug(self, slug: str) -> ProductView | None:
-        found = next((p for p in self._store.products.values() if p.slug == slug), None)
+        found = next((p for p in self._store.rows(Product).values() if p.slug == slug), None)
         return None if found is None else product_view(found)
 
     async def list(self, query: ListQuery) -> Page[ProductView]:
-        return list_page((product_view(p) for p in self._store.products.values()), query)
+        return list_page((product_view(p) for p in self._store.rows(Product).values()), query)
 
     async def list_with_category(self, query: ListQuery) -> Page[ProductWithCategory]:
-        categories = self._store.categories
+        categories = self._store.rows(Category)
         rows = (
             ProductWithCategory(
                 product=product_view(p),
@@ -171,16 +176,16 @@ class InMemoryProductQueries(_Queries, ProductQueries):
                 if p.category_id is None or p.category_id not in categories
                 else category_view(categories[p.category_id]),
             )
-            for p in self._store.products.values()
+            for p in self._store.rows(Product).values()
         )
         return list_page(rows, query, value_of=lambda row, name: getattr(row.product, name))
 
     async def category_stats(self) -> Sequence[CategoryStats]:
         prices: dict[int, list[Decimal]] = {}
-        for product in self._store.products.values():
+        for product in self._store.rows(Product).values():
             if product.is_active and product.category_id is not None:
                 prices.setdefault(product.category_id, []).append(product.price)
-        ordered = sorted(self._store.categories.values(), key=lambda c: (c.name, c.id))
+        ordered = sorted(self._store.rows(Category).values(), key=lambda c: (c.name, c.id))
         return [_category_stats(c, prices.get(key_of(c), [])) for c in ordered]
 
 
@@ -203,15 +208,15 @@ def _category_stats(category: Category, prices: list[Decimal]) -> CategoryStats:
 
 class InMemoryOrderQueries(_Queries, OrderQueries):
     async def get(self, order_id: int) -> OrderView | None:
-        order = self._store.orders.get(order_id)
+        order = self._store.rows(Order).get(order_id)
         return None if order is None else order_view(order)
 
     async def details(self, order_id: int) -> OrderDetails | None:
-        order = self._store.orders.get(order_id)
+        order = self._store.rows(Order).get(order_id)
         if order is None:
             return None
         # Users with orders are never deleted, nor are products on order lines.
-        user = self._store.users[order.user_id]
+        user = self._store.rows(User)[order.user_id]
         view = order_view(order)
         return OrderDetails(
             id=view.id,
@@ -228,7 +233,7 @@ class InMemoryOrderQueries(_Queries, OrderQueries):
                     quantity=item.quantity,
                     unit_price=item.unit_price,
                     total_price=item.total_price,
-                    product=product_summary(self._store.products[item.product_id]),
+                    product=product_summary(self._store.rows(Product)[item.product_id]),
                 )
                 for item in view.items
             ),
@@ -236,17 +241,17 @@ class InMemoryOrderQueries(_Queries, OrderQueries):
         )
 
     async def list(self, query: ListQuery) -> Page[OrderView]:
-        return list_page((order_view(o) for o in self._store.orders.values()), query)
+        return list_page((order_view(o) for o in self._store.rows(Order).values()), query)
 
     async def stats(self) -> OrderStats:
         by_status = {status.value: 0 for status in OrderStatus}
         revenue = ZERO
-        for order in self._store.orders.values():
+        for order in self._store.rows(Order).values():
             by_status[order.status.value] += 1
             if order.status is not OrderStatus.CANCELLED:
                 revenue += order.total_amount
         return OrderStats(
-            total_orders=len(self._store.orders),
+            total_orders=len(self._store.rows(Order)),
             total_revenue=_money(revenue),
             orders_by_status=by_status,
         )

@@ -23,7 +23,8 @@ from application.shared.idempotency import (
     StoredOutcome,
     request_fingerprint,
 )
-from domain.ordering.order import OrderLine, PaymentMethod
+from domain.catalog.product import Product
+from domain.ordering.order import Order, OrderLine, PaymentMethod
 from domain.shared.errors import InsufficientStock, InvalidValue
 from tests.unit.fakes import CountingOrderNumbers, FixedClock
 from tests.unit.seeding import Seed, id_of
@@ -91,8 +92,8 @@ async def test_a_retried_order_is_replayed_without_being_placed_again(
     assert second.body == first.body
     assert second.status_code == 201
     assert counting.commits == 1
-    assert len(store.orders) == 1
-    assert store.products[id_of(lamp)].stock_quantity == 8
+    assert len(store.rows(Order)) == 1
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 8
 
 
 async def test_the_stored_answer_is_the_order_view_as_json(
@@ -102,7 +103,7 @@ async def test_the_stored_answer_is_the_order_view_as_json(
 
     answer = await place.answer(placing(id_of(user), id_of(lamp), 2, keyed()))
 
-    (order,) = store.orders.values()
+    (order,) = store.rows(Order).values()
     view = json.loads(answer.body)
     assert view["id"] == order.id
     assert view["total_amount"] == "25.00"
@@ -121,8 +122,8 @@ async def test_the_same_key_for_another_request_is_refused_and_changes_nothing(
         await place.answer(placing(id_of(user), id_of(lamp), 5, keyed(fingerprint="second")))
 
     assert refused.value.field == KEY_FIELD
-    assert len(store.orders) == 1
-    assert store.products[id_of(lamp)].stock_quantity == 9
+    assert len(store.rows(Order)) == 1
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 9
 
 
 async def test_a_key_still_held_by_a_running_request_is_a_conflict_and_changes_nothing(
@@ -137,8 +138,8 @@ async def test_a_key_still_held_by_a_running_request_is_a_conflict_and_changes_n
             placing(id_of(user), id_of(lamp), 1, keyed())
         )
 
-    assert store.orders == {}
-    assert store.products[id_of(lamp)].stock_quantity == 10
+    assert store.rows(Order) == {}
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 10
 
 
 async def test_an_expired_key_is_executed_afresh_and_answers_its_retries_again(
@@ -154,7 +155,7 @@ async def test_an_expired_key_is_executed_afresh_and_answers_its_retries_again(
     assert again.replayed is False
     assert json.loads(again.body)["id"] != json.loads(first.body)["id"]
     assert (retried.replayed, retried.body) == (True, again.body)
-    assert store.products[id_of(lamp)].stock_quantity == 8
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 8
 
 
 async def test_the_time_to_live_is_the_handlers_to_choose(
@@ -172,7 +173,7 @@ async def test_the_time_to_live_is_the_handlers_to_choose(
     after = await place.answer(placing(id_of(user), id_of(lamp), 1, keyed()))
 
     assert (within.replayed, after.replayed) == (True, False)
-    assert len(store.orders) == 2
+    assert len(store.rows(Order)) == 2
 
 
 async def test_a_failed_request_leaves_no_record_so_its_retry_runs_again(
@@ -187,7 +188,7 @@ async def test_a_failed_request_leaves_no_record_so_its_retry_runs_again(
     await AdjustStockHandler(InMemoryUnitOfWork(store), clock)(AdjustStock(id_of(lamp), 5))
     answer = await place.answer(placing(id_of(user), id_of(lamp), 3, keyed()))
     assert answer.replayed is False
-    assert store.products[id_of(lamp)].stock_quantity == 3
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 3
 
 
 async def test_the_same_key_in_two_operations_are_two_keys(
@@ -200,7 +201,7 @@ async def test_the_same_key_in_two_operations_are_two_keys(
     adjusted = await adjust.answer(AdjustStock(id_of(lamp), 5, idempotency=keyed(status=200)))
 
     assert adjusted.replayed is False
-    assert store.products[id_of(lamp)].stock_quantity == 14
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 14
 
 
 async def test_a_retried_payment_is_replayed_instead_of_refused(
@@ -216,8 +217,8 @@ async def test_a_retried_payment_is_replayed_instead_of_refused(
 
     assert second.replayed is True
     assert second.body == first.body
-    assert json.loads(first.body)["id"] == store.orders[id_of(order)].payments[0].id
-    assert len(store.orders[id_of(order)].payments) == 1
+    assert json.loads(first.body)["id"] == store.rows(Order)[id_of(order)].payments[0].id
+    assert len(store.rows(Order)[id_of(order)].payments) == 1
 
 
 async def test_a_retried_stock_adjustment_moves_the_stock_once(
@@ -232,7 +233,7 @@ async def test_a_retried_stock_adjustment_moves_the_stock_once(
 
     assert (second.replayed, second.status_code, second.body) == (True, 200, first.body)
     assert json.loads(first.body)["stock_quantity"] == 6
-    assert store.products[id_of(lamp)].stock_quantity == 6
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 6
 
 
 async def test_without_a_key_the_answer_is_fresh_every_time(
@@ -257,7 +258,7 @@ async def test_calling_a_handler_for_its_entity_with_a_key_is_refused(
     with pytest.raises(ValueError, match="answer"):
         await adjust(AdjustStock(id_of(lamp), 1, idempotency=keyed(status=200)))
 
-    assert store.products[id_of(lamp)].stock_quantity == 10
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 10
 
 
 @pytest.mark.parametrize("key", ["", "k" * 256, "tab\there", "é", " leading", "trailing "])
