@@ -1,13 +1,20 @@
 """The record kinds and repositories the in-memory adapter knows, and where they come from.
 
-A repository registers itself when its class is defined (`InMemoryRepository`), under the port
-it implements, with the record kind it stores. The store, the transaction and the unit of work
-ask this registry instead of naming any kind or repository. Invariant: one repository per port
-and one kind per entity class; a second is refused when its class is defined.
+Every subpackage of `adapters.memory` is a bounded context (`identity/`, `catalog/`, ...). The
+first time the registry is asked anything, it imports every module of every context, so a new
+context is found without being listed anywhere. A repository registers itself when its class
+is defined (`InMemoryRepository`), under the port it implements, with the record kind it
+stores. The store, the transaction and the unit of work ask this registry instead of naming
+any kind or repository. Invariant: one repository per port and one kind per entity class; a
+second is refused when its class is defined.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from adapters.memory.tracking import Entity
@@ -45,6 +52,7 @@ def register(
 
 def repository_for(port: type) -> type[InMemoryRepository]:
     """The one in-memory repository class that implements `port`."""
+    _load_contexts()
     try:
         return _repositories[port]
     except KeyError:
@@ -53,13 +61,31 @@ def repository_for(port: type) -> type[InMemoryRepository]:
 
 def record_kinds() -> tuple[RecordKind[Any], ...]:
     """Every registered kind, in the order their repositories were defined."""
+    _load_contexts()
     return tuple(_kinds.values())
 
 
 def kind_of(entity: type[E]) -> RecordKind[E]:
     """The kind that stores `entity` objects."""
+    _load_contexts()
     try:
         kind: RecordKind[E] = _kinds[entity]
     except KeyError:
         raise LookupError(f"{entity.__name__} is not a record kind of the memory store") from None
     return kind
+
+
+@functools.cache
+def _load_contexts() -> None:
+    """Import every module of every subpackage of this package, once.
+
+    Importing a context's modules is what registers its repositories and kinds. Every module,
+    not only the subpackage, so that a context's `__init__.py` need not list its modules. Done
+    on first use rather than at import, so the order of imports never matters.
+    """
+    package = __name__.rpartition(".")[0]
+    for context in pkgutil.iter_modules([str(Path(__file__).parent)], f"{package}."):
+        if context.ispkg:
+            module = importlib.import_module(context.name)
+            for found in pkgutil.walk_packages(module.__path__, f"{context.name}."):
+                importlib.import_module(found.name)
