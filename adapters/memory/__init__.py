@@ -8,20 +8,17 @@ state with the list semantics of the SQL adapters. `InMemoryAdapterSet` puts the
 from __future__ import annotations
 
 from adapters.memory.adapter_set import InMemoryAdapterSet
-from adapters.memory.health import InMemoryStorageHealth
-from adapters.memory.queries import (
-    InMemoryCategoryQueries,
-    InMemoryOrderQueries,
-    InMemoryProductQueries,
-    InMemoryUserQueries,
-)
-from adapters.memory.repositories import (
+from adapters.memory.catalog.queries import InMemoryCategoryQueries, InMemoryProductQueries
+from adapters.memory.catalog.repository import (
     InMemoryCategoryRepository,
-    InMemoryNotificationRepository,
-    InMemoryOrderRepository,
     InMemoryProductRepository,
-    InMemoryUserRepository,
 )
+from adapters.memory.health import InMemoryStorageHealth
+from adapters.memory.identity.queries import InMemoryUserQueries
+from adapters.memory.identity.repository import InMemoryUserRepository
+from adapters.memory.notifications.repository import InMemoryNotificationRepository
+from adapters.memory.ordering.queries import InMemoryOrderQueries
+from adapters.memory.ordering.repository import InMemoryOrderRepository
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 

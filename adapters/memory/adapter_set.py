@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from adapters.memory.catalog.queries import InMemoryCategoryQueries, InMemoryProductQueries
 from adapters.memory.health import InMemoryStorageHealth
-from adapters.memory.queries import (
-    InMemoryCategoryQueries,
-    InMemoryOrderQueries,
-    InMemoryProductQueries,
-    InMemoryUserQueries,
-)
+from adapters.memory.identity.queries import InMemoryUserQueries
+from adapters.memory.ordering.queries import InMemoryOrderQueries
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 

@@ -39,9 +39,9 @@ class InMemoryIdempotencyStore(IdempotencyStore):
         render: Callable[[], StoredOutcome],
     ) -> None:
         transaction = self._transaction()
-        # Ids of order items and payments are otherwise given at commit; the answer needs them.
-        for order in transaction.orders.loaded():
-            transaction.number_order_parts(order)
+        # Ids of inner parts (order items, payments) are otherwise given at commit; the answer
+        # rendered now needs them.
+        transaction.number_parts()
         self._pending[(scope, key)] = IdempotencyRecord(fingerprint, render(), expires_at)
 
     def write_back(self) -> None:

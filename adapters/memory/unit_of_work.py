@@ -3,38 +3,49 @@
 It behaves like the SQL unit of work on SQLite with BEGIN IMMEDIATE: one writer at a time
 (the store's lock is held from `__aenter__` to `__aexit__`), private copies until `commit`,
 everything discarded when the block is left without it, and savepoints that undo only their
-own part.
+own part. Its repositories are those the `UnitOfWork` port declares (`users: UserRepository`),
+each built from the one in-memory repository registered for its port.
 """
 
 from __future__ import annotations
 
+import functools
+import typing
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from adapters.memory.idempotency import InMemoryIdempotencyStore
-from adapters.memory.repositories import (
-    InMemoryCategoryRepository,
-    InMemoryNotificationRepository,
-    InMemoryOrderRepository,
-    InMemoryProductRepository,
-    InMemoryUserRepository,
-)
+from adapters.memory.registry import repository_for
+from adapters.memory.repository import InMemoryRepository
 from adapters.memory.store import InMemoryStore
 from adapters.memory.transaction import Transaction
 from application.shared.unit_of_work import UnitOfWork
 
 __all__ = ["InMemoryUnitOfWork"]
 
+# Not a repository of records: its entries are keyed by scope and key and written with the
+# commit, so the unit of work wires it by hand below.
+_WIRED_BY_HAND = frozenset({"idempotency"})
+
+
+@functools.cache
+def _repositories() -> dict[str, type[InMemoryRepository]]:
+    """For each `name: Port` the `UnitOfWork` port declares, the repository implementing it.
+
+    Read once: the annotations of a class do not change.
+    """
+    declared = typing.get_type_hints(UnitOfWork)
+    return {
+        name: repository_for(port) for name, port in declared.items() if name not in _WIRED_BY_HAND
+    }
+
 
 class InMemoryUnitOfWork(UnitOfWork):
     def __init__(self, store: InMemoryStore) -> None:
         self.store = store
         self._current: Transaction | None = None
-        self.users = InMemoryUserRepository(self.transaction)
-        self.categories = InMemoryCategoryRepository(self.transaction)
-        self.products = InMemoryProductRepository(self.transaction)
-        self.orders = InMemoryOrderRepository(self.transaction)
-        self.notifications = InMemoryNotificationRepository(self.transaction)
+        for name, repository in _repositories().items():
+            setattr(self, name, repository(self.transaction))
         self._keys = InMemoryIdempotencyStore(store, self.transaction)
         self.idempotency = self._keys
 

@@ -21,7 +21,7 @@ from application.catalog.handlers import AdjustStockHandler
 from application.ordering.commands import ChangeOrderStatus, PlaceOrder
 from application.ordering.handlers import ChangeOrderStatusHandler, PlaceOrderHandler
 from domain.catalog.product import Product
-from domain.ordering.order import OrderLine, OrderStatus
+from domain.ordering.order import Order, OrderLine, OrderStatus
 from domain.shared.errors import InsufficientStock, InvalidTransition
 from tests.support.fakes import CountingOrderNumbers, SteppingClock
 from tests.unit.fakes import START
@@ -126,12 +126,12 @@ class StockThroughTheUseCases(RuleBasedStateMachine):
         self.put_in[product_id] += delta
 
     def shelf(self) -> dict[int, int]:
-        return {pid: self.store.products[pid].stock_quantity for pid in self.put_in}
+        return {pid: self.store.rows(Product)[pid].stock_quantity for pid in self.put_in}
 
     @invariant()
     def stock_is_never_negative_and_is_conserved(self) -> None:
         held = dict.fromkeys(self.put_in, 0)
-        for order in self.store.orders.values():
+        for order in self.store.rows(Order).values():
             if order.status is not OrderStatus.CANCELLED:
                 for item in order.items:
                     held[item.product_id] += item.quantity

@@ -107,12 +107,10 @@ async def test_active_users_not_updated_since_the_cut_off_are_deactivated(uow, s
         count = await uow.users.deactivate_not_updated_since(START - timedelta(days=5), now)
         await uow.commit()
     assert count == 1
-    assert (store.users[id_of(stale)].is_active, store.users[id_of(stale)].updated_at) == (
-        False,
-        now,
-    )
-    assert store.users[id_of(fresh)].is_active
-    assert store.users[id_of(inactive)].updated_at == START - timedelta(days=10)
+    saved = store.rows(User)[id_of(stale)]
+    assert (saved.is_active, saved.updated_at) == (False, now)
+    assert store.rows(User)[id_of(fresh)].is_active
+    assert store.rows(User)[id_of(inactive)].updated_at == START - timedelta(days=10)
 
 
 async def test_purging_keeps_users_with_orders_and_takes_notifications_along(uow, store):
@@ -132,8 +130,8 @@ async def test_purging_keeps_users_with_orders_and_takes_notifications_along(uow
     async with uow:
         assert await uow.users.delete_inactive_without_orders() == 1
         await uow.commit()
-    assert sorted(store.users) == sorted([id_of(buyer), id_of(active)])
-    assert store.notifications == {}
+    assert sorted(store.rows(User)) == sorted([id_of(buyer), id_of(active)])
+    assert store.rows(Notification) == {}
 
 
 # -- categories ----------------------------------------------------------------------------
@@ -173,9 +171,9 @@ async def test_deleting_a_category_orphans_children_and_products_without_a_versi
     async with uow:
         await uow.categories.delete(parent)
         await uow.commit()
-    assert id_of(parent) not in store.categories
-    assert store.categories[id_of(child)].parent_id is None
-    saved_pen = store.products[id_of(pen)]
+    assert id_of(parent) not in store.rows(Category)
+    assert store.rows(Category)[id_of(child)].parent_id is None
+    saved_pen = store.rows(Product)[id_of(pen)]
     assert (saved_pen.category_id, saved_pen.version) == (None, 1)
 
 
@@ -217,7 +215,7 @@ async def test_products_without_a_category_may_share_a_name_as_nulls_are_distinc
     async with uow:
         await uow.products.add(a_product("Pen", "PEN-2"))
         await uow.commit()
-    assert len(store.products) == 2
+    assert len(store.rows(Product)) == 2
 
 
 async def test_a_rename_onto_a_taken_name_is_caught_at_commit(uow, store):
@@ -230,7 +228,7 @@ async def test_a_rename_onto_a_taken_name_is_caught_at_commit(uow, store):
         loaded.rename("Pen", START)
         with pytest.raises(DuplicateValue):
             await uow.commit()
-    assert store.products[id_of(ink)].name == "Ink"
+    assert store.rows(Product)[id_of(ink)].name == "Ink"
 
 
 async def test_products_are_locked_in_ascending_id_order_and_unknown_ids_are_left_out(uow, store):
@@ -250,7 +248,7 @@ async def test_a_product_on_order_lines_is_in_use(uow, store):
     async with uow:
         with pytest.raises(InUse):
             await uow.products.delete(pen)
-    assert id_of(pen) in store.products
+    assert id_of(pen) in store.rows(Product)
 
 
 # -- orders and notifications ---------------------------------------------------------------

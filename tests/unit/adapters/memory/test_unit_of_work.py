@@ -59,7 +59,7 @@ async def test_leaving_without_commit_discards_new_entities(uow, store):
     async with uow:
         await uow.users.add(a_user("ann"))
         assert await uow.users.get_by_email("ann@example.com") is not None
-    assert store.users == {}
+    assert store.rows(User) == {}
     async with uow:
         assert await uow.users.get_by_email("ann@example.com") is None
 
@@ -70,8 +70,8 @@ async def test_leaving_without_commit_discards_changes_to_loaded_entities(uow, s
         loaded = await uow.products.get(id_of(product))
         assert loaded is not None
         loaded.adjust_stock(-4, START)
-    assert store.products[id_of(product)].stock_quantity == 10
-    assert store.products[id_of(product)].version == 1
+    assert store.rows(Product)[id_of(product)].stock_quantity == 10
+    assert store.rows(Product)[id_of(product)].version == 1
 
 
 async def test_leaving_without_commit_discards_deletions(uow, store):
@@ -79,7 +79,7 @@ async def test_leaving_without_commit_discards_deletions(uow, store):
     async with uow:
         await uow.products.delete(product)
         assert await uow.products.get(id_of(product)) is None
-    assert id_of(product) in store.products
+    assert id_of(product) in store.rows(Product)
 
 
 async def test_an_error_inside_the_block_discards_everything_and_propagates(uow, store):
@@ -95,8 +95,8 @@ async def test_an_error_inside_the_block_discards_everything_and_propagates(uow,
 
     with pytest.raises(RuntimeError, match="boom"):
         await failing()
-    assert store.products[id_of(product)].stock_quantity == 10
-    assert store.users == {}
+    assert store.rows(Product)[id_of(product)].stock_quantity == 10
+    assert store.rows(User) == {}
 
 
 async def test_rollback_discards_changes_and_the_unit_stays_usable(uow, store):
@@ -105,7 +105,7 @@ async def test_rollback_discards_changes_and_the_unit_stays_usable(uow, store):
         await uow.rollback()
         await uow.users.add(a_user("bob"))
         await uow.commit()
-    assert [u.username for u in store.users.values()] == ["bob"]
+    assert [u.username for u in store.rows(User).values()] == ["bob"]
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ async def test_a_use_case_that_forgets_to_commit_leaves_the_store_unchanged(uow,
     product = await committed_product(store, stock=10)
     returned = await ForgetfulAdjustStock(uow)(AdjustStock(id_of(product), 5))
     assert returned.stock_quantity == 15  # the private copy changed...
-    assert store.products[id_of(product)].stock_quantity == 10  # ...the store did not
+    assert store.rows(Product)[id_of(product)].stock_quantity == 10  # ...the store did not
 
 
 async def test_a_commit_that_breaks_a_unique_rule_raises_and_changes_nothing(uow, store):
@@ -141,7 +141,7 @@ async def test_a_commit_that_breaks_a_unique_rule_raises_and_changes_nothing(uow
         with pytest.raises(DuplicateValue) as refused:
             await uow.commit()
     assert (refused.value.entity, refused.value.field) == ("user", "username")
-    assert [(u.username, u.full_name) for u in store.users.values()] == [
+    assert [(u.username, u.full_name) for u in store.rows(User).values()] == [
         ("ann", None),
         ("bob", None),
     ]
@@ -154,7 +154,7 @@ async def test_the_same_id_gives_the_same_object_within_one_unit(uow, store):
         first = await uow.products.get(id_of(product))
         [locked] = await uow.products.get_for_update([id_of(product)])
         assert first is locked
-        assert first is not store.products[id_of(product)]
+        assert first is not store.rows(Product)[id_of(product)]
 
 
 async def test_an_added_entity_is_the_one_found_again(uow):
@@ -170,7 +170,7 @@ async def test_changing_an_entity_after_the_unit_ended_does_not_reach_the_store(
         await uow.products.add(product)
         await uow.commit()
     product.adjust_stock(-10, START)
-    assert store.products[id_of(product)].stock_quantity == 10
+    assert store.rows(Product)[id_of(product)].stock_quantity == 10
 
 
 async def test_changes_after_a_commit_need_another_commit(uow, store):
@@ -179,7 +179,7 @@ async def test_changes_after_a_commit_need_another_commit(uow, store):
         await uow.products.add(product)
         await uow.commit()
         product.adjust_stock(1, START)
-    assert store.products[id_of(product)].stock_quantity == 10
+    assert store.rows(Product)[id_of(product)].stock_quantity == 10
 
 
 # -- ids -----------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ async def test_a_unit_of_work_can_be_entered_again_after_it_ends(uow, store):
         async with uow:
             await uow.users.add(a_user(name))
             await uow.commit()
-    assert len(store.users) == 2
+    assert len(store.rows(User)) == 2
 
 
 async def test_entering_a_unit_of_work_that_is_in_progress_is_refused(uow):
@@ -248,7 +248,7 @@ async def test_concurrent_writers_take_turns_so_no_update_is_lost(store):
             await uow.commit()
 
     await asyncio.gather(*(add_one() for _ in range(5)))
-    assert store.products[id_of(product)].stock_quantity == 15
+    assert store.rows(Product)[id_of(product)].stock_quantity == 15
 
 
 async def test_a_second_writer_waits_until_the_first_has_finished(store):
@@ -299,9 +299,9 @@ async def test_an_error_in_a_savepoint_undoes_only_what_was_done_inside_it(uow, 
         assert await uow.products.get(id_of(pen)) is loaded_pen
         assert await uow.users.get_by_email("bob@example.com") is None
         await uow.commit()
-    assert store.products[id_of(pen)].stock_quantity == 7
-    assert store.products[id_of(ink)].stock_quantity == 10
-    assert [u.username for u in store.users.values()] == ["ann"]
+    assert store.rows(Product)[id_of(pen)].stock_quantity == 7
+    assert store.rows(Product)[id_of(ink)].stock_quantity == 10
+    assert [u.username for u in store.rows(User).values()] == ["ann"]
 
 
 async def test_a_savepoint_that_succeeds_keeps_its_changes(uow, store):
@@ -309,7 +309,7 @@ async def test_a_savepoint_that_succeeds_keeps_its_changes(uow, store):
         async with uow.savepoint():
             await uow.users.add(a_user("ann"))
         await uow.commit()
-    assert len(store.users) == 1
+    assert len(store.rows(User)) == 1
 
 
 async def test_savepoints_nest(uow, store):
@@ -325,16 +325,16 @@ async def test_savepoints_nest(uow, store):
             with pytest.raises(ValueError, match="inner"):
                 await failing_inner()
         await uow.commit()
-    assert [u.username for u in store.users.values()] == ["ann"]
+    assert [u.username for u in store.rows(User).values()] == ["ann"]
 
 
 async def test_a_savepoint_does_not_commit(uow, store):
     async with uow, uow.savepoint():
         await uow.users.add(a_user("ann"))
-    assert store.users == {}
+    assert store.rows(User) == {}
 
 
 async def test_a_use_case_never_holds_the_stores_own_object(seed: Seed, store):
     user = await seed.user()
-    assert store.users[id_of(user)] is not user
-    assert store.users[id_of(user)].username == user.username
+    assert store.rows(User)[id_of(user)] is not user
+    assert store.rows(User)[id_of(user)].username == user.username

@@ -25,6 +25,8 @@ from application.catalog.handlers import (
     UpdateCategoryHandler,
     UpdateProductHandler,
 )
+from domain.catalog.category import Category
+from domain.catalog.product import Product
 from domain.shared.errors import (
     CycleDetected,
     DuplicateValue,
@@ -59,20 +61,20 @@ def update_product(uow, clock):
 # -- categories --------------------------------------------------------------------------
 async def test_creating_a_category_derives_its_slug(create_category, store):
     category = await create_category(CreateCategory(name="Home & Garden"))
-    saved = store.categories[id_of(category)]
+    saved = store.rows(Category)[id_of(category)]
     assert (saved.name, saved.slug, saved.parent_id) == ("Home & Garden", "home-garden", None)
 
 
 async def test_creating_a_subcategory_under_a_known_parent(create_category, seed, store):
     parent = await seed.category("Books")
     child = await create_category(CreateCategory(name="Novels", parent_id=id_of(parent)))
-    assert store.categories[id_of(child)].parent_id == parent.id
+    assert store.rows(Category)[id_of(child)].parent_id == parent.id
 
 
 async def test_creating_a_category_under_an_unknown_parent_is_not_found(create_category, store):
     with pytest.raises(NotFound):
         await create_category(CreateCategory(name="Novels", parent_id=99))
-    assert store.categories == {}
+    assert store.rows(Category) == {}
 
 
 @pytest.mark.parametrize(
@@ -89,20 +91,20 @@ async def test_a_taken_category_name_or_slug_is_refused(
     with pytest.raises(DuplicateValue) as refused:
         await create_category(command)
     assert (refused.value.entity, refused.value.field) == ("category", field)
-    assert len(store.categories) == 1
+    assert len(store.rows(Category)) == 1
 
 
 async def test_renaming_a_category_moves_its_slug_along(update_category, seed, store):
     category = await seed.category("Books")
     await update_category(UpdateCategory(id_of(category), name="Old Books"))
-    saved = store.categories[id_of(category)]
+    saved = store.rows(Category)[id_of(category)]
     assert (saved.name, saved.slug) == ("Old Books", "old-books")
 
 
 async def test_updating_only_the_slug_or_description(update_category, seed, store):
     category = await seed.category("Books")
     await update_category(UpdateCategory(id_of(category), slug="reading", description="Paper"))
-    saved = store.categories[id_of(category)]
+    saved = store.rows(Category)[id_of(category)]
     assert (saved.name, saved.slug, saved.description) == ("Books", "reading", "Paper")
 
 
@@ -110,9 +112,9 @@ async def test_moving_a_category_under_another_and_back_to_the_root(update_categ
     books = await seed.category("Books")
     novels = await seed.category("Novels")
     await update_category(UpdateCategory(id_of(novels), parent_id=id_of(books)))
-    assert store.categories[id_of(novels)].parent_id == books.id
+    assert store.rows(Category)[id_of(novels)].parent_id == books.id
     await update_category(UpdateCategory(id_of(novels), parent_id=None))
-    assert store.categories[id_of(novels)].parent_id is None
+    assert store.rows(Category)[id_of(novels)].parent_id is None
 
 
 async def test_moving_a_category_under_its_own_descendant_is_refused(update_category, seed, store):
@@ -121,7 +123,7 @@ async def test_moving_a_category_under_its_own_descendant_is_refused(update_cate
     grandchild = await seed.category("Grandchild", parent_id=id_of(child))
     with pytest.raises(CycleDetected):
         await update_category(UpdateCategory(id_of(root), parent_id=id_of(grandchild)))
-    assert store.categories[id_of(root)].parent_id is None
+    assert store.rows(Category)[id_of(root)].parent_id is None
 
 
 async def test_a_category_cannot_become_its_own_parent(update_category, seed, store):
@@ -143,7 +145,7 @@ async def test_renaming_to_a_taken_name_is_refused_and_changes_nothing(
     music = await seed.category("Music")
     with pytest.raises(DuplicateValue):
         await update_category(UpdateCategory(id_of(music), name="Books", slug="b"))
-    assert store.categories[id_of(music)].name == "Music"
+    assert store.rows(Category)[id_of(music)].name == "Music"
 
 
 async def test_updating_an_unknown_category_is_not_found(update_category):
@@ -158,9 +160,9 @@ async def test_deleting_a_parent_leaves_its_children_and_products_without_one(
     child = await seed.category("Child", parent_id=id_of(parent))
     product = await seed.product(category_id=id_of(parent))
     await DeleteCategoryHandler(uow)(DeleteCategory(id_of(parent)))
-    assert id_of(parent) not in store.categories
-    assert store.categories[id_of(child)].parent_id is None
-    assert store.products[id_of(product)].category_id is None
+    assert id_of(parent) not in store.rows(Category)
+    assert store.rows(Category)[id_of(child)].parent_id is None
+    assert store.rows(Product)[id_of(product)].category_id is None
 
 
 async def test_deleting_an_unknown_category_is_not_found(uow, clock):
@@ -180,7 +182,7 @@ async def test_creating_a_product_stores_it_with_an_upper_case_sku(create_produc
             category_id=id_of(books),
         )
     )
-    saved = store.products[id_of(product)]
+    saved = store.rows(Product)[id_of(product)]
     assert (saved.sku, saved.slug, saved.price, saved.stock_quantity, saved.version) == (
         "CC-1",
         "clean-code",
@@ -193,7 +195,7 @@ async def test_creating_a_product_stores_it_with_an_upper_case_sku(create_produc
 async def test_creating_a_product_in_an_unknown_category_is_not_found(create_product, store):
     with pytest.raises(NotFound):
         await create_product(CreateProduct("X", "X-1", Decimal("1.00"), category_id=8))
-    assert store.products == {}
+    assert store.rows(Product) == {}
 
 
 @pytest.mark.parametrize(
@@ -208,7 +210,7 @@ async def test_a_taken_sku_or_slug_is_refused(create_product, seed, store, comma
     with pytest.raises(DuplicateValue) as refused:
         await create_product(command)
     assert (refused.value.entity, refused.value.field) == ("product", field)
-    assert len(store.products) == 1
+    assert len(store.rows(Product)) == 1
 
 
 async def test_the_same_name_twice_in_one_category_is_refused(create_product, seed):
@@ -240,7 +242,7 @@ async def test_an_update_with_the_current_version_applies_and_bumps_it(
     await update_product(
         UpdateProduct(id_of(product), version=1, price=Decimal("12.50"), description="New")
     )
-    saved = store.products[id_of(product)]
+    saved = store.rows(Product)[id_of(product)]
     assert (saved.price, saved.description, saved.updated_at) == (Decimal("12.50"), "New", later)
     assert saved.version > 1
 
@@ -248,10 +250,10 @@ async def test_an_update_with_the_current_version_applies_and_bumps_it(
 async def test_an_update_based_on_a_stale_version_is_refused(update_product, seed, store):
     product = await seed.product(price="10.00")
     await update_product(UpdateProduct(id_of(product), version=1, price=Decimal("11.00")))
-    current = store.products[id_of(product)].version
+    current = store.rows(Product)[id_of(product)].version
     with pytest.raises(StaleVersion):
         await update_product(UpdateProduct(id_of(product), version=1, price=Decimal("99.00")))
-    saved = store.products[id_of(product)]
+    saved = store.rows(Product)[id_of(product)]
     assert (saved.price, saved.version) == (Decimal("11.00"), current)
 
 
@@ -260,7 +262,7 @@ async def test_updating_to_a_taken_sku_is_refused_and_changes_nothing(update_pro
     other = await seed.product(sku="B-1")
     with pytest.raises(DuplicateValue):
         await update_product(UpdateProduct(id_of(other), version=1, sku="a-1", name="Renamed"))
-    saved = store.products[id_of(other)]
+    saved = store.rows(Product)[id_of(other)]
     assert (saved.sku, saved.version) == ("B-1", 1)
 
 
@@ -268,7 +270,7 @@ async def test_moving_a_product_to_an_unknown_category_is_not_found(update_produ
     product = await seed.product()
     with pytest.raises(NotFound):
         await update_product(UpdateProduct(id_of(product), version=1, category_id=77))
-    assert store.products[id_of(product)].category_id is None
+    assert store.rows(Product)[id_of(product)].category_id is None
 
 
 async def test_updating_an_unknown_product_is_not_found(update_product):
@@ -279,7 +281,7 @@ async def test_updating_an_unknown_product_is_not_found(update_product):
 async def test_deleting_a_product_removes_it(uow, clock, seed, store):
     product = await seed.product()
     await DeleteProductHandler(uow)(DeleteProduct(id_of(product)))
-    assert store.products == {}
+    assert store.rows(Product) == {}
 
 
 async def test_a_product_on_an_order_cannot_be_deleted(uow, clock, seed, store):
@@ -288,7 +290,7 @@ async def test_a_product_on_an_order_cannot_be_deleted(uow, clock, seed, store):
     await seed.order(id_of(user), (id_of(product), 1))
     with pytest.raises(InUse):
         await DeleteProductHandler(uow)(DeleteProduct(id_of(product)))
-    assert id_of(product) in store.products
+    assert id_of(product) in store.rows(Product)
 
 
 async def test_deleting_an_unknown_product_is_not_found(uow, clock):
@@ -300,14 +302,14 @@ async def test_deleting_an_unknown_product_is_not_found(uow, clock):
 async def test_adjusting_stock_adds_the_delta(uow, clock, seed, store, delta, expected):
     product = await seed.product(stock=10)
     await AdjustStockHandler(uow, clock)(AdjustStock(id_of(product), delta))
-    assert store.products[id_of(product)].stock_quantity == expected
+    assert store.rows(Product)[id_of(product)].stock_quantity == expected
 
 
 async def test_a_stock_delta_never_takes_stock_below_zero(uow, clock, seed, store):
     product = await seed.product(stock=3)
     with pytest.raises(InsufficientStock):
         await AdjustStockHandler(uow, clock)(AdjustStock(id_of(product), -4))
-    assert store.products[id_of(product)].stock_quantity == 3
+    assert store.rows(Product)[id_of(product)].stock_quantity == 3
 
 
 async def test_adjusting_the_stock_of_an_unknown_product_is_not_found(uow, clock):

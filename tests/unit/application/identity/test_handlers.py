@@ -55,7 +55,7 @@ def patch(uow, clock, hasher) -> PatchUserHandler:
 
 def stored(store: InMemoryStore, user: User) -> User:
     assert user.id is not None
-    return store.users[user.id]
+    return store.rows(User)[user.id]
 
 
 def a_registration(n: int = 1, **kw: str) -> RegisterUser:
@@ -80,7 +80,7 @@ async def test_registering_a_taken_username_is_refused(register, store):
     with pytest.raises(DuplicateValue) as refused:
         await register(a_registration(2, username="ann"))
     assert (refused.value.entity, refused.value.field) == ("user", "username")
-    assert len(store.users) == 1
+    assert len(store.rows(User)) == 1
 
 
 async def test_registering_a_taken_email_in_other_case_is_refused(register, store):
@@ -88,21 +88,21 @@ async def test_registering_a_taken_email_in_other_case_is_refused(register, stor
     with pytest.raises(DuplicateValue) as refused:
         await register(a_registration(2, email="ANN@example.com"))
     assert refused.value.field == "email"
-    assert len(store.users) == 1
+    assert len(store.rows(User)) == 1
 
 
 async def test_registering_with_a_weak_password_is_refused_and_stores_nothing(register, store):
     with pytest.raises(InvalidValue) as refused:
         await register(a_registration(password="weakpass"))
     assert refused.value.field == "password"
-    assert store.users == {}
+    assert store.rows(User) == {}
 
 
 # -- register many -----------------------------------------------------------------------
 async def test_registering_many_stores_them_all(register_many, store):
     users = await register_many(RegisterUsers(tuple(a_registration(n) for n in range(1, 4))))
     assert [u.username for u in users] == ["user_1", "user_2", "user_3"]
-    assert sorted(store.users) == sorted(u.id for u in users)
+    assert sorted(store.rows(User)) == sorted(u.id for u in users)
 
 
 async def test_a_duplicate_within_the_batch_refuses_the_whole_batch(register_many, store):
@@ -110,7 +110,7 @@ async def test_a_duplicate_within_the_batch_refuses_the_whole_batch(register_man
     with pytest.raises(DuplicateValue) as refused:
         await register_many(RegisterUsers(batch))
     assert refused.value.field == "email"
-    assert store.users == {}
+    assert store.rows(User) == {}
 
 
 async def test_a_clash_with_a_stored_user_refuses_the_whole_batch(register_many, seed, store):
@@ -118,13 +118,13 @@ async def test_a_clash_with_a_stored_user_refuses_the_whole_batch(register_many,
     batch = (a_registration(1), a_registration(2, username="taken"))
     with pytest.raises(DuplicateValue):
         await register_many(RegisterUsers(batch))
-    assert [u.username for u in store.users.values()] == ["taken"]
+    assert [u.username for u in store.rows(User).values()] == ["taken"]
 
 
 async def test_one_invalid_user_refuses_the_whole_batch(register_many, store):
     with pytest.raises(InvalidValue):
         await register_many(RegisterUsers((a_registration(1), a_registration(2, username="x"))))
-    assert store.users == {}
+    assert store.rows(User) == {}
 
 
 @pytest.mark.parametrize("size", [0, 101])
@@ -275,8 +275,8 @@ async def test_purging_deletes_inactive_users_without_orders_only(uow, seed, sto
     active = await seed.user("active")
     count = await PurgeInactiveUsersHandler(uow)(PurgeInactiveUsers())
     assert count == 1
-    assert idle.id not in store.users
-    assert {buyer.id, active.id} <= set(store.users)
+    assert idle.id not in store.rows(User)
+    assert {buyer.id, active.id} <= set(store.rows(User))
 
 
 async def test_the_clock_decides_the_cut_off_not_the_wall_clock(uow, seed, store):

@@ -16,8 +16,9 @@ from application.ordering.handlers import (
     PlaceOrderHandler,
 )
 from application.shared.ports import OrderNumbers
+from domain.catalog.product import Product
 from domain.notifications.notification import Notification
-from domain.ordering.order import OrderLine, OrderStatus, PaymentMethod
+from domain.ordering.order import Order, OrderLine, OrderStatus, PaymentMethod
 from domain.shared.errors import (
     Inactive,
     InsufficientStock,
@@ -57,7 +58,7 @@ def placing(user_id: int, *lines: tuple[int, int], address: str | None = None) -
 
 
 def stock(store: InMemoryStore, *product_ids: int) -> list[int]:
-    return [store.products[p].stock_quantity for p in product_ids]
+    return [store.rows(Product)[p].stock_quantity for p in product_ids]
 
 
 async def move(seed: Seed, order_id: int, *path: OrderStatus) -> None:
@@ -76,7 +77,7 @@ async def test_placing_an_order_reserves_stock_and_stores_the_order(place, seed,
     ).result
 
     assert stock(store, id_of(pen), id_of(ink)) == [6, 0]
-    saved = store.orders[id_of(order)]
+    saved = store.rows(Order)[id_of(order)]
     assert saved.status is P
     assert saved.order_number == "ORD-20260115120000-000001"
     assert saved.shipping_address == "Home"
@@ -92,7 +93,9 @@ async def test_the_same_product_twice_in_one_order_is_merged_into_one_line(place
     user = await seed.user()
     pen = await seed.product(stock=10)
     order = (await place(placing(id_of(user), (id_of(pen), 2), (id_of(pen), 3)))).result
-    assert [(i.product_id, i.quantity) for i in store.orders[id_of(order)].items] == [(pen.id, 5)]
+    assert [(i.product_id, i.quantity) for i in store.rows(Order)[id_of(order)].items] == [
+        (pen.id, 5)
+    ]
     assert stock(store, id_of(pen)) == [5]
 
 
@@ -101,8 +104,10 @@ async def test_the_unit_price_is_the_price_when_ordered(place, seed, store):
     pen = await seed.product(price="2.00")
     order = (await place(placing(id_of(user), (id_of(pen), 1)))).result
     reprice = UpdateProductHandler(InMemoryUnitOfWork(store), seed.clock)
-    await reprice(UpdateProduct(id_of(pen), store.products[id_of(pen)].version, price=Decimal(3)))
-    assert store.orders[id_of(order)].items[0].unit_price == Decimal("2.00")
+    await reprice(
+        UpdateProduct(id_of(pen), store.rows(Product)[id_of(pen)].version, price=Decimal(3))
+    )
+    assert store.rows(Order)[id_of(order)].items[0].unit_price == Decimal("2.00")
 
 
 async def test_an_unknown_user_is_refused_and_nothing_is_left_behind(place, seed, store):
@@ -110,7 +115,7 @@ async def test_an_unknown_user_is_refused_and_nothing_is_left_behind(place, seed
     with pytest.raises(NotFound):
         await place(placing(404, (id_of(pen), 1)))
     assert stock(store, id_of(pen)) == [10]
-    assert store.orders == {}
+    assert store.rows(Order) == {}
 
 
 async def test_an_inactive_user_is_refused_and_nothing_is_left_behind(place, seed, store):
@@ -119,7 +124,7 @@ async def test_an_inactive_user_is_refused_and_nothing_is_left_behind(place, see
     with pytest.raises(Inactive):
         await place(placing(id_of(user), (id_of(pen), 1)))
     assert stock(store, id_of(pen)) == [10]
-    assert store.orders == {}
+    assert store.rows(Order) == {}
 
 
 async def test_an_unknown_product_is_refused_and_nothing_is_left_behind(place, seed, store):
@@ -128,7 +133,7 @@ async def test_an_unknown_product_is_refused_and_nothing_is_left_behind(place, s
     with pytest.raises(NotFound):
         await place(placing(id_of(user), (id_of(pen), 2), (999, 1)))
     assert stock(store, id_of(pen)) == [10]
-    assert store.orders == {}
+    assert store.rows(Order) == {}
 
 
 async def test_an_inactive_product_is_refused_and_nothing_is_left_behind(place, seed, store):
@@ -138,7 +143,7 @@ async def test_an_inactive_product_is_refused_and_nothing_is_left_behind(place, 
     with pytest.raises(Inactive):
         await place(placing(id_of(user), (id_of(pen), 2), (id_of(old), 1)))
     assert stock(store, id_of(pen), id_of(old)) == [10, 10]
-    assert store.orders == {}
+    assert store.rows(Order) == {}
 
 
 async def test_insufficient_stock_is_refused_and_nothing_is_left_behind(place, seed, store):
@@ -148,8 +153,8 @@ async def test_insufficient_stock_is_refused_and_nothing_is_left_behind(place, s
     with pytest.raises(InsufficientStock):
         await place(placing(id_of(user), (id_of(pen), 5), (id_of(ink), 3)))
     assert stock(store, id_of(pen), id_of(ink)) == [10, 2]
-    assert store.orders == {}
-    assert store.notifications == {}
+    assert store.rows(Order) == {}
+    assert store.rows(Notification) == {}
 
 
 async def test_ordering_the_whole_stock_is_allowed(place, seed, store):
@@ -169,7 +174,7 @@ async def test_placing_an_order_notifies_the_user(place, seed, store):
     user = await seed.user()
     pen = await seed.product()
     order = (await place(placing(id_of(user), (id_of(pen), 1)))).result
-    [note] = store.notifications.values()
+    [note] = store.rows(Notification).values()
     assert (note.user_id, note.order_id, note.created_at) == (user.id, order.id, START)
     assert order.order_number in note.message
 
@@ -190,7 +195,7 @@ async def test_an_order_number_collision_is_retried_with_a_new_number(seed, stor
     first = (await place(placing(id_of(user), (id_of(pen), 1)))).result
     second = (await place(placing(id_of(user), (id_of(pen), 2)))).result
     assert (first.order_number[-6:], second.order_number[-6:]) == ("AAAAAA", "BBBBBB")
-    assert len(store.orders) == 2
+    assert len(store.rows(Order)) == 2
     assert stock(store, id_of(pen)) == [7]  # the collided attempt reserved nothing
 
 
@@ -213,9 +218,9 @@ async def test_a_failing_notification_leaves_the_order_standing(seed, store, clo
     pen = await seed.product(stock=10)
     place = PlaceOrderHandler(UnitOfWorkWithBrokenNotifications(store), clock, order_numbers)
     order = (await place(placing(id_of(user), (id_of(pen), 3)))).result
-    assert id_of(order) in store.orders
+    assert id_of(order) in store.rows(Order)
     assert stock(store, id_of(pen)) == [7]
-    assert store.notifications == {}
+    assert store.rows(Notification) == {}
 
 
 # -- status ------------------------------------------------------------------------------
@@ -232,7 +237,7 @@ async def test_an_order_moves_along_every_allowed_transition(
     await move(seed, id_of(order), *path)
     later = clock.advance(hours=1)
     await change_status(ChangeOrderStatus(id_of(order), target))
-    saved = store.orders[id_of(order)]
+    saved = store.rows(Order)[id_of(order)]
     assert (saved.status, saved.updated_at) == (target, later)
 
 
@@ -260,10 +265,10 @@ async def test_a_move_the_machine_lacks_is_refused_and_changes_nothing(
     pen = await seed.product(stock=5)
     order = await seed.order(id_of(user), (id_of(pen), 2))
     await move(seed, id_of(order), *path)
-    before = (store.orders[id_of(order)].status, stock(store, id_of(pen)))
+    before = (store.rows(Order)[id_of(order)].status, stock(store, id_of(pen)))
     with pytest.raises(InvalidTransition):
         await change_status(ChangeOrderStatus(id_of(order), target))
-    assert (store.orders[id_of(order)].status, stock(store, id_of(pen))) == before
+    assert (store.rows(Order)[id_of(order)].status, stock(store, id_of(pen))) == before
 
 
 @pytest.mark.parametrize("path", [(), (C,)])
@@ -301,7 +306,7 @@ async def test_paying_records_a_payment_of_the_total_and_confirms_the_order(
     order = await seed.order(id_of(user), (id_of(pen), 4))
     later = clock.advance(minutes=3)
     payment = (await pay(PayOrder(id_of(order), PaymentMethod.BANK_TRANSFER))).result
-    saved = store.orders[id_of(order)]
+    saved = store.rows(Order)[id_of(order)]
     assert saved.status is C
     [stored_payment] = saved.payments
     assert payment.id is not None
@@ -321,7 +326,7 @@ async def test_paying_an_order_that_is_not_pending_is_refused(pay, seed, store, 
     await move(seed, id_of(order), *path)
     with pytest.raises(InvalidTransition):
         await pay(PayOrder(id_of(order), PaymentMethod.CARD))
-    saved = store.orders[id_of(order)]
+    saved = store.rows(Order)[id_of(order)]
     assert (saved.status, saved.payments) == (path[-1], [])
 
 
@@ -332,7 +337,7 @@ async def test_paying_twice_is_refused(pay, seed, store):
     await pay(PayOrder(id_of(order), PaymentMethod.CARD))
     with pytest.raises(InvalidTransition):
         await pay(PayOrder(id_of(order), PaymentMethod.CARD))
-    assert len(store.orders[id_of(order)].payments) == 1
+    assert len(store.rows(Order)[id_of(order)].payments) == 1
 
 
 async def test_paying_an_unknown_order_is_not_found(pay):

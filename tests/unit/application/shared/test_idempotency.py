@@ -25,7 +25,8 @@ from application.shared.idempotency.store import (
     KeyReused,
     StoredOutcome,
 )
-from domain.ordering.order import OrderLine, PaymentMethod
+from domain.catalog.product import Product
+from domain.ordering.order import Order, OrderLine, PaymentMethod
 from domain.shared.errors import InsufficientStock, InvalidValue
 from tests.support.fakes import CountingOrderNumbers, SteppingClock
 from tests.unit.seeding import Seed, id_of
@@ -93,8 +94,8 @@ async def test_a_retried_order_is_replayed_without_being_placed_again(
     assert second.body == first.body
     assert second.status_code == 201
     assert counting.commits == 1
-    assert len(store.orders) == 1
-    assert store.products[id_of(lamp)].stock_quantity == 8
+    assert len(store.rows(Order)) == 1
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 8
 
 
 async def test_the_stored_answer_is_the_order_view_as_json(
@@ -104,7 +105,7 @@ async def test_the_stored_answer_is_the_order_view_as_json(
 
     answer = await place(placing(id_of(user), id_of(lamp), 2, keyed()))
 
-    (order,) = store.orders.values()
+    (order,) = store.rows(Order).values()
     view = json.loads(answer.body)
     assert view["id"] == order.id
     assert view["total_amount"] == "25.00"
@@ -123,8 +124,8 @@ async def test_the_same_key_for_another_request_is_refused_and_changes_nothing(
         await place(placing(id_of(user), id_of(lamp), 5, keyed(fingerprint="second")))
 
     assert refused.value.field == KEY_FIELD
-    assert len(store.orders) == 1
-    assert store.products[id_of(lamp)].stock_quantity == 9
+    assert len(store.rows(Order)) == 1
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 9
 
 
 async def test_a_key_still_held_by_a_running_request_is_a_conflict_and_changes_nothing(
@@ -139,8 +140,8 @@ async def test_a_key_still_held_by_a_running_request_is_a_conflict_and_changes_n
             placing(id_of(user), id_of(lamp), 1, keyed())
         )
 
-    assert store.orders == {}
-    assert store.products[id_of(lamp)].stock_quantity == 10
+    assert store.rows(Order) == {}
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 10
 
 
 async def test_an_expired_key_is_executed_afresh_and_answers_its_retries_again(
@@ -156,7 +157,7 @@ async def test_an_expired_key_is_executed_afresh_and_answers_its_retries_again(
     assert again.replayed is False
     assert json.loads(again.body)["id"] != json.loads(first.body)["id"]
     assert (retried.replayed, retried.body) == (True, again.body)
-    assert store.products[id_of(lamp)].stock_quantity == 8
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 8
 
 
 async def test_the_time_to_live_is_the_handlers_to_choose(
@@ -174,7 +175,7 @@ async def test_the_time_to_live_is_the_handlers_to_choose(
     after = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
 
     assert (within.replayed, after.replayed) == (True, False)
-    assert len(store.orders) == 2
+    assert len(store.rows(Order)) == 2
 
 
 async def test_a_failed_request_leaves_no_record_so_its_retry_runs_again(
@@ -189,7 +190,7 @@ async def test_a_failed_request_leaves_no_record_so_its_retry_runs_again(
     await AdjustStockHandler(InMemoryUnitOfWork(store), clock)(AdjustStock(id_of(lamp), 5))
     answer = await place(placing(id_of(user), id_of(lamp), 3, keyed()))
     assert answer.replayed is False
-    assert store.products[id_of(lamp)].stock_quantity == 3
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 3
 
 
 async def test_the_same_key_in_two_operations_are_two_keys(
@@ -202,7 +203,7 @@ async def test_the_same_key_in_two_operations_are_two_keys(
     adjusted = await adjust(AdjustStock(id_of(lamp), 5, idempotency=keyed(status=200)))
 
     assert adjusted.replayed is False
-    assert store.products[id_of(lamp)].stock_quantity == 14
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 14
 
 
 async def test_a_retried_payment_is_replayed_instead_of_refused(
@@ -218,8 +219,8 @@ async def test_a_retried_payment_is_replayed_instead_of_refused(
 
     assert second.replayed is True
     assert second.body == first.body
-    assert json.loads(first.body)["id"] == store.orders[id_of(order)].payments[0].id
-    assert len(store.orders[id_of(order)].payments) == 1
+    assert json.loads(first.body)["id"] == store.rows(Order)[id_of(order)].payments[0].id
+    assert len(store.rows(Order)[id_of(order)].payments) == 1
 
 
 async def test_a_retried_stock_adjustment_moves_the_stock_once(
@@ -234,7 +235,7 @@ async def test_a_retried_stock_adjustment_moves_the_stock_once(
 
     assert (second.replayed, second.status_code, second.body) == (True, 200, first.body)
     assert json.loads(first.body)["stock_quantity"] == 6
-    assert store.products[id_of(lamp)].stock_quantity == 6
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 6
 
 
 async def test_without_a_key_the_answer_is_fresh_every_time(
@@ -266,7 +267,7 @@ async def test_a_fresh_answer_carries_its_view_and_the_json_a_replay_would_carry
     assert replay.body == first.body
     with pytest.raises(ValueError, match="JSON only"):
         _ = replay.result
-    assert store.products[id_of(lamp)].stock_quantity == 12
+    assert store.rows(Product)[id_of(lamp)].stock_quantity == 12
 
 
 @pytest.mark.parametrize("key", ["", "k" * 256, "tab\there", "é", " leading", "trailing "])

@@ -1,0 +1,1 @@
+"""The identity context in memory: users (`repository.py`) and their read side (`queries.py`)."""

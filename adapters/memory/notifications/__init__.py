@@ -1,0 +1,1 @@
+"""The notifications context in memory: the messages kept for users (`repository.py`)."""
