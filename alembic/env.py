@@ -5,7 +5,8 @@ The database URL is, first found wins: `config.attributes["url"]` (set by
 environment variable (the app's own setting), and the app's default, the SQLite file
 `./storefront.db`. Migrations run on an async engine, as the app does.
 
-Autogenerate and `alembic check` compare against `adapters.sqlalchemy.tables.metadata` with
+Autogenerate and `alembic check` compare against `adapters.sqlalchemy.metadata` (every context's
+tables: importing the package imports them all) with
 column types included. Indexes marked PostgreSQL-only in the metadata are left out of the
 comparison on other engines, where the migrations never create them; SQLite's own
 bookkeeping tables are never compared.
@@ -24,7 +25,8 @@ from sqlalchemy import inspect, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.sqlalchemy.tables import POSTGRESQL_ONLY, metadata
+from adapters.sqlalchemy import metadata
+from adapters.sqlalchemy.schema import POSTGRESQL_ONLY
 from alembic import context
 
 DEFAULT_URL = "sqlite+aiosqlite:///./storefront.db"

@@ -37,8 +37,6 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool, StaticPool
 
-from adapters.sqlalchemy.product_writes import write_changed_products
-
 __all__ = [
     "EngineSettings",
     "StorefrontSession",
@@ -164,10 +162,8 @@ def read_only(engine: AsyncEngine) -> AsyncEngine:
 
 
 class StorefrontSession(Session):
-    """The session of a unit of work: changed products are written in one statement."""
-
-
-event.listen(StorefrontSession, "before_flush", write_changed_products)
+    """The session class of every unit of work, on which contexts hang their session events
+    (the catalog writes changed products in one statement: catalog/product_writes.py)."""
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

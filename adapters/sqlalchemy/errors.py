@@ -11,7 +11,7 @@
     connection refused/lost, pool timeout, server shutting down
                               -> Unavailable
 
-Constraint names follow the naming convention of tables.py, so a name such as
+Constraint names follow the naming convention of schema.py, so a name such as
 `uq_products_sku` leads back to ("product", "sku") on PostgreSQL; SQLite names the columns
 instead ("UNIQUE constraint failed: products.sku"), which lead to the same constraint.
 No driver message travels upward: it may quote values or connection details.
@@ -23,12 +23,13 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import exc as orm_exc
 
-from adapters.sqlalchemy.tables import metadata
+from adapters.sqlalchemy.schema import metadata
 from application.shared.errors import Contention, Unavailable
 from domain.shared.errors import (
     DomainError,
@@ -71,7 +72,10 @@ class _Unique:
     field: str
 
 
+@cache
 def _unique_constraints() -> tuple[dict[str, _Unique], dict[tuple[str, frozenset[str]], _Unique]]:
+    """Read on first use, when every context has declared its tables (the package imports
+    them all before anything can fail)."""
     by_name: dict[str, _Unique] = {}
     by_columns: dict[tuple[str, frozenset[str]], _Unique] = {}
     for table in metadata.tables.values():
@@ -86,6 +90,7 @@ def _unique_constraints() -> tuple[dict[str, _Unique], dict[tuple[str, frozenset
     return by_name, by_columns
 
 
+@cache
 def _foreign_keys() -> dict[str, tuple[str, str]]:
     """Constraint name -> (referring table, referred table)."""
     found: dict[str, tuple[str, str]] = {}
@@ -96,8 +101,6 @@ def _foreign_keys() -> dict[str, tuple[str, str]]:
     return found
 
 
-_UNIQUE_BY_NAME, _UNIQUE_BY_COLUMNS = _unique_constraints()
-_FOREIGN_KEYS = _foreign_keys()
 _CHECK_FIELDS = {
     "ck_users_credits_not_negative": "credits",
     "ck_products_price_positive": "price",
@@ -127,13 +130,14 @@ def _integrity(error: sa_exc.IntegrityError) -> DomainError:
     constraint = getattr(driver, "constraint_name", None)
     statement = (error.statement or "").lstrip().upper()
     if sqlstate == "23505" or "UNIQUE constraint failed" in message:
-        unique = _UNIQUE_BY_NAME.get(str(constraint)) if constraint else None
+        unique_by_name, unique_by_columns = _unique_constraints()
+        unique = unique_by_name.get(str(constraint)) if constraint else None
         match = _SQLITE_UNIQUE.search(message)
         if unique is None and match is not None:
             qualified = [part.strip() for part in match["columns"].split(",")]
             table = qualified[0].split(".")[0]
             columns = frozenset(part.split(".")[-1] for part in qualified)
-            unique = _UNIQUE_BY_COLUMNS.get((table, columns))
+            unique = unique_by_columns.get((table, columns))
         if unique is None:
             return DuplicateValue("record", "unique field")
         return DuplicateValue(unique.entity, unique.field)
@@ -141,7 +145,7 @@ def _integrity(error: sa_exc.IntegrityError) -> DomainError:
         # Ids never change, so only a DELETE can break a foreign key from the referred side
         # (PostgreSQL: "update or delete on table ..."); an INSERT or UPDATE breaks it by
         # naming a row that is not there. SQLite does not say which constraint it was.
-        _, referred = _FOREIGN_KEYS.get(str(constraint), ("", ""))
+        _, referred = _foreign_keys().get(str(constraint), ("", ""))
         if statement.startswith("DELETE") or "update or delete on table" in message:
             entity = ENTITY_OF_TABLE.get(referred, "record")
             return InUse(f"this {entity} is still referred to and cannot be deleted")

@@ -23,11 +23,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Update, bindparam, case, inspect, select, update
+from sqlalchemy import ColumnElement, Update, bindparam, case, event, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
-from adapters.sqlalchemy.tables import products
+from adapters.sqlalchemy.catalog.tables import products
+from adapters.sqlalchemy.engine import StorefrontSession
 from domain.catalog.product import Product
 from domain.shared.errors import StaleVersion
 
@@ -137,3 +138,8 @@ def write_changed_products(
             )
         for key, value in change.values.items():
             set_committed_value(change.product, key, value)
+
+
+# Every unit of work's session, from the moment the catalog context is imported (the package
+# imports every context before any session can exist).
+event.listen(StorefrontSession, "before_flush", write_changed_products)

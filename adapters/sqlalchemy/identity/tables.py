@@ -1,0 +1,42 @@
+"""The identity context's table: users.
+
+Lengths mirror the domain's validators; the database is the last line of defence, not the
+first.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from adapters.sqlalchemy.column_types import Money, UtcDateTime
+from adapters.sqlalchemy.schema import metadata
+
+__all__ = ["users"]
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(50), nullable=False, insert_sentinel=True),
+    Column("email", String(254), nullable=False),
+    Column("hashed_password", String(255), nullable=False),
+    Column("full_name", String(100), nullable=True),
+    Column("bio", String(1000), nullable=True),
+    Column("is_active", Boolean, nullable=False, index=True),
+    Column("is_superuser", Boolean, nullable=False),
+    Column("credits", Money, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("username"),
+    UniqueConstraint("email"),
+    CheckConstraint("credits >= 0", name="credits_not_negative"),
+    sqlite_autoincrement=True,
+)

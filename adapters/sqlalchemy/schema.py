@@ -1,0 +1,48 @@
+"""The one `MetaData` every context's tables are declared on.
+
+Each context declares its tables in its own `tables.py`, on this `metadata`; together they are
+the schema Alembic mirrors (`alembic check` finds no drift). Constraint and index names follow
+one convention, so that Alembic can name, compare and drop them on both engines, and so that a
+database error leads back to the constraint that caused it:
+
+    pk_<table>   uq_<table>_<columns>   ck_<table>_<rule>   fk_<table>_<column>_<referred>
+    ix_<table>_<columns>
+
+Two indexes exist only on PostgreSQL (a trigram index for name search and a partial index over
+active products); they carry `info={POSTGRESQL_ONLY: True}`, which both the DDL (`ddl_if`) and
+Alembic's comparison (alembic/env.py) honour.
+
+Every table says `sqlite_autoincrement=True`: SQLite's AUTOINCREMENT keeps ids of deleted rows
+from being handed out again, as PostgreSQL's sequences and the in-memory store never do.
+
+Several inserted rows get their generated ids back from one multi-row INSERT ... RETURNING
+("insertmanyvalues"). SQLite does not promise the order of RETURNING rows, so SQLAlchemy
+matches them to the objects by a column whose values are unique within the batch and given by
+us: the `insert_sentinel=True` columns of the tables (a unique key of each table; for order
+lines the product, unique within an order).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+__all__ = ["POSTGRESQL_ONLY", "enum_check", "metadata"]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+POSTGRESQL_ONLY = "postgresql_only"
+"""`Index.info` key marking an index that only PostgreSQL gets."""
+
+
+def enum_check(column: str, values: tuple[str, ...]) -> str:
+    """`column IN ('a', 'b')`: the SQL of a CHECK that keeps a column to an enum's values."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
