@@ -3,7 +3,8 @@
 One subpackage per bounded context, each with the same four parts:
 
 identity/ catalog/ ordering/ notifications/
-  tables.py             its Core tables, on the shared MetaData
+  tables.py             its Core tables, on the shared MetaData, stating their entity and
+                        the field each constraint is about (`info=`)
   mapping.py            its imperative mapping function, registered with @context_mapping
   repository.py         its repositories (catalog: repositories.py), SqlAlchemyRepository
                         subclasses found by the port they name
@@ -12,7 +13,7 @@ catalog/product_writes.py   changed products written back in one guarded UPDATE 
 
 What the contexts share, at the top:
 
-schema.py             the one MetaData and its naming convention
+schema.py             the one MetaData and its naming convention; the `info` keys
 column_types.py       aware UTC timestamps, exact two-place money, enum columns
 mappers.py            the mapper registry, @context_mapping, start_mappers()
 repository.py         SqlAlchemyRepository, SessionSource, implementation_of(port)
@@ -21,7 +22,8 @@ unit_of_work.py       SqlAlchemyUnitOfWork: one AsyncSession per `async with`; i
                       repositories are the ones the port declares, found by port
 idempotency.py        the idempotency_keys table and its store (not a context)
 engine.py             engines, SQLite pragmas and BEGIN IMMEDIATE, session factory
-errors.py             database errors -> domain / application errors (the only place)
+errors.py             database errors -> domain / application errors (the only place),
+                      read off the schema's `info`
 list_queries.py       ListQuery -> WHERE / ORDER BY / LIMIT, shared by every list
 read_side.py          the query adapters' base: read-only connections, exact sums, and the
                       asyncpg fast path for the hottest reads

@@ -11,10 +11,12 @@
     connection refused/lost, pool timeout, server shutting down
                               -> Unavailable
 
-Constraint names follow the naming convention of schema.py, so a name such as
-`uq_products_sku` leads back to ("product", "sku") on PostgreSQL; SQLite names the columns
-instead ("UNIQUE constraint failed: products.sku"), which lead to the same constraint.
-No driver message travels upward: it may quote values or connection details.
+Everything this needs to know of the schema is read off the MetaData, where each context's
+tables state it once (see schema.py): a table's `info["entity"]`, a constraint's
+`info["field"]` (for a unique constraint, its first column by default). Constraint names follow
+the naming convention, so PostgreSQL's `uq_products_sku` leads back to ("product", "sku");
+SQLite names the columns instead ("UNIQUE constraint failed: products.sku"), which lead to the
+same constraint. No driver message travels upward: it may quote values or connection details.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Table, UniqueConstraint
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import exc as orm_exc
 
-from adapters.sqlalchemy.schema import metadata
+from adapters.sqlalchemy.schema import ENTITY, FIELD, metadata
 from application.shared.errors import Contention, Unavailable
 from domain.shared.errors import (
     DomainError,
@@ -40,23 +42,7 @@ from domain.shared.errors import (
     StaleVersion,
 )
 
-__all__ = ["ENTITY_OF_TABLE", "storage_errors", "translate"]
-
-ENTITY_OF_TABLE = {
-    "users": "user",
-    "categories": "category",
-    "products": "product",
-    "orders": "order",
-    "order_items": "order item",
-    "payments": "payment",
-    "notifications": "notification",
-}
-
-# Composite keys are reported by the field a user chose; the rest of the key is context.
-_REPORTED_FIELD = {
-    "uq_products_name_category_id": "name",
-    "uq_order_items_order_id_product_id": "product_id",
-}
+__all__ = ["storage_errors", "translate"]
 
 _CONTENTION_STATES = frozenset({"40001", "40P01", "55P03"})
 # Class 08 (connection exception), 53 (insufficient resources), 57P0x (server going away).
@@ -72,48 +58,64 @@ class _Unique:
     field: str
 
 
+@dataclass(frozen=True)
+class _Schema:
+    """What translating needs to know of the schema, read once off the MetaData."""
+
+    entities: dict[str, str]  # table -> entity
+    unique_by_name: dict[str, _Unique]
+    unique_by_columns: dict[tuple[str, frozenset[str]], _Unique]
+    referred_by_foreign_key: dict[str, str]  # constraint -> referred table
+    check_fields: dict[str, str]  # constraint -> field
+
+
+def _entity(table: Table) -> str:
+    entity = table.info.get(ENTITY)
+    if not entity:
+        raise LookupError(f"table {table.name} states no info[{ENTITY!r}] (see schema.py)")
+    return str(entity)
+
+
+def _field(constraint: UniqueConstraint | CheckConstraint) -> str:
+    field = constraint.info.get(FIELD)
+    if field:
+        return str(field)
+    columns = [column.name for column in constraint.columns]
+    if not columns:  # a CHECK written as SQL text names no columns SQLAlchemy knows of
+        raise LookupError(f"constraint {constraint.name} states no info[{FIELD!r}]")
+    return columns[0]
+
+
 @cache
-def _unique_constraints() -> tuple[dict[str, _Unique], dict[tuple[str, frozenset[str]], _Unique]]:
+def _schema() -> _Schema:
     """Read on first use, when every context has declared its tables (the package imports
     them all before anything can fail)."""
-    by_name: dict[str, _Unique] = {}
-    by_columns: dict[tuple[str, frozenset[str]], _Unique] = {}
+    schema = _Schema({}, {}, {}, {}, {})
     for table in metadata.tables.values():
+        schema.entities[table.name] = _entity(table)
         for constraint in table.constraints:
-            if not isinstance(constraint, UniqueConstraint):
-                continue
             name = str(constraint.name)
-            columns = [column.name for column in constraint.columns]
-            unique = _Unique(ENTITY_OF_TABLE[table.name], _REPORTED_FIELD.get(name, columns[0]))
-            by_name[name] = unique
-            by_columns[(table.name, frozenset(columns))] = unique
-    return by_name, by_columns
+            if isinstance(constraint, UniqueConstraint):
+                columns = tuple(column.name for column in constraint.columns)
+                unique = _Unique(_entity(table), _field(constraint))
+                schema.unique_by_name[name] = unique
+                schema.unique_by_columns[(table.name, frozenset(columns))] = unique
+            elif isinstance(constraint, ForeignKeyConstraint):
+                schema.referred_by_foreign_key[name] = constraint.referred_table.name
+            elif isinstance(constraint, CheckConstraint):
+                schema.check_fields[name] = _field(constraint)
+    return schema
 
 
-@cache
-def _foreign_keys() -> dict[str, tuple[str, str]]:
-    """Constraint name -> (referring table, referred table)."""
-    found: dict[str, tuple[str, str]] = {}
-    for table in metadata.tables.values():
-        for constraint in table.constraints:
-            if isinstance(constraint, ForeignKeyConstraint):
-                found[str(constraint.name)] = (table.name, constraint.referred_table.name)
-    return found
-
-
-_CHECK_FIELDS = {
-    "ck_users_credits_not_negative": "credits",
-    "ck_products_price_positive": "price",
-    "ck_products_stock_not_negative": "stock_quantity",
-    "ck_products_version_positive": "version",
-    "ck_orders_total_amount_not_negative": "total_amount",
-    "ck_orders_status_known": "status",
-    "ck_order_items_quantity_positive": "quantity",
-    "ck_order_items_unit_price_not_negative": "unit_price",
-    "ck_order_items_total_price_not_negative": "total_price",
-    "ck_payments_amount_not_negative": "amount",
-    "ck_payments_method_known": "method",
-}
+def _sqlite_unique(message: str) -> _Unique | None:
+    """The unique constraint of a SQLite message, which names its columns, not the constraint."""
+    match = _SQLITE_UNIQUE.search(message)
+    if match is None:
+        return None
+    qualified = [part.strip() for part in match["columns"].split(",")]
+    table = qualified[0].split(".")[0]
+    columns = frozenset(part.split(".")[-1] for part in qualified)
+    return _schema().unique_by_columns.get((table, columns))
 
 
 def _driver_error(error: sa_exc.DBAPIError) -> tuple[str | None, BaseException | None]:
@@ -125,19 +127,15 @@ def _driver_error(error: sa_exc.DBAPIError) -> tuple[str | None, BaseException |
 
 
 def _integrity(error: sa_exc.IntegrityError) -> DomainError:
+    schema = _schema()
     sqlstate, driver = _driver_error(error)
     message = str(error.orig)
     constraint = getattr(driver, "constraint_name", None)
     statement = (error.statement or "").lstrip().upper()
     if sqlstate == "23505" or "UNIQUE constraint failed" in message:
-        unique_by_name, unique_by_columns = _unique_constraints()
-        unique = unique_by_name.get(str(constraint)) if constraint else None
-        match = _SQLITE_UNIQUE.search(message)
-        if unique is None and match is not None:
-            qualified = [part.strip() for part in match["columns"].split(",")]
-            table = qualified[0].split(".")[0]
-            columns = frozenset(part.split(".")[-1] for part in qualified)
-            unique = unique_by_columns.get((table, columns))
+        unique = schema.unique_by_name.get(str(constraint)) if constraint else None
+        if unique is None:
+            unique = _sqlite_unique(message)
         if unique is None:
             return DuplicateValue("record", "unique field")
         return DuplicateValue(unique.entity, unique.field)
@@ -145,15 +143,15 @@ def _integrity(error: sa_exc.IntegrityError) -> DomainError:
         # Ids never change, so only a DELETE can break a foreign key from the referred side
         # (PostgreSQL: "update or delete on table ..."); an INSERT or UPDATE breaks it by
         # naming a row that is not there. SQLite does not say which constraint it was.
-        _, referred = _foreign_keys().get(str(constraint), ("", ""))
+        referred = schema.referred_by_foreign_key.get(str(constraint), "")
         if statement.startswith("DELETE") or "update or delete on table" in message:
-            entity = ENTITY_OF_TABLE.get(referred, "record")
+            entity = schema.entities.get(referred, "record")
             return InUse(f"this {entity} is still referred to and cannot be deleted")
-        return NotFound(ENTITY_OF_TABLE.get(referred, "referenced record"), "given")
+        return NotFound(schema.entities.get(referred, "referenced record"), "given")
     if sqlstate == "23514" or "CHECK constraint failed" in message:
         match = _SQLITE_CHECK.search(message)
         name = str(constraint) if constraint else (match["name"] if match else "")
-        field = _CHECK_FIELDS.get(name, "value")
+        field = schema.check_fields.get(name, "value")
         return InvalidValue(field, "is outside the range the storage accepts")
     return InvalidValue("value", "is not accepted by the storage")
 

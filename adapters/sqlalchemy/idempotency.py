@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.column_types import UtcDateTime
 from adapters.sqlalchemy.errors import storage_errors
-from adapters.sqlalchemy.schema import metadata
+from adapters.sqlalchemy.schema import ENTITY, metadata
 from application.shared.errors import RequestInProgress
 from application.shared.idempotency import IdempotencyRecord, IdempotencyStore, StoredOutcome
 from domain.shared.errors import DuplicateValue
@@ -44,6 +44,7 @@ idempotency_keys = Table(
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False, index=True),
+    info={ENTITY: "idempotency key"},
 )
 
 _T = idempotency_keys.c

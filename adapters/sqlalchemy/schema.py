@@ -1,4 +1,4 @@
-"""The one `MetaData` every context's tables are declared on.
+"""The one `MetaData` every context's tables are declared on, and what its tables must state.
 
 Each context declares its tables in its own `tables.py`, on this `metadata`; together they are
 the schema Alembic mirrors (`alembic check` finds no drift). Constraint and index names follow
@@ -7,6 +7,16 @@ database error leads back to the constraint that caused it:
 
     pk_<table>   uq_<table>_<columns>   ck_<table>_<rule>   fk_<table>_<column>_<referred>
     ix_<table>_<columns>
+
+What errors.py needs to turn a broken constraint into a domain error is stated once, on the
+schema object itself, in its `info` (which is not part of the DDL):
+
+    Table(..., info={ENTITY: "product"})             the entity a row of it is (required)
+    UniqueConstraint("name", "category_id", info={FIELD: "name"})
+                                                     the field a duplicate is reported as;
+                                                     by default the constraint's first column
+    CheckConstraint("price > 0", name="price_positive", info={FIELD: "price"})
+                                                     required: a CHECK in SQL text has no columns
 
 Two indexes exist only on PostgreSQL (a trigram index for name search and a partial index over
 active products); they carry `info={POSTGRESQL_ONLY: True}`, which both the DDL (`ddl_if`) and
@@ -26,7 +36,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-__all__ = ["POSTGRESQL_ONLY", "enum_check", "metadata"]
+__all__ = ["ENTITY", "FIELD", "POSTGRESQL_ONLY", "enum_check", "metadata"]
 
 metadata = MetaData(
     naming_convention={
@@ -37,6 +47,12 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+ENTITY = "entity"
+"""`Table.info` key: the domain's name for what one row is ("order item")."""
+
+FIELD = "field"
+"""`UniqueConstraint.info` / `CheckConstraint.info` key: the field its violation is about."""
 
 POSTGRESQL_ONLY = "postgresql_only"
 """`Index.info` key marking an index that only PostgreSQL gets."""

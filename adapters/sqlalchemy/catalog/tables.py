@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from adapters.sqlalchemy.column_types import Money, UtcDateTime
-from adapters.sqlalchemy.schema import POSTGRESQL_ONLY, metadata
+from adapters.sqlalchemy.schema import ENTITY, FIELD, POSTGRESQL_ONLY, metadata
 
 __all__ = ["categories", "products"]
 
@@ -42,6 +42,7 @@ categories = Table(
     UniqueConstraint("name"),
     UniqueConstraint("slug"),
     sqlite_autoincrement=True,
+    info={ENTITY: "category"},
 )
 
 products = Table(
@@ -66,12 +67,16 @@ products = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("sku"),
     UniqueConstraint("slug"),
-    UniqueConstraint("name", "category_id"),
-    CheckConstraint("price > 0", name="price_positive"),
-    CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
-    CheckConstraint("version >= 1", name="version_positive"),
+    # A composite key is reported by the field a user chose; the category is its context.
+    UniqueConstraint("name", "category_id", info={FIELD: "name"}),
+    CheckConstraint("price > 0", name="price_positive", info={FIELD: "price"}),
+    CheckConstraint(
+        "stock_quantity >= 0", name="stock_not_negative", info={FIELD: "stock_quantity"}
+    ),
+    CheckConstraint("version >= 1", name="version_positive", info={FIELD: "version"}),
     Index(None, "category_id", "price"),
     sqlite_autoincrement=True,
+    info={ENTITY: "product"},
 )
 
 # Substring search on product names (`name__like`) can use a trigram index on PostgreSQL.

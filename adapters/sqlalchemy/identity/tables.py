@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 
 from adapters.sqlalchemy.column_types import Money, UtcDateTime
-from adapters.sqlalchemy.schema import metadata
+from adapters.sqlalchemy.schema import ENTITY, FIELD, metadata
 
 __all__ = ["users"]
 
@@ -37,6 +37,7 @@ users = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("username"),
     UniqueConstraint("email"),
-    CheckConstraint("credits >= 0", name="credits_not_negative"),
+    CheckConstraint("credits >= 0", name="credits_not_negative", info={FIELD: "credits"}),
     sqlite_autoincrement=True,
+    info={ENTITY: "user"},
 )

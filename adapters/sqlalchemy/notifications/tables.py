@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 
 from adapters.sqlalchemy.column_types import UtcDateTime
-from adapters.sqlalchemy.schema import metadata
+from adapters.sqlalchemy.schema import ENTITY, metadata
 
 __all__ = ["notifications"]
 
@@ -35,4 +35,5 @@ notifications = Table(
     Column("is_read", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     sqlite_autoincrement=True,
+    info={ENTITY: "notification"},
 )

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from adapters.sqlalchemy.column_types import Money, StrEnumType, UtcDateTime
-from adapters.sqlalchemy.schema import enum_check, metadata
+from adapters.sqlalchemy.schema import ENTITY, FIELD, enum_check, metadata
 from domain.ordering.order import OrderStatus, PaymentMethod
 
 __all__ = ["order_items", "orders", "payments"]
@@ -45,10 +45,13 @@ orders = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("order_number"),
-    CheckConstraint("total_amount >= 0", name="total_amount_not_negative"),
-    CheckConstraint(enum_check("status", _STATUSES), name="status_known"),
+    CheckConstraint(
+        "total_amount >= 0", name="total_amount_not_negative", info={FIELD: "total_amount"}
+    ),
+    CheckConstraint(enum_check("status", _STATUSES), name="status_known", info={FIELD: "status"}),
     Index(None, "user_id", "created_at"),
     sqlite_autoincrement=True,
+    info={ENTITY: "order"},
 )
 
 order_items = Table(
@@ -73,11 +76,15 @@ order_items = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_price", Money, nullable=False),
     Column("total_price", Money, nullable=False),
-    UniqueConstraint("order_id", "product_id"),
-    CheckConstraint("quantity > 0", name="quantity_positive"),
-    CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
-    CheckConstraint("total_price >= 0", name="total_price_not_negative"),
+    # A composite key is reported by the field a user chose; the order is its context.
+    UniqueConstraint("order_id", "product_id", info={FIELD: "product_id"}),
+    CheckConstraint("quantity > 0", name="quantity_positive", info={FIELD: "quantity"}),
+    CheckConstraint("unit_price >= 0", name="unit_price_not_negative", info={FIELD: "unit_price"}),
+    CheckConstraint(
+        "total_price >= 0", name="total_price_not_negative", info={FIELD: "total_price"}
+    ),
     sqlite_autoincrement=True,
+    info={ENTITY: "order item"},
 )
 
 payments = Table(
@@ -94,7 +101,8 @@ payments = Table(
     Column("amount", Money, nullable=False),
     Column("method", StrEnumType(PaymentMethod, 32), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
-    CheckConstraint("amount >= 0", name="amount_not_negative"),
-    CheckConstraint(enum_check("method", _METHODS), name="method_known"),
+    CheckConstraint("amount >= 0", name="amount_not_negative", info={FIELD: "amount"}),
+    CheckConstraint(enum_check("method", _METHODS), name="method_known", info={FIELD: "method"}),
     sqlite_autoincrement=True,
+    info={ENTITY: "payment"},
 )

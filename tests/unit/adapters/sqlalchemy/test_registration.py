@@ -6,13 +6,14 @@ import abc
 from typing import get_type_hints
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import CheckConstraint, UniqueConstraint, inspect
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork, metadata, start_mappers
 from adapters.sqlalchemy.catalog import SqlAlchemyProductRepository
 from adapters.sqlalchemy.contexts import import_contexts
 from adapters.sqlalchemy.repository import implementation_of
+from adapters.sqlalchemy.schema import ENTITY, FIELD
 from application.shared.unit_of_work import UnitOfWork
 from domain.catalog.category import Category
 from domain.catalog.product import Product
@@ -58,3 +59,16 @@ def test_a_port_no_repository_implements_is_refused_by_name() -> None:
 
     with pytest.raises(LookupError, match="WishlistRepository"):
         implementation_of(WishlistRepository)
+
+
+def test_every_table_states_its_entity_and_every_constraint_the_field_it_is_about() -> None:
+    for table in metadata.tables.values():
+        assert table.info.get(ENTITY), table.name
+        for constraint in table.constraints:
+            if isinstance(constraint, CheckConstraint):
+                assert constraint.info.get(FIELD) in {c.name for c in table.columns}, (
+                    constraint.name
+                )
+            elif isinstance(constraint, UniqueConstraint):
+                field = constraint.info.get(FIELD, constraint.columns[0].name)
+                assert field in {c.name for c in constraint.columns}, constraint.name
