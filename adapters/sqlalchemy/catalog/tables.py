@@ -1,7 +1,7 @@
 """The catalog context's tables: categories (a tree) and products (priced, stocked, versioned).
 
-Lengths mirror the domain's validators; the database is the last line of defence, not the
-first.
+Lengths follow the domain's rules (slugs from `Slug.MAX_LENGTH`, SKUs from `Sku.MAX_LENGTH`);
+the database is the last line of defence, not the first.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from sqlalchemy import (
 
 from adapters.sqlalchemy.column_types import Money, UtcDateTime
 from adapters.sqlalchemy.schema import ENTITY, FIELD, POSTGRESQL_ONLY, metadata
+from domain.catalog.product import Sku
+from domain.shared.text import Slug
 
 __all__ = ["categories", "products"]
 
@@ -29,7 +31,7 @@ categories = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(100), nullable=False),
-    Column("slug", String(200), nullable=False, insert_sentinel=True),
+    Column("slug", String(Slug.MAX_LENGTH), nullable=False, insert_sentinel=True),
     Column("description", Text, nullable=True),
     Column(
         "parent_id",
@@ -50,8 +52,8 @@ products = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False),
-    Column("slug", String(200), nullable=False),
-    Column("sku", String(64), nullable=False, insert_sentinel=True),
+    Column("slug", String(Slug.MAX_LENGTH), nullable=False),
+    Column("sku", String(Sku.MAX_LENGTH), nullable=False, insert_sentinel=True),
     Column("description", Text, nullable=True),
     Column("price", Money, nullable=False),
     Column("stock_quantity", Integer, nullable=False),

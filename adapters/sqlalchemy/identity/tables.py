@@ -1,7 +1,7 @@
 """The identity context's table: users.
 
-Lengths mirror the domain's validators; the database is the last line of defence, not the
-first.
+Lengths follow the domain's rules (the email's from `Email.MAX_LENGTH`); the database is the
+last line of defence, not the first.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import (
 
 from adapters.sqlalchemy.column_types import Money, UtcDateTime
 from adapters.sqlalchemy.schema import ENTITY, FIELD, metadata
+from domain.identity.user import Email
 
 __all__ = ["users"]
 
@@ -26,7 +27,7 @@ users = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("username", String(50), nullable=False, insert_sentinel=True),
-    Column("email", String(254), nullable=False),
+    Column("email", String(Email.MAX_LENGTH), nullable=False),
     Column("hashed_password", String(255), nullable=False),
     Column("full_name", String(100), nullable=True),
     Column("bio", String(1000), nullable=True),
