@@ -37,6 +37,8 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool, StaticPool
 
+from adapters.sqlalchemy.errors import first_broken_unique_on_sqlite
+
 __all__ = [
     "EngineSettings",
     "StorefrontSession",
@@ -142,6 +144,8 @@ def _sqlite_engine(url: str, settings: EngineSettings, *, in_memory: bool) -> As
         read_only_ = connection.get_execution_options().get(_READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only_ else "BEGIN IMMEDIATE")
 
+    # SQLite checks unique constraints in the reverse of PostgreSQL's order (see errors.py).
+    event.listen(engine.sync_engine, "handle_error", first_broken_unique_on_sqlite)
     return engine
 
 

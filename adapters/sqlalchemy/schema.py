@@ -18,6 +18,10 @@ schema object itself, in its `info` (which is not part of the DDL):
     CheckConstraint("price > 0", name="price_positive", info={FIELD: "price"})
                                                      required: a CHECK in SQL text has no columns
 
+Unique constraints are declared in the order a duplicate is reported in: when one row breaks
+several, `DuplicateValue` names the first declared (see errors.py, and the migration test that
+holds PostgreSQL and SQLite to it).
+
 Two indexes exist only on PostgreSQL (a trigram index for name search and a partial index over
 active products); they carry `info={POSTGRESQL_ONLY: True}`, which both the DDL (`ddl_if`) and
 Alembic's comparison (alembic/env.py) honour.
@@ -34,9 +38,17 @@ lines the product, unique within an order).
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import Constraint, MetaData, Table, UniqueConstraint
 
-__all__ = ["ENTITY", "FIELD", "POSTGRESQL_ONLY", "enum_check", "metadata"]
+__all__ = [
+    "ENTITY",
+    "FIELD",
+    "POSTGRESQL_ONLY",
+    "declared_constraints",
+    "declared_uniques",
+    "enum_check",
+    "metadata",
+]
 
 metadata = MetaData(
     naming_convention={
@@ -62,3 +74,16 @@ def enum_check(column: str, values: tuple[str, ...]) -> str:
     """`column IN ('a', 'b')`: the SQL of a CHECK that keeps a column to an enum's values."""
     quoted = ", ".join(f"'{value}'" for value in values)
     return f"{column} IN ({quoted})"
+
+
+def declared_constraints(table: Table) -> list[Constraint]:
+    """The table's constraints in the order they were declared, which is the order CREATE TABLE
+    lists them in, and so the order the migrations created them."""
+    # A Table keeps its constraints in a set; SQLAlchemy numbers schema objects as they are
+    # made and sorts by that number when it writes CREATE TABLE.
+    return sorted(table.constraints, key=lambda constraint: constraint._creation_order)
+
+
+def declared_uniques(table: Table) -> list[UniqueConstraint]:
+    """The unique constraints, first declared first: the order duplicates are reported in."""
+    return [c for c in declared_constraints(table) if isinstance(c, UniqueConstraint)]

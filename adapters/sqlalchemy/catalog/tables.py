@@ -1,7 +1,9 @@
 """The catalog context's tables: categories (a tree) and products (priced, stocked, versioned).
 
 Lengths follow the domain's rules (slugs from `Slug.MAX_LENGTH`, SKUs from `Sku.MAX_LENGTH`);
-the database is the last line of defence, not the first.
+the database is the last line of defence, not the first. Unique constraints are declared in
+the order a duplicate is reported in (see adapters/sqlalchemy/schema.py): a category's name
+before its slug; a product's SKU, then its slug, then its name within its category.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The identity context's table: users.
 
 Lengths follow the domain's rules (the email's from `Email.MAX_LENGTH`); the database is the
-last line of defence, not the first.
+last line of defence, not the first. A duplicate username is reported before a duplicate
+email, in the order the unique constraints are declared (see adapters/sqlalchemy/schema.py).
 """
 
 from __future__ import annotations
