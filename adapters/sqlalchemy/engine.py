@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool, StaticPool
 
-from adapters.sqlalchemy.product_writes import write_changed_products
+from adapters.sqlalchemy.errors import first_broken_unique_on_sqlite
 
 __all__ = [
     "EngineSettings",
@@ -144,6 +144,8 @@ def _sqlite_engine(url: str, settings: EngineSettings, *, in_memory: bool) -> As
         read_only_ = connection.get_execution_options().get(_READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only_ else "BEGIN IMMEDIATE")
 
+    # SQLite checks unique constraints in the reverse of PostgreSQL's order (see errors.py).
+    event.listen(engine.sync_engine, "handle_error", first_broken_unique_on_sqlite)
     return engine
 
 
@@ -164,10 +166,8 @@ def read_only(engine: AsyncEngine) -> AsyncEngine:
 
 
 class StorefrontSession(Session):
-    """The session of a unit of work: changed products are written in one statement."""
-
-
-event.listen(StorefrontSession, "before_flush", write_changed_products)
+    """The session class of every unit of work, on which contexts hang their session events
+    (the catalog writes changed products in one statement: catalog/product_writes.py)."""
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -11,24 +11,54 @@
     connection refused/lost, pool timeout, server shutting down
                               -> Unavailable
 
-Constraint names follow the naming convention of tables.py, so a name such as
-`uq_products_sku` leads back to ("product", "sku") on PostgreSQL; SQLite names the columns
-instead ("UNIQUE constraint failed: products.sku"), which lead to the same constraint.
-No driver message travels upward: it may quote values or connection details.
+Everything this needs to know of the schema is read off the MetaData, where each context's
+tables state it once (see schema.py): a table's `info["entity"]`, a constraint's
+`info["field"]` (for a unique constraint, its first column by default). Constraint names follow
+the naming convention, so PostgreSQL's `uq_products_sku` leads back to ("product", "sku");
+SQLite names the columns instead ("UNIQUE constraint failed: products.sku"), which lead to the
+same constraint. No driver message travels upward: it may quote values or connection details.
+
+One row, several duplicates. When a write breaks several unique constraints of a table at
+once (a category named like an existing one, whose derived slug is taken too), the field
+reported is that of the constraint declared first in its table. Each engine stops at the first
+broken constraint it checks, and they check in opposite orders: PostgreSQL goes through a
+table's unique indexes in the order they were created (the migrations create them in the order
+the tables declare them), SQLite in the reverse order. So PostgreSQL already names the first
+declared; on SQLite, `first_broken_unique_on_sqlite` looks at the constraints declared before
+the one SQLite named, in the failed statement's own transaction (SQLite undid the statement,
+not the transaction): one SELECT per earlier constraint, on the error path only. The in-memory
+adapter checks its unique rules in the same order. tests/integration/migrations holds both
+engines to the order this relies on.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Connection,
+    ForeignKeyConstraint,
+    Insert,
+    Table,
+    UniqueConstraint,
+    Update,
+    literal,
+    select,
+)
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import exc as orm_exc
 
-from adapters.sqlalchemy.tables import metadata
+from adapters.sqlalchemy.schema import ENTITY, FIELD, declared_constraints, metadata
 from application.shared.errors import Contention, Unavailable
 from domain.shared.errors import (
     DomainError,
@@ -39,23 +69,23 @@ from domain.shared.errors import (
     StaleVersion,
 )
 
-__all__ = ["ENTITY_OF_TABLE", "storage_errors", "translate"]
+__all__ = [
+    "WRITTEN_BY_ID",
+    "WrittenById",
+    "first_broken_unique_on_sqlite",
+    "storage_errors",
+    "translate",
+]
 
-ENTITY_OF_TABLE = {
-    "users": "user",
-    "categories": "category",
-    "products": "product",
-    "orders": "order",
-    "order_items": "order item",
-    "payments": "payment",
-    "notifications": "notification",
-}
+log = logging.getLogger(__name__)
 
-# Composite keys are reported by the field a user chose; the rest of the key is context.
-_REPORTED_FIELD = {
-    "uq_products_name_category_id": "name",
-    "uq_order_items_order_id_product_id": "product_id",
-}
+WrittenById = Callable[[Mapping[str, Any]], Mapping[Any, Mapping[str, Any]]]
+"""From an UPDATE's bound parameters to the values it writes to each row, by the row's key."""
+
+WRITTEN_BY_ID = "storefront_written_by_id"
+"""Execution option naming the `WrittenById` of an UPDATE whose parameters are not named after
+columns (one statement writing several rows). The ORM's statements and Core INSERTs need none:
+their parameters are named after the columns they write."""
 
 _CONTENTION_STATES = frozenset({"40001", "40P01", "55P03"})
 # Class 08 (connection exception), 53 (insufficient resources), 57P0x (server going away).
@@ -63,54 +93,191 @@ _UNAVAILABLE_PREFIXES = ("08", "53", "57P")
 _SQLITE_CONTENTION = ("database is locked", "database table is locked", "database is busy")
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w., ]+)")
 _SQLITE_CHECK = re.compile(r"CHECK constraint failed: (?P<name>\w+)")
+# Set on an IntegrityError by `first_broken_unique_on_sqlite`: the constraint to report.
+_FIRST_BROKEN = "storefront_first_broken_unique"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per constraint: compared by identity
 class _Unique:
+    name: str
+    table: Table
+    columns: tuple[str, ...]
     entity: str
     field: str
 
 
-def _unique_constraints() -> tuple[dict[str, _Unique], dict[tuple[str, frozenset[str]], _Unique]]:
-    by_name: dict[str, _Unique] = {}
-    by_columns: dict[tuple[str, frozenset[str]], _Unique] = {}
+@dataclass(frozen=True)
+class _Schema:
+    """What translating needs to know of the schema, read once off the MetaData."""
+
+    entities: dict[str, str]  # table -> entity
+    uniques: dict[str, tuple[_Unique, ...]]  # table -> its unique constraints, as declared
+    unique_by_name: dict[str, _Unique]
+    unique_by_columns: dict[tuple[str, frozenset[str]], _Unique]
+    referred_by_foreign_key: dict[str, str]  # constraint -> referred table
+    check_fields: dict[str, str]  # constraint -> field
+
+
+def _entity(table: Table) -> str:
+    entity = table.info.get(ENTITY)
+    if not entity:
+        raise LookupError(f"table {table.name} states no info[{ENTITY!r}] (see schema.py)")
+    return str(entity)
+
+
+def _field(constraint: UniqueConstraint | CheckConstraint) -> str:
+    field = constraint.info.get(FIELD)
+    if field:
+        return str(field)
+    columns = [column.name for column in constraint.columns]
+    if not columns:  # a CHECK written as SQL text names no columns SQLAlchemy knows of
+        raise LookupError(f"constraint {constraint.name} states no info[{FIELD!r}]")
+    return columns[0]
+
+
+@cache
+def _schema() -> _Schema:
+    """Read on first use, when every context has declared its tables (the package imports
+    them all before anything can fail)."""
+    schema = _Schema({}, {}, {}, {}, {}, {})
     for table in metadata.tables.values():
-        for constraint in table.constraints:
-            if not isinstance(constraint, UniqueConstraint):
-                continue
+        schema.entities[table.name] = _entity(table)
+        uniques: list[_Unique] = []
+        for constraint in declared_constraints(table):
             name = str(constraint.name)
-            columns = [column.name for column in constraint.columns]
-            unique = _Unique(ENTITY_OF_TABLE[table.name], _REPORTED_FIELD.get(name, columns[0]))
-            by_name[name] = unique
-            by_columns[(table.name, frozenset(columns))] = unique
-    return by_name, by_columns
+            if isinstance(constraint, UniqueConstraint):
+                columns = tuple(column.name for column in constraint.columns)
+                unique = _Unique(name, table, columns, _entity(table), _field(constraint))
+                uniques.append(unique)
+                schema.unique_by_name[name] = unique
+                schema.unique_by_columns[(table.name, frozenset(columns))] = unique
+            elif isinstance(constraint, ForeignKeyConstraint):
+                schema.referred_by_foreign_key[name] = constraint.referred_table.name
+            elif isinstance(constraint, CheckConstraint):
+                schema.check_fields[name] = _field(constraint)
+        schema.uniques[table.name] = tuple(uniques)
+    return schema
 
 
-def _foreign_keys() -> dict[str, tuple[str, str]]:
-    """Constraint name -> (referring table, referred table)."""
-    found: dict[str, tuple[str, str]] = {}
-    for table in metadata.tables.values():
-        for constraint in table.constraints:
-            if isinstance(constraint, ForeignKeyConstraint):
-                found[str(constraint.name)] = (table.name, constraint.referred_table.name)
-    return found
+def _sqlite_unique(message: str) -> _Unique | None:
+    """The unique constraint of a SQLite message, which names its columns, not the constraint."""
+    match = _SQLITE_UNIQUE.search(message)
+    if match is None:
+        return None
+    qualified = [part.strip() for part in match["columns"].split(",")]
+    table = qualified[0].split(".")[0]
+    columns = frozenset(part.split(".")[-1] for part in qualified)
+    return _schema().unique_by_columns.get((table, columns))
 
 
-_UNIQUE_BY_NAME, _UNIQUE_BY_COLUMNS = _unique_constraints()
-_FOREIGN_KEYS = _foreign_keys()
-_CHECK_FIELDS = {
-    "ck_users_credits_not_negative": "credits",
-    "ck_products_price_positive": "price",
-    "ck_products_stock_not_negative": "stock_quantity",
-    "ck_products_version_positive": "version",
-    "ck_orders_total_amount_not_negative": "total_amount",
-    "ck_orders_status_known": "status",
-    "ck_order_items_quantity_positive": "quantity",
-    "ck_order_items_unit_price_not_negative": "unit_price",
-    "ck_order_items_total_price_not_negative": "total_price",
-    "ck_payments_amount_not_negative": "amount",
-    "ck_payments_method_known": "method",
-}
+# -- SQLite: the first declared of several broken unique constraints ---------------------------
+
+
+def first_broken_unique_on_sqlite(context: ExceptionContext) -> None:
+    """`handle_error` hook of SQLite engines: when SQLite names a unique constraint that is not
+    its table's first, find whether the failed write also broke one declared before it, and
+    if so mark the error with the first such (see the module docstring).
+
+    It runs while the failed statement's transaction is still open, so it sees what the
+    statement saw, this unit's own uncommitted rows included. If the lookup itself fails, the
+    constraint SQLite named stands."""
+    error = context.sqlalchemy_exception
+    execution = context.execution_context
+    connection = context.connection
+    if not isinstance(error, sa_exc.IntegrityError) or connection is None:
+        return
+    if not isinstance(execution, DefaultExecutionContext):  # no statement was being run
+        return
+    named = _sqlite_unique(str(context.original_exception))
+    if named is None:
+        return
+    declared = _schema().uniques[named.table.name]
+    earlier = declared[: declared.index(named)]
+    compiled = execution.compiled
+    statement = compiled.statement if compiled is not None else None
+    if (
+        not earlier
+        or not isinstance(statement, Insert | Update)
+        or statement.table is not named.table
+    ):
+        return
+    written = execution.execution_options.get(WRITTEN_BY_ID)
+    try:
+        rows = _rows_written(connection, statement, execution.compiled_parameters, written)
+        first = next((unique for unique in earlier if _taken(connection, unique, rows)), None)
+    except Exception:  # the hook must not replace the error it was called for
+        log.warning("looking for an earlier broken unique constraint failed", exc_info=True)
+        return
+    if first is not None:
+        setattr(error, _FIRST_BROKEN, first.name)
+
+
+def _key(table: Table) -> Column[Any] | None:
+    """The table's single-column primary key, if that is what it has."""
+    columns = list(table.primary_key.columns)
+    return columns[0] if len(columns) == 1 else None
+
+
+def _rows_written(
+    connection: Connection,
+    statement: Insert | Update,
+    parameters: Sequence[Mapping[str, Any]],
+    written: WrittenById | None,
+) -> list[dict[str, Any]]:
+    """The rows as the failed statement would have left them, column name -> value.
+
+    An INSERT's parameters are its rows. An UPDATE's rows are the ones its WHERE matches, read
+    now, with the values it writes laid over them: its parameters named after columns, or
+    what the statement's `WRITTEN_BY_ID` option gives for that row."""
+    table = statement.table
+    assert isinstance(table, Table)
+    names = set(table.c.keys())
+    if isinstance(statement, Insert):
+        # A multi-row INSERT goes out as one batch (SQLAlchemy pages at 1000 rows; the bulk
+        # registration sends at most 100), so none of its rows is in the table yet.
+        return [{k: v for k, v in values.items() if k in names} for values in parameters]
+    key = _key(table)
+    matched = select(table)
+    if statement.whereclause is not None:
+        matched = matched.where(statement.whereclause)
+    rows: list[dict[str, Any]] = []
+    for values in parameters:
+        by_row = written(values) if written is not None else None
+        for current in connection.execute(matched, dict(values)).mappings():
+            if by_row is None:
+                changes: Mapping[str, Any] = {k: v for k, v in values.items() if k in names}
+            else:
+                changes = by_row.get(current[key.name], {}) if key is not None else {}
+            rows.append({**current, **changes})
+    return rows
+
+
+def _taken(connection: Connection, unique: _Unique, rows: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether one of `rows` would break `unique`: another row holds its key, or two of them
+    share one."""
+    table = unique.table
+    key = _key(table)
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        values = tuple(row.get(column) for column in unique.columns)
+        if any(value is None for value in values):
+            continue  # NULLs are never equal to each other in a unique constraint
+        if values in seen:
+            return True
+        seen.add(values)
+        holder = (
+            select(literal(1))
+            .select_from(table)
+            .where(*(table.c[c] == v for c, v in zip(unique.columns, values, strict=True)))
+        )
+        if key is not None and row.get(key.name) is not None:
+            holder = holder.where(key != row[key.name])
+        if connection.execute(holder.limit(1)).first() is not None:
+            return True
+    return False
+
+
+# -- translation -------------------------------------------------------------------------------
 
 
 def _driver_error(error: sa_exc.DBAPIError) -> tuple[str | None, BaseException | None]:
@@ -122,18 +289,15 @@ def _driver_error(error: sa_exc.DBAPIError) -> tuple[str | None, BaseException |
 
 
 def _integrity(error: sa_exc.IntegrityError) -> DomainError:
+    schema = _schema()
     sqlstate, driver = _driver_error(error)
     message = str(error.orig)
-    constraint = getattr(driver, "constraint_name", None)
+    constraint = getattr(error, _FIRST_BROKEN, None) or getattr(driver, "constraint_name", None)
     statement = (error.statement or "").lstrip().upper()
     if sqlstate == "23505" or "UNIQUE constraint failed" in message:
-        unique = _UNIQUE_BY_NAME.get(str(constraint)) if constraint else None
-        match = _SQLITE_UNIQUE.search(message)
-        if unique is None and match is not None:
-            qualified = [part.strip() for part in match["columns"].split(",")]
-            table = qualified[0].split(".")[0]
-            columns = frozenset(part.split(".")[-1] for part in qualified)
-            unique = _UNIQUE_BY_COLUMNS.get((table, columns))
+        unique = schema.unique_by_name.get(str(constraint)) if constraint else None
+        if unique is None:
+            unique = _sqlite_unique(message)
         if unique is None:
             return DuplicateValue("record", "unique field")
         return DuplicateValue(unique.entity, unique.field)
@@ -141,15 +305,15 @@ def _integrity(error: sa_exc.IntegrityError) -> DomainError:
         # Ids never change, so only a DELETE can break a foreign key from the referred side
         # (PostgreSQL: "update or delete on table ..."); an INSERT or UPDATE breaks it by
         # naming a row that is not there. SQLite does not say which constraint it was.
-        _, referred = _FOREIGN_KEYS.get(str(constraint), ("", ""))
+        referred = schema.referred_by_foreign_key.get(str(constraint), "")
         if statement.startswith("DELETE") or "update or delete on table" in message:
-            entity = ENTITY_OF_TABLE.get(referred, "record")
+            entity = schema.entities.get(referred, "record")
             return InUse(f"this {entity} is still referred to and cannot be deleted")
-        return NotFound(ENTITY_OF_TABLE.get(referred, "referenced record"), "given")
+        return NotFound(schema.entities.get(referred, "referenced record"), "given")
     if sqlstate == "23514" or "CHECK constraint failed" in message:
         match = _SQLITE_CHECK.search(message)
         name = str(constraint) if constraint else (match["name"] if match else "")
-        field = _CHECK_FIELDS.get(name, "value")
+        field = schema.check_fields.get(name, "value")
         return InvalidValue(field, "is outside the range the storage accepts")
     return InvalidValue("value", "is not accepted by the storage")
 

@@ -1,4 +1,8 @@
-"""Idempotency records in the `idempotency_keys` table, inside the unit of work's session.
+"""Idempotency records: the `idempotency_keys` table and its store, in the unit of work's session.
+
+Not a bounded context: every use case that honours an `Idempotency-Key` writes here, in the
+transaction of the effect it guards (`application.shared.idempotency`). One row per operation
+scope and key.
 
 Holding a key for the transaction:
 
@@ -18,16 +22,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Column, Integer, String, Table, Text, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.sqlalchemy.column_types import UtcDateTime
 from adapters.sqlalchemy.errors import storage_errors
-from adapters.sqlalchemy.tables import idempotency_keys
+from adapters.sqlalchemy.schema import ENTITY, metadata
 from application.shared.errors import RequestInProgress
 from application.shared.idempotency.store import IdempotencyRecord, IdempotencyStore, StoredOutcome
 from domain.shared.errors import DuplicateValue
 
-__all__ = ["SqlAlchemyIdempotencyStore"]
+__all__ = ["SqlAlchemyIdempotencyStore", "idempotency_keys"]
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(255), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+    info={ENTITY: "idempotency key"},
+)
 
 _T = idempotency_keys.c
 

@@ -93,7 +93,8 @@ class ReadSide:
 
     @property
     def _engine(self) -> AsyncEngine:
-        # Made on first use: a driver-level read needs none, and adapters live one request.
+        # Made on first use, then kept: query adapters are the container's singletons, and a
+        # driver-level read needs none.
         if self._read_only is None:
             self._read_only = read_only(self._source)
         return self._read_only
@@ -125,8 +126,8 @@ class ReadSide:
             await greenlet_spawn(pooled.close)
 
 
-# Query adapters are made per request; their compiled statements live as long as the engine's
-# dialect does.
+# Compiled statements belong to the dialect they were compiled for: every query adapter over
+# one engine shares them, and they go when the engine does (the tests make many engines).
 _STATEMENTS: WeakKeyDictionary[Dialect, DriverStatements] = WeakKeyDictionary()
 
 

@@ -7,6 +7,12 @@
 
 Nothing commits implicitly. A session is never shared between two blocks, so a unit of work
 object may be entered again after it exits, but not while it is in progress.
+
+The repositories are the ones the port declares (`users: UserRepository`, ...): for each, the
+SQL repository that implements that port (`implementation_of`), made once per unit of work
+over its current session. A context that adds a repository to the port adds its class and
+nothing here. The idempotency store is not one of the domain's repositories; it is wired by
+hand.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import cache
+from typing import get_type_hints
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,18 +29,26 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.idempotency import SqlAlchemyIdempotencyStore
 from adapters.sqlalchemy.mappers import start_mappers
-from adapters.sqlalchemy.repositories import (
-    SqlAlchemyCategoryRepository,
-    SqlAlchemyNotificationRepository,
-    SqlAlchemyOrderRepository,
-    SqlAlchemyProductRepository,
-    SqlAlchemyUserRepository,
-)
+from adapters.sqlalchemy.repository import SqlAlchemyRepository, implementation_of
 from application.shared.unit_of_work import UnitOfWork
 
 __all__ = ["SqlAlchemyUnitOfWork"]
 
 log = logging.getLogger(__name__)
+
+# Declared by the port but not a repository of the domain: set by the unit of work itself.
+_WIRED_BY_HAND = frozenset({"idempotency"})
+
+
+@cache
+def _repositories() -> tuple[tuple[str, type[SqlAlchemyRepository]], ...]:
+    """Each repository `UnitOfWork` declares, with the SQL class that implements its port."""
+    declared = get_type_hints(UnitOfWork)
+    return tuple(
+        (name, implementation_of(port))
+        for name, port in declared.items()
+        if name not in _WIRED_BY_HAND
+    )
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -40,11 +56,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         start_mappers()
         self._session_factory = session_factory
         self._current: AsyncSession | None = None
-        self.users = SqlAlchemyUserRepository(self.session)
-        self.categories = SqlAlchemyCategoryRepository(self.session)
-        self.products = SqlAlchemyProductRepository(self.session)
-        self.orders = SqlAlchemyOrderRepository(self.session)
-        self.notifications = SqlAlchemyNotificationRepository(self.session)
+        for name, repository in _repositories():
+            setattr(self, name, repository(self.session))
         self.idempotency = SqlAlchemyIdempotencyStore(self.session)
 
     def session(self) -> AsyncSession:

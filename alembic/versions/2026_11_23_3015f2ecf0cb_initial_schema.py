@@ -1,6 +1,6 @@
 """Initial schema: users, categories, products, orders, order items, payments, notifications
 
-Every table with its named constraints (naming convention of adapters/sqlalchemy/tables.py),
+Every table with its named constraints (naming convention of adapters/sqlalchemy/schema.py),
 check constraints, foreign-key actions and indexes. PostgreSQL also gets the pg_trgm
 extension, a trigram index for product-name search and a partial index over active products.
 

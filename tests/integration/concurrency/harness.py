@@ -30,7 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.security import Argon2PasswordHasher
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork
-from adapters.sqlalchemy.repositories import SessionSource, SqlAlchemyProductRepository
+from adapters.sqlalchemy.catalog import SqlAlchemyProductRepository
+from adapters.sqlalchemy.repository import SessionSource
 from domain.catalog.product import Product
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app

@@ -33,6 +33,17 @@ async def test_a_taken_category_name_is_a_409(api: Api) -> None:
     assert field_errors(assert_problem(response, 409, "duplicate-value")) == {"name"}
 
 
+async def test_a_taken_category_name_whose_derived_slug_is_taken_too_is_a_409_about_the_name(
+    api: Api,
+) -> None:
+    taken = await api.category()
+
+    response = await api.client.post("/categories/", json={"name": taken["name"]})
+
+    # Both unique constraints are broken; every backend names the one declared first.
+    assert field_errors(assert_problem(response, 409, "duplicate-value")) == {"name"}
+
+
 async def test_a_category_under_an_unknown_parent_is_a_404(api: Api) -> None:
     response = await api.client.post(
         "/categories/", json={"name": api.unique("Orphan"), "parent_id": 2147483647}

@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy import metadata
 from adapters.sqlalchemy.migration import alembic_config
+from adapters.sqlalchemy.schema import declared_uniques
 from alembic import command
 from tests.support.databases import DEFAULT_CATEGORIES, empty_postgres_database
 
@@ -215,3 +216,60 @@ async def test_the_data_migration_seeds_and_removes_the_default_categories(
         "novels",
         *[default[1] for default in DEFAULT_CATEGORIES],
     ]
+
+
+def unique_check_order(connection: Connection) -> dict[str, list[str]]:
+    """Each table's unique constraints in the order the engine checks them on a write.
+
+    PostgreSQL checks a table's indexes in the order of their OIDs, that is of their creation.
+    SQLite checks them in the order of its own list of the table's indexes, which
+    `PRAGMA index_list` shows; its UNIQUE constraints' indexes are named after the table, not
+    the constraint, so they are told apart by their columns."""
+    order: dict[str, list[str]] = {}
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(
+            text(
+                "SELECT t.relname, c.conname FROM pg_index i "
+                "JOIN pg_class t ON t.oid = i.indrelid "
+                "JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.contype = 'u' "
+                "WHERE t.relnamespace = 'public'::regnamespace ORDER BY i.indexrelid"
+            )
+        )
+        for table, name in rows:
+            order.setdefault(table, []).append(name)
+        return order
+    for table in metadata.tables.values():
+        by_columns = {
+            tuple(column.name for column in unique.columns): str(unique.name)
+            for unique in declared_uniques(table)
+        }
+        for index in connection.exec_driver_sql(f"PRAGMA index_list('{table.name}')"):
+            if index.origin != "u":
+                continue
+            info = connection.exec_driver_sql(f"PRAGMA index_info('{index.name}')")
+            columns = tuple(row.name for row in sorted(info, key=lambda row: row.seqno))
+            order.setdefault(table.name, []).append(by_columns[columns])
+    return order
+
+
+async def test_each_engine_checks_unique_constraints_in_the_order_errors_py_expects(
+    empty_url: str,
+) -> None:
+    """When one row breaks several unique constraints, each engine reports the first it checks.
+    adapters/sqlalchemy/errors.py reports the first declared: PostgreSQL checks them in that
+    order already, SQLite in the reverse order, which the adapter makes up for. A migration
+    that creates them in another order than the tables declare them fails here."""
+    await alembic(empty_url, "upgrade", "head")
+
+    found = await inspect_db(empty_url, unique_check_order)
+
+    declared = {
+        table.name: [str(unique.name) for unique in declared_uniques(table)]
+        for table in metadata.tables.values()
+        if declared_uniques(table)
+    }
+    if empty_url.startswith("postgresql"):
+        assert found == declared
+    else:
+        assert found == {table: names[::-1] for table, names in declared.items()}
+    assert declared["categories"] == ["uq_categories_name", "uq_categories_slug"]

@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator, Sequence
 
 from sqlalchemy import case, func, select
 
+from adapters.sqlalchemy.identity.tables import users
 from adapters.sqlalchemy.list_queries import ListCompiler, fetch_page
+from adapters.sqlalchemy.ordering.tables import orders
 from adapters.sqlalchemy.read_side import AnyRow, ReadSide, money_sum, money_total
-from adapters.sqlalchemy.tables import orders, users
 from application.identity.queries import USER_LIST, UserQueries
 from application.identity.read_models import TopSpender, UserCounts, UserView
 from application.shared.listing import ListQuery, Page

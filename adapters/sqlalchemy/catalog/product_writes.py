@@ -20,14 +20,17 @@ PostgreSQL and SQLite (3.35+); see docs/adr for the alternatives weighed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Update, bindparam, case, inspect, select, update
+from sqlalchemy import ColumnElement, Update, bindparam, case, event, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
-from adapters.sqlalchemy.tables import products
+from adapters.sqlalchemy.catalog.tables import products
+from adapters.sqlalchemy.engine import StorefrontSession
+from adapters.sqlalchemy.errors import WRITTEN_BY_ID
 from domain.catalog.product import Product
 from domain.shared.errors import StaleVersion
 
@@ -105,7 +108,21 @@ def _statement(shape: Shape) -> Update:
         )
         .values({key: _by_id(shape, key, products.c[key], else_=products.c[key]) for key in keys})
         .returning(products.c.id)
+        .execution_options(**{WRITTEN_BY_ID: _written_by_id})
     )
+
+
+def _written_by_id(parameters: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
+    """What the UPDATE writes to each product, by id, read back from its parameters. Asked
+    only when it breaks a unique constraint on SQLite (see errors.py)."""
+    written: dict[int, dict[str, Any]] = {}
+    i = 0
+    while f"id_{i}" in parameters:
+        written[parameters[f"id_{i}"]] = {
+            key: parameters[f"{key}_{i}"] for key in _COLUMNS if f"{key}_{i}" in parameters
+        }
+        i += 1
+    return written
 
 
 def write_changed_products(
@@ -137,3 +154,8 @@ def write_changed_products(
             )
         for key, value in change.values.items():
             set_committed_value(change.product, key, value)
+
+
+# Every unit of work's session, from the moment the catalog context is imported (the package
+# imports every context before any session can exist).
+event.listen(StorefrontSession, "before_flush", write_changed_products)

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select
 
+from adapters.sqlalchemy.catalog.tables import categories, products
 from adapters.sqlalchemy.list_queries import ListCompiler, fetch_page
 from adapters.sqlalchemy.read_side import AnyRow, ReadSide, average, money_sum, money_total
-from adapters.sqlalchemy.tables import categories, products
 from application.catalog.queries import (
     CATEGORY_LIST,
     PRODUCT_LIST,

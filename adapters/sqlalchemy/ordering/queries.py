@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.catalog.tables import products
+from adapters.sqlalchemy.identity.tables import users
 from adapters.sqlalchemy.list_queries import ListCompiler, fetch_page
+from adapters.sqlalchemy.ordering.tables import order_items, orders, payments
 from adapters.sqlalchemy.read_side import AnyRow, ReadSide, money_sum, money_total
-from adapters.sqlalchemy.tables import order_items, orders, payments, products, users
 from application.ordering.queries import ORDER_LIST, OrderQueries
 from application.ordering.read_models import (
     OrderDetails,

@@ -1,0 +1,82 @@
+"""`UserRepository` over the unit of work's session.
+
+`is_active` reads one column, not the user: placing an order asks only that. The bulk
+deactivation and purge are single statements; the session's objects learn of them
+(`synchronize_session="fetch"`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, exists, inspect, select, update
+
+from adapters.sqlalchemy.errors import storage_errors
+from adapters.sqlalchemy.identity.tables import users
+from adapters.sqlalchemy.ordering.tables import orders
+from adapters.sqlalchemy.repository import SqlAlchemyRepository
+from domain.identity.repository import UserRepository
+from domain.identity.user import User
+
+__all__ = ["SqlAlchemyUserRepository"]
+
+_USER_IS_ACTIVE = select(users.c.is_active).where(users.c.id == bindparam("id"))
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount)
+
+
+class SqlAlchemyUserRepository(SqlAlchemyRepository, UserRepository):
+    async def add(self, user: User) -> None:
+        await self._add(user)
+
+    async def add_many(self, users: Sequence[User]) -> None:
+        # One flush: a single multi-row INSERT, ids returned in the order given.
+        await self._add(*users)
+
+    async def get(self, user_id: int) -> User | None:
+        async with storage_errors():
+            return await self._session.get(User, user_id)
+
+    async def is_active(self, user_id: int) -> bool | None:
+        session = self._session
+        held = session.identity_map.get(inspect(User).identity_key_from_primary_key((user_id,)))
+        if held is not None:  # loaded in this unit, perhaps changed and not yet flushed
+            return bool(held.is_active)
+        # One column, no entity: placing an order asks only this of the user.
+        async with storage_errors():
+            active = await session.scalar(_USER_IS_ACTIVE, {"id": user_id})
+        return None if active is None else bool(active)
+
+    async def get_by_email(self, email: str) -> User | None:
+        async with storage_errors():
+            result = await self._session.execute(select(User).where(users.c.email == email))
+            return result.scalars().first()
+
+    async def deactivate_not_updated_since(self, cutoff: datetime, now: datetime) -> int:
+        statement = (
+            update(User)
+            .where(users.c.is_active.is_(True), users.c.updated_at < cutoff)
+            .values(is_active=False, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        async with storage_errors():
+            result = await self._session.execute(statement)
+        return _rowcount(result)
+
+    async def delete_inactive_without_orders(self) -> int:
+        # Their notifications go too: the foreign key cascades.
+        statement = (
+            delete(User)
+            .where(
+                users.c.is_active.is_(False),
+                ~exists().where(orders.c.user_id == users.c.id),
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        async with storage_errors():
+            result = await self._session.execute(statement)
+        return _rowcount(result)

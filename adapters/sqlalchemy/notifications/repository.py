@@ -1,0 +1,47 @@
+"""`NotificationRepository` over the unit of work's session.
+
+A new notification is written with one prepared Core INSERT rather than a flush: it is stored
+inside the order's savepoint, on the hot write path (see adapters/sqlalchemy/core_inserts.py).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+
+from adapters.sqlalchemy.core_inserts import row_of, stored_as
+from adapters.sqlalchemy.errors import storage_errors
+from adapters.sqlalchemy.notifications.tables import notifications
+from adapters.sqlalchemy.repository import SqlAlchemyRepository
+from domain.notifications.notification import Notification
+from domain.notifications.repository import NotificationRepository
+
+__all__ = ["SqlAlchemyNotificationRepository"]
+
+_INSERT_NOTIFICATION = insert(notifications).returning(notifications.c.id)
+
+
+class SqlAlchemyNotificationRepository(SqlAlchemyRepository, NotificationRepository):
+    async def add(self, notification: Notification) -> None:
+        if notification.id is not None:
+            await self._add(notification)
+            return
+        # One Core INSERT rather than a flush: this runs inside the order's savepoint, on
+        # the hot write path (see SqlAlchemyOrderRepository.add).
+        session = self._session
+        async with storage_errors():
+            await session.flush()
+            notification_id = await session.scalar(
+                _INSERT_NOTIFICATION, row_of(notification, notifications)
+            )
+        stored_as(notification, int(notification_id))
+        session.add(notification)
+
+    async def list_for_user(self, user_id: int) -> list[Notification]:
+        statement = (
+            select(Notification)
+            .where(notifications.c.user_id == user_id)
+            .order_by(notifications.c.created_at.desc(), notifications.c.id.desc())
+        )
+        async with storage_errors():
+            result = await self._session.execute(statement)
+            return list(result.scalars())
