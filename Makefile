@@ -1,50 +1,59 @@
 # Two commands matter: `make run` serves the app on its embedded SQLite default and
 # `make test` runs every check CI runs. Both build .venv from nothing when it is missing
-# or older than pyproject.toml. `make migration m="add reviews"` writes a new Alembic
-# revision from the difference between the migrations and the tables.
+# or older than pyproject.toml. A bare `make` lists the commands: each target's `##` comment
+# is its line in that list.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check format lint types contracts pytest bench migration clean
+.DEFAULT_GOAL := help
+.PHONY: help run test check format lint types contracts pytest bench migration clean
+
+help: ## list these commands
+	@echo "Commands (all but help and clean first create .venv and install the pinned dependencies, if needed):"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Setting up $(VENV) with the pinned dependencies of pyproject.toml"
+	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "Upgrading pip"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "Installing storefront and its dependencies, dev tools included (about a minute the first time)"
+	$(BIN)/python -m pip install --progress-bar off -e '.[dev]'
+	@touch $(STAMP)
+	@echo "$(VENV) is ready"
 
-run: $(STAMP)
-	$(BIN)/python -m entrypoints.cli serve
+run: $(STAMP) ## serve the API on http://127.0.0.1:8000 (docs at /docs), ./storefront.db migrated first
+	$(BIN)/storefront serve
 
-test: check
+test: check ## every check CI runs: format, lint, types, import contracts, all tests
 
 check: $(STAMP) format lint types contracts pytest
 
-format: $(STAMP)
+format: $(STAMP) ## check the formatting (ruff format --check)
 	$(BIN)/ruff format --check .
 
-lint: $(STAMP)
+lint: $(STAMP) ## lint (ruff check)
 	$(BIN)/ruff check .
 
-types: $(STAMP)
+types: $(STAMP) ## type-check (mypy --strict)
 	$(BIN)/mypy
 
-contracts: $(STAMP)
+contracts: $(STAMP) ## check the import contracts between layers (lint-imports)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
+pytest: $(STAMP) ## run the tests only (PYTEST_ARGS="-k name" to choose)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) ## the benchmark (needs wrk and a local PostgreSQL; BENCH_ARGS for its options)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Autogenerate compares the tables with a database at the head revision, so the revision is
 # generated against a scratch SQLite database brought there first (the app's own database may
 # be missing or behind: "Target database is not up to date"). The scratch database is removed
 # however the commands end; the new file is formatted and left for review.
-migration: $(STAMP)
+migration: $(STAMP) ## write a new Alembic revision from the tables (m="add reviews")
 	@test -n "$(m)" || { echo 'usage: make migration m="add reviews"' >&2; exit 2; }
 	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
 	url="sqlite+aiosqlite:///$$scratch/migration.db" && \
@@ -54,5 +63,5 @@ migration: $(STAMP)
 	file=$$(echo "$$generated" | sed -n 's/^Generating \(.*\) \.\.\. *done$$/\1/p') && \
 	test -n "$$file" && $(BIN)/ruff format "$$file"
 
-clean:
+clean: ## remove .venv and the tools' caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

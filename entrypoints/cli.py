@@ -1,4 +1,4 @@
-"""The command line: `python -m entrypoints.cli serve|migrate`.
+"""The command line: `storefront serve|migrate` (the same program as `python -m entrypoints.cli`).
 
     serve      migrate the SQL database to the newest revision (unless DATABASE_URL is
                memory:// or --no-migrate is given), then serve the API with uvicorn on
@@ -6,6 +6,12 @@
     migrate    migrate the SQL database to the newest revision and exit
 
 Settings come from the environment and `.env` (see `entrypoints.settings`).
+
+Invariant: a start that cannot work ends with one line on stderr that says what is wrong and
+how to fix it, never a traceback, and a non-zero exit status: 2 for a setting that is refused
+(an unsupported DATABASE_URL scheme, say), 1 for a database that cannot be migrated (not
+running, unreachable, missing). Every log line has one format, with the request id on the
+lines of a request (entrypoints/logs.py); uvicorn is given the same configuration.
 """
 
 from __future__ import annotations
@@ -16,25 +22,93 @@ import importlib.util
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
 
+from pydantic import ValidationError
+
+from application.shared.errors import Unavailable
+from entrypoints.logs import configure_logging, log_config
 from entrypoints.settings import Settings, redact_url
+from entrypoints.version import SERVICE_NAME, service_version
 
 __all__ = ["main"]
 
 log = logging.getLogger("entrypoints.cli")
 
+EXIT_UNAVAILABLE: Final = 1
+EXIT_BAD_SETTING: Final = 2
+
+DESCRIPTION: Final = "Serve the storefront HTTP API, or bring its database up to date."
+
+EPILOG: Final = """\
+settings are read from the environment and from ./.env:
+  DATABASE_URL   sqlite+aiosqlite:///./storefront.db (the default),
+                 postgresql+asyncpg://user:password@host:5432/name, or memory://
+  LOG_LEVEL      CRITICAL, ERROR, WARNING, INFO (the default) or DEBUG
+  the others (pool sizes, timeouts) are listed in README.md
+
+examples:
+  storefront serve
+  storefront serve --host 0.0.0.0 --port 8080 --no-migrate
+  DATABASE_URL=memory:// storefront serve
+"""
+
+
+def _program_name() -> str:
+    # The console script and `python -m entrypoints.cli` are one program; say which was run.
+    return SERVICE_NAME if Path(sys.argv[0]).name == SERVICE_NAME else "python -m entrypoints.cli"
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m entrypoints.cli", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="migrate the database, then serve the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port to bind (8000)")
+    parser = argparse.ArgumentParser(
+        prog=_program_name(),
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        # The texts above are laid out by hand; argparse would run them into one paragraph.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{SERVICE_NAME} {service_version()}",
+        help="print the name and version, then exit",
+    )
+    commands = parser.add_subparsers(
+        title="commands", dest="command", required=True, metavar="COMMAND"
+    )
+    serve = commands.add_parser(
+        "serve",
+        help="migrate the database, then serve the HTTP API (docs at /docs)",
+        description="Migrate the database to the newest revision (nothing to do for "
+        "DATABASE_URL=memory://), then serve the HTTP API; its documentation is at /docs.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
     serve.add_argument(
         "--no-migrate", action="store_true", help="serve without migrating the database first"
     )
-    commands.add_parser("migrate", help="migrate the SQL database to the newest revision")
+    commands.add_parser(
+        "migrate",
+        help="migrate the database to the newest revision, then exit",
+        description="Migrate the database named by DATABASE_URL to the newest revision.",
+    )
     return parser
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{SERVICE_NAME}: {message}", file=sys.stderr)
+    return status
+
+
+def _refused_settings(error: ValidationError) -> str:
+    """One line naming each refused setting by its variable and saying why."""
+    reasons = []
+    for problem in error.errors():
+        name = ".".join(str(part) for part in problem["loc"]).upper() or "a setting"
+        reason = problem["msg"].removeprefix("Value error, ")
+        reasons.append(f"{name}: {reason}")
+    return f"{'; '.join(reasons)} (set in the environment or in .env)"
 
 
 def _migrate(settings: Settings) -> None:
@@ -60,21 +134,28 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
         http="httptools" if importlib.util.find_spec("httptools") else "h11",
         log_level=settings.log_level.lower(),
+        log_config=log_config(settings.log_level),
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    if args.command == "migrate":
-        _migrate(settings)
-        return 0
-    if not args.no_migrate:
-        _migrate(settings)
-    _serve(settings, args.host, args.port)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        return _fail(_refused_settings(error), EXIT_BAD_SETTING)
+    configure_logging(settings.log_level)
+    try:
+        if args.command == "migrate" or not args.no_migrate:
+            _migrate(settings)
+    except Unavailable as error:
+        return _fail(
+            f"cannot migrate {redact_url(settings.database_url)}: {error.detail}, "
+            "or set DATABASE_URL to another database",
+            EXIT_UNAVAILABLE,
+        )
+    if args.command == "serve":
+        _serve(settings, args.host, args.port)
     return 0
 
 

@@ -17,6 +17,10 @@ own connection) are `Singleton`s, created on first use (never at import time):
 `open_storage` creates the engines when the app starts and `close_storage` disposes of them
 on shutdown and forgets every singleton.
 
+Every backend starts with the default categories (application/catalog/defaults.py): a SQL
+database from its data migration (`prepare_storage`), the in-memory store, new at each start,
+from the `seed_categories` use case in `open_storage`.
+
 Tests build this container and swap a provider with
 `container.clock.override(providers.Object(...))` rather than patching: the use cases see
 the override, since their dependencies are these very providers.
@@ -54,6 +58,7 @@ from adapters.sqlalchemy import (
     start_mappers,
 )
 from adapters.system import RandomOrderNumbers, SystemClock
+from application.catalog.commands import SeedCategories
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
 
@@ -161,13 +166,15 @@ def _uses_sql(container: Any) -> bool:
 
 
 async def open_storage(container: Any) -> None:
-    """Create what the adapter set needs before the first request (engines, mappings)."""
+    """Create what the adapter set needs before the first request (engines, mappings), and
+    give an in-memory store what a migrated database holds: the default categories."""
     if _uses_sql(container):
         start_mappers()
         container.primary_engine()
         container.read_engine()
     else:
-        container.store()
+        # Through the use case, as any write: one seeded already keeps what it has.
+        await container.use_cases().seed_categories()(SeedCategories())
 
 
 async def close_storage(container: Any) -> None:

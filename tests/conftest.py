@@ -15,12 +15,19 @@ from pathlib import Path
 
 import pytest
 
+from adapters.sqlalchemy import start_mappers
 from tests.support.databases import (
     SharedPostgres,
     drop_templates,
     migrated_sqlite_url,
     throwaway_postgres_database,
 )
+
+# The SQL adapters map the domain classes imperatively, once per process, and an entity made
+# before that cannot be changed after it. The tests of every backend share one process, and
+# some build an app while their module is collected, which seeds its in-memory store with
+# categories: the classes are mapped before any test module is imported.
+start_mappers()
 
 
 @pytest.fixture(scope="session", autouse=True)

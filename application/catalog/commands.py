@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from application.catalog.defaults import DEFAULT_CATEGORIES, DefaultCategory
 from application.shared.idempotency.request import IdempotentRequest
 from domain.shared.patch import UNSET, Maybe
 
@@ -14,6 +15,7 @@ __all__ = [
     "CreateProduct",
     "DeleteCategory",
     "DeleteProduct",
+    "SeedCategories",
     "UpdateCategory",
     "UpdateProduct",
 ]
@@ -39,6 +41,13 @@ class UpdateCategory:
 @dataclass(frozen=True)
 class DeleteCategory:
     category_id: int
+
+
+@dataclass(frozen=True)
+class SeedCategories:
+    """Put these categories in the catalog, those of them that are not there yet."""
+
+    categories: tuple[DefaultCategory, ...] = DEFAULT_CATEGORIES
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from application.catalog.commands import (
     CreateProduct,
     DeleteCategory,
     DeleteProduct,
+    SeedCategories,
     UpdateCategory,
     UpdateProduct,
 )
@@ -24,7 +25,7 @@ from application.shared.retry import retried_on_contention
 from application.shared.unit_of_work import UnitOfWork
 from domain.catalog.category import Category
 from domain.catalog.product import Product
-from domain.shared.errors import NotFound
+from domain.shared.errors import DuplicateValue, NotFound
 from domain.shared.patch import Unset
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "CreateProductHandler",
     "DeleteCategoryHandler",
     "DeleteProductHandler",
+    "SeedCategoriesHandler",
     "UpdateCategoryHandler",
     "UpdateProductHandler",
 ]
@@ -113,6 +115,35 @@ class DeleteCategoryHandler:
         async with self.uow as uow:
             await uow.categories.delete(await _category(uow, command.category_id))
             await uow.commit()
+
+
+@dataclass(frozen=True)
+class SeedCategoriesHandler:
+    """Adds each category of the command whose name and slug are free, in one transaction;
+    one already there is left as it is, so seeding a store twice changes nothing. Returns
+    the categories added, in the command's order (a new store numbers them from 1)."""
+
+    uow: UnitOfWork
+    clock: Clock
+
+    @retried_on_contention
+    async def __call__(self, command: SeedCategories) -> list[Category]:
+        now = self.clock.now()
+        added: list[Category] = []
+        async with self.uow as uow:
+            for seed in command.categories:
+                category = Category.create(
+                    name=seed.name, slug=seed.slug, description=seed.description, now=now
+                )
+                try:
+                    # A taken name or slug undoes this one insert, not the others.
+                    async with uow.savepoint():
+                        await uow.categories.add(category)
+                except DuplicateValue:
+                    continue
+                added.append(category)
+            await uow.commit()
+        return added
 
 
 @dataclass(frozen=True)

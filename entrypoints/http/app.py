@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.telemetry import TelemetryConfig
 
 from entrypoints import container as composition
+from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import RequestIdMiddleware, install_problem_handlers
 from entrypoints.http.openapi import install_openapi, operation_id
 from entrypoints.http.routers import categories, exports, health, orders, products, users
@@ -64,6 +65,9 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         telemetry=None if settings.otel_enabled else _NO_TELEMETRY,
+        # FastAPI's own pages load their scripts from a CDN: ours are served by the app.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.use_cases = container.use_cases()
     # Routes are matched in order, each one tried in turn; the hottest resources go first.
@@ -78,8 +82,9 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         health.router,
     ):
         add_operations(app, router)
-    # FastAPI put its documentation pages (/openapi.json, /docs, /redoc) first; they are the
-    # least requested, so they go last. The sort is stable: the operations keep their order.
+    install_docs(app)
+    # FastAPI put /openapi.json first; it and the documentation pages are the least
+    # requested, so they go last. The sort is stable: the operations keep their order.
     app.router.routes.sort(key=lambda route: not isinstance(route, APIRoute))
     install_problem_handlers(app)
     app.add_middleware(RequestIdMiddleware)

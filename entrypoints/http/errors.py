@@ -49,6 +49,7 @@ from domain.shared.errors import (
     NotFound,
     StaleVersion,
 )
+from entrypoints.logs import REQUEST_ID
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
@@ -247,8 +248,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 # ----------------------------------------------------------------------------- request ids
 class RequestIdMiddleware:
-    """Give every request an id (or keep a sane incoming one), echo it in `X-Request-ID`, and
-    turn any exception that escapes the app into a bare 500 problem, logged with that id."""
+    """Give every request an id (or keep a sane incoming one), echo it in `X-Request-ID`, put
+    it on every log line of the request (`entrypoints.logs.REQUEST_ID`), and turn any
+    exception that escapes the app into a bare 500 problem, logged with that id."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -259,6 +261,8 @@ class RequestIdMiddleware:
             return
         request_id = _incoming_request_id(scope) or secrets.token_hex(16)
         scope.setdefault("state", {})["request_id"] = request_id
+        # Every log line of this request, uvicorn's access line included, carries the id.
+        request_id_token = REQUEST_ID.set(request_id)
         started = False
 
         async def send_with_id(message: Message) -> None:
@@ -282,6 +286,8 @@ class RequestIdMiddleware:
             if started:  # too late for a problem response: the client sees a cut-off body
                 raise
             await _unexpected()(scope, receive, send_with_id)
+        finally:
+            REQUEST_ID.reset(request_id_token)
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

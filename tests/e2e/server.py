@@ -33,12 +33,14 @@ def _environment(database_url: str, log_level: str = "WARNING") -> dict[str, str
     return env
 
 
-def run_cli(*args: str, database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, database_url: str, cwd: Path, log_level: str = "WARNING"
+) -> subprocess.CompletedProcess[str]:
     """Run a CLI command to completion (at most a minute)."""
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "entrypoints.cli", *args],
         cwd=cwd,
-        env=_environment(database_url),
+        env=_environment(database_url, log_level),
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,13 +1,23 @@
-"""`python -m entrypoints.cli migrate`: the schema and its seed rows, from nothing."""
+"""The command line, run as a user runs it: `python -m entrypoints.cli ...` in a process of
+its own. Migrating from nothing; --help and --version; a start that cannot work ending in one
+line and a non-zero exit; one log format, with the request id on a request's lines."""
 
 from __future__ import annotations
 
+import re
+import secrets
 import sqlite3
+import subprocess
+import sys
+from importlib.metadata import version
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import make_url
 
-from tests.e2e.server import run_cli
+from tests.e2e.server import free_port, run_cli, serving
+from tests.support.databases import require_postgres
 
 pytestmark = pytest.mark.slow
 
@@ -37,3 +47,139 @@ def test_an_unknown_command_is_refused_with_usage(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+# ----------------------------------------------------------------------- help and version
+def test_help_lists_each_command_and_setting_on_a_line_of_its_own(tmp_path: Path) -> None:
+    result = run_cli("--help", database_url="memory://", cwd=tmp_path)
+
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("usage: python -m entrypoints.cli [-h] [--version] COMMAND")
+    for pattern in (
+        r"commands:",
+        r"    serve\s{2,}migrate the database, then serve the HTTP API \(docs at /docs\)",
+        r"    migrate\s{2,}migrate the database to the newest revision, then exit",
+        r"settings are read from the environment and from \./\.env:",
+        r"  DATABASE_URL\s{2,}sqlite\+aiosqlite:///\./storefront\.db \(the default\),",
+        r"  LOG_LEVEL\s{2,}CRITICAL, ERROR, WARNING, INFO \(the default\) or DEBUG",
+        r"  storefront serve --host 0\.0\.0\.0 --port 8080 --no-migrate",
+    ):
+        assert any(re.fullmatch(pattern, line) for line in lines), pattern
+
+
+def test_version_prints_the_name_and_the_installed_version(tmp_path: Path) -> None:
+    result = run_cli("--version", database_url="memory://", cwd=tmp_path)
+
+    assert result.returncode == 0
+    assert result.stdout == f"storefront {version('storefront')}\n"
+
+
+def test_the_storefront_command_is_the_same_program(tmp_path: Path) -> None:
+    command = Path(sys.executable).parent / "storefront"
+
+    result = subprocess.run(  # noqa: S603 - the console script of this environment
+        [str(command), "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: storefront [-h] [--version] COMMAND")
+    assert "settings are read from the environment" in result.stdout
+
+
+# ---------------------------------------------------------- a start that cannot work: one line
+def _the_one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("storefront: ")
+    return line
+
+
+@pytest.mark.parametrize("command", ["serve", "migrate"])
+def test_an_unreachable_database_is_one_line_and_exit_1(command: str, tmp_path: Path) -> None:
+    nothing_listens = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/storefront"
+
+    result = run_cli(command, database_url=nothing_listens, cwd=tmp_path)
+
+    assert result.returncode == 1
+    line = _the_one_line(result)
+    assert "connection refused" in line
+    assert "start the database server, or set DATABASE_URL to another database" in line
+
+
+@pytest.mark.postgres
+def test_a_missing_postgresql_database_is_one_line_saying_how_to_create_it(
+    tmp_path: Path,
+) -> None:
+    missing = f"storefront_test_missing_{secrets.token_hex(4)}"
+    url = make_url(require_postgres()).set(database=missing).render_as_string(False)
+
+    result = run_cli("migrate", database_url=url, cwd=tmp_path)
+
+    assert result.returncode == 1
+    line = _the_one_line(result)
+    assert f'the database "{missing}" does not exist' in line
+    assert "create it (createdb " in line
+
+
+def test_a_sqlite_file_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'shop.db'}"
+
+    result = run_cli("serve", database_url=url, cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "its folder does not exist; create it" in _the_one_line(result)
+
+
+@pytest.mark.parametrize("command", ["serve", "migrate"])
+def test_an_unsupported_database_url_scheme_is_one_line_and_exit_2(
+    command: str, tmp_path: Path
+) -> None:
+    result = run_cli(command, database_url="mysql://shop:s3cret@db/shop", cwd=tmp_path)
+
+    assert result.returncode == 2
+    line = _the_one_line(result)
+    assert (
+        "DATABASE_URL: scheme must be one of memory, sqlite+aiosqlite, postgresql+asyncpg" in line
+    )
+    assert "s3cret" not in line
+
+
+# ---------------------------------------------------------------------------------- logs
+@pytest.mark.parametrize("database", ["memory", "sqlite"])
+def test_a_start_logs_no_alembic_plugin_lines(database: str, tmp_path: Path) -> None:
+    url = "memory://" if database == "memory" else f"sqlite+aiosqlite:///{tmp_path / 'a.db'}"
+
+    result = run_cli("migrate", database_url=url, cwd=tmp_path, log_level="INFO")
+
+    assert result.returncode == 0
+    assert "INFO entrypoints.cli [-] " in result.stderr
+    assert "alembic.runtime.plugins" not in result.stderr
+
+
+# One format for every line: UTC time, level, logger, [request id or -], message.
+LOG_LINE = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO|WARNING|ERROR|CRITICAL) "
+    r"[\w.]+ \[(?P<request_id>[^\]]+)\] .+"
+)
+
+
+def test_every_log_line_has_one_format_and_a_requests_lines_carry_its_id(
+    tmp_path: Path,
+) -> None:
+    with serving("memory://", cwd=tmp_path, log_level="INFO") as running:
+        named = httpx.get(f"{running.base_url}/", headers={"X-Request-ID": "e2e-logs-1"})
+        unnamed = httpx.get(f"{running.base_url}/categories/99")
+
+    lines = running.output().splitlines()
+    assert [line for line in lines if not LOG_LINE.fullmatch(line)] == []
+    access = [line for line in lines if " uvicorn.access " in line]
+    assert any('"GET /health HTTP/1.1" 200' in line for line in access)  # the start's probes
+    assert named.headers["X-Request-ID"] == "e2e-logs-1"
+    for response in (named, unnamed):
+        path = response.request.url.path
+        (line,) = [line for line in access if f'"GET {path} HTTP/1.1"' in line]
+        assert f"[{response.headers['X-Request-ID']}]" in line
+    assert any("[-] Application startup complete." in line for line in lines)
+    assert "alembic.runtime.plugins" not in running.output()

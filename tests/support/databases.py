@@ -36,6 +36,7 @@ from sqlalchemy import func, insert, make_url, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy import EngineSettings, create_engine, metadata, migrate
+from application.catalog.defaults import DEFAULT_CATEGORIES
 
 __all__ = [
     "DEFAULT_CATEGORIES",
@@ -54,15 +55,9 @@ __all__ = [
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DATABASE_PREFIX = "storefront_test_"
-
-# What the data migration seeds (name, slug, description); tests/integration/migrations
-# checks that the migration and this list agree.
-DEFAULT_CATEGORIES = (
-    ("Electronics", "electronics", "Devices, gadgets and the cables that connect them"),
-    ("Clothing", "clothing", "Garments, shoes and accessories for every season"),
-    ("Books", "books", "Printed and digital reading, fiction and non-fiction"),
-    ("Home & Garden", "home-garden", "Furniture, tools and supplies for house and yard"),
-)
+# DEFAULT_CATEGORIES, re-exported: what every backend starts with (name, slug, description),
+# the application's one list, which tests/integration/migrations holds equal to the data
+# migration's rows.
 
 
 def postgres_admin_url() -> str:

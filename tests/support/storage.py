@@ -24,17 +24,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.sqlalchemy import EngineSettings, create_engine, start_mappers
+from application.catalog.commands import SeedCategories
+from application.catalog.handlers import SeedCategoriesHandler
 from application.catalog.queries import CategoryQueries, ProductQueries
 from application.identity.queries import UserQueries
 from application.ordering.queries import OrderQueries
 from application.shared.health import StorageHealth
 from application.shared.ports import Clock
 from application.shared.unit_of_work import UnitOfWork
-from domain.catalog.category import Category
 from entrypoints.container import Container, build_container
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
-from tests.support.databases import DEFAULT_CATEGORIES, SharedPostgres, migrated_sqlite_url
+from tests.support.databases import SharedPostgres, migrated_sqlite_url
 from tests.support.fakes import START, CountingOrderNumbers, PlainHasher, SteppingClock
 
 __all__ = [
@@ -106,14 +107,10 @@ def _storage(backend: str, container: Container, clock: SteppingClock) -> Storag
 
 
 async def seeded_memory_store(now: datetime = START) -> InMemoryStore:
-    """An in-memory store holding what the data migration seeds: the default categories."""
+    """An in-memory store holding what the data migration seeds: the default categories,
+    put there by the use case the app seeds its own store with."""
     store = InMemoryStore()
-    async with InMemoryUnitOfWork(store) as uow:
-        for name, slug, description in DEFAULT_CATEGORIES:
-            await uow.categories.add(
-                Category.create(name=name, slug=slug, description=description, now=now)
-            )
-        await uow.commit()
+    await SeedCategoriesHandler(InMemoryUnitOfWork(store), SteppingClock(now))(SeedCategories())
     return store
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Literal
 
 from fastapi import Request, Response
@@ -17,19 +16,11 @@ from entrypoints.http.schemas.health import (
     ServiceInfo,
 )
 from entrypoints.http.use_cases import use_cases
+from entrypoints.version import SERVICE_NAME, service_version
 
 __all__ = ["SERVICE_NAME", "router", "service_version"]
 
-SERVICE_NAME = "storefront"
-
 router = resource_router("", "health", 422, 500)
-
-
-def service_version() -> str:
-    try:
-        return version(SERVICE_NAME)
-    except PackageNotFoundError:  # running from a checkout that was never installed
-        return "0.0.0"
 
 
 @router.get("/", response_model=ServiceInfo)

@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy.pool import QueuePool
 from starlette.routing import BaseRoute
 
+from application.catalog.defaults import DEFAULT_CATEGORIES
+from application.catalog.queries import CATEGORY_LIST
 from entrypoints.container import build_container, close_storage, open_storage
 from entrypoints.http.app import create_app
 from entrypoints.http.listing import StrictQueryRoute
@@ -121,6 +123,33 @@ async def test_a_database_that_cannot_be_opened_makes_health_503(tmp_path: Path)
     assert body["status"] == "unhealthy"
     assert body["database"]["backend"] == "sqlite"
     assert "missing" not in response.text
+
+
+async def test_the_memory_backend_starts_with_the_migrations_default_categories() -> None:
+    app = create_app(_settings("memory://"))
+
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as client,
+    ):
+        found = [(await client.get(f"/categories/{n}")).json() for n in (1, 2, 3, 4, 5)]
+
+    assert [(c["id"], c["name"], c["slug"], c["description"]) for c in found[:4]] == [
+        (n, *default) for n, default in enumerate(DEFAULT_CATEGORIES, start=1)
+    ]
+    assert found[4]["status"] == 404
+
+
+async def test_opening_a_memory_store_twice_seeds_it_once() -> None:
+    container = build_container(_settings("memory://"))
+
+    await open_storage(container)
+    await open_storage(container)
+
+    page = await container.use_cases().category_queries().list(CATEGORY_LIST.query())
+    assert [category.slug for category in page.items] == [d.slug for d in DEFAULT_CATEGORIES]
 
 
 # ------------------------------------------------------------------------------ settings

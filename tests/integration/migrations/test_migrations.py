@@ -171,6 +171,19 @@ async def execute(url: str, *statements: str) -> None:
     await engine.dispose()
 
 
+def test_the_data_migration_seeds_the_applications_default_categories() -> None:
+    # The migration keeps its rows as literals (a migration must not change when the code
+    # does); the in-memory backend seeds the application's list. They must be the same rows.
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    seeding = next(
+        revision.module
+        for revision in script.walk_revisions()
+        if hasattr(revision.module, "DEFAULT_CATEGORIES")
+    )
+
+    assert tuple(seeding.DEFAULT_CATEGORIES) == DEFAULT_CATEGORIES
+
+
 async def test_the_data_migration_seeds_and_removes_the_default_categories(
     empty_url: str,
 ) -> None:

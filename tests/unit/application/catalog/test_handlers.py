@@ -13,15 +13,18 @@ from application.catalog.commands import (
     CreateProduct,
     DeleteCategory,
     DeleteProduct,
+    SeedCategories,
     UpdateCategory,
     UpdateProduct,
 )
+from application.catalog.defaults import DEFAULT_CATEGORIES, DefaultCategory
 from application.catalog.handlers import (
     AdjustStockHandler,
     CreateCategoryHandler,
     CreateProductHandler,
     DeleteCategoryHandler,
     DeleteProductHandler,
+    SeedCategoriesHandler,
     UpdateCategoryHandler,
     UpdateProductHandler,
 )
@@ -56,6 +59,36 @@ def create_product(uow, clock):
 @pytest.fixture
 def update_product(uow, clock):
     return UpdateProductHandler(uow, clock)
+
+
+# -- default categories ------------------------------------------------------------------
+async def test_seeding_a_new_store_gives_it_the_default_categories_as_1_to_4(uow, clock, store):
+    added = await SeedCategoriesHandler(uow, clock)(SeedCategories())
+
+    assert [id_of(category) for category in added] == [1, 2, 3, 4]
+    assert [(c.name, c.slug, c.description) for c in store.categories.values()] == list(
+        DEFAULT_CATEGORIES
+    )
+
+
+async def test_seeding_a_store_twice_adds_the_default_categories_once(uow, clock, store):
+    seed_categories = SeedCategoriesHandler(uow, clock)
+    await seed_categories(SeedCategories())
+
+    again = await seed_categories(SeedCategories())
+
+    assert again == []
+    assert len(store.categories) == len(DEFAULT_CATEGORIES)
+
+
+async def test_seeding_keeps_a_category_that_took_a_default_name(uow, clock, store):
+    mine = await CreateCategoryHandler(uow, clock)(CreateCategory(name="Books", slug="reading"))
+    extra = DefaultCategory("Games", "games", "Board games and puzzles")
+
+    added = await SeedCategoriesHandler(uow, clock)(SeedCategories((*DEFAULT_CATEGORIES, extra)))
+
+    assert [c.slug for c in added] == ["electronics", "clothing", "home-garden", "games"]
+    assert store.categories[id_of(mine)].slug == "reading"
 
 
 # -- categories --------------------------------------------------------------------------
