@@ -10,7 +10,7 @@ from decimal import Decimal
 from domain.shared.errors import Inactive, InsufficientStock, InvalidValue, StaleVersion
 from domain.shared.money import to_money
 from domain.shared.patch import UNSET, Maybe, Unset
-from domain.shared.text import Slug, clean_text, optional_text
+from domain.shared.text import Slug, clean_text, ensure_single_line, optional_text
 
 __all__ = ["MAX_STOCK", "Product", "Sku"]
 
@@ -32,15 +32,15 @@ class Sku:
 
     @classmethod
     def parse(cls, raw: str) -> Sku:
-        return cls(raw.strip().upper())
+        return cls(ensure_single_line(raw, "sku").strip().upper())
 
 
 def _name(value: str) -> str:
-    return clean_text(value, "name", max_length=200)
+    return clean_text(value, "name", max_length=200, multiline=False)
 
 
 def _description(value: str | None) -> str | None:
-    return optional_text(value, "description", max_length=5000)
+    return optional_text(value, "description", max_length=5000, multiline=True)
 
 
 def _price(value: Decimal) -> Decimal:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from domain.shared.errors import DuplicateValue, InsufficientCredits, InvalidValue
 from domain.shared.money import ZERO, to_money
 from domain.shared.patch import UNSET, Maybe, Unset
-from domain.shared.text import optional_text
+from domain.shared.text import ensure_single_line, optional_text
 
 __all__ = ["Email", "PasswordPolicy", "User", "Username", "refuse_duplicates_within"]
 
@@ -50,7 +50,7 @@ class Email:
 
     @classmethod
     def parse(cls, raw: str) -> Email:
-        return cls(raw.strip().lower())
+        return cls(ensure_single_line(raw, "email").strip().lower())
 
 
 class PasswordPolicy:
@@ -75,11 +75,11 @@ class PasswordPolicy:
 
 
 def _full_name(value: str | None) -> str | None:
-    return optional_text(value, "full_name", max_length=100)
+    return optional_text(value, "full_name", max_length=100, multiline=False)
 
 
 def _bio(value: str | None) -> str | None:
-    return optional_text(value, "bio", max_length=1000)
+    return optional_text(value, "bio", max_length=1000, multiline=True)
 
 
 @dataclass(eq=False)

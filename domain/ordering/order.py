@@ -165,7 +165,9 @@ class Order:
             user_id=user_id,
             status=OrderStatus.PENDING,
             total_amount=to_money(sum((i.total_price for i in items), ZERO), "total_amount"),
-            shipping_address=optional_text(shipping_address, "shipping_address", max_length=500),
+            shipping_address=optional_text(
+                shipping_address, "shipping_address", max_length=500, multiline=False
+            ),
             items=list(items),
             created_at=now,
             updated_at=now,

@@ -13,14 +13,14 @@ from typing import Annotated, Any
 from pydantic import MISSING, BaseModel, Field, Strict
 
 from entrypoints.http.schemas.fields import (
-    NO_CONTROL_CHARACTERS,
+    MULTI_LINE,
+    SINGLE_LINE,
     Count,
     Id,
     Money,
     PublicModel,
     RequestModel,
     UtcDatetime,
-    text_limits,
 )
 
 __all__ = [
@@ -62,12 +62,15 @@ EmailAddress = Annotated[
 Password = Annotated[
     str,
     Strict(),
-    text_limits(100, min_length=8),
-    NO_CONTROL_CHARACTERS,
-    Field(description="8-100 characters with at least one upper-case letter and one digit."),
+    Field(
+        min_length=8,
+        max_length=100,
+        description="8-100 characters with at least one upper-case letter and one digit.",
+    ),
+    MULTI_LINE,
 ]
-FullName = Annotated[str, Strict(), text_limits(100), NO_CONTROL_CHARACTERS]
-Bio = Annotated[str, Strict(), text_limits(1000), NO_CONTROL_CHARACTERS]
+FullName = Annotated[str, Strict(), Field(max_length=100), SINGLE_LINE]
+Bio = Annotated[str, Strict(), Field(max_length=1000), MULTI_LINE]
 
 
 class UserBase(BaseModel):
