@@ -6,7 +6,7 @@ transaction until its unit of work commits. Ids are taken from the store's count
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from adapters.memory.constraints import (
@@ -72,6 +72,17 @@ class InMemoryUserRepository(_Repository, UserRepository):
     async def add_many(self, users: Sequence[User]) -> None:
         for user in users:
             await self.add(user)
+
+    async def first_taken(
+        self, usernames: Collection[str], emails: Collection[str]
+    ) -> tuple[str, str] | None:
+        wanted_usernames, wanted_emails = set(usernames), set(emails)
+        for user in sorted(self._tx.users.peek(), key=key_of):
+            if user.username in wanted_usernames:
+                return "username", user.username
+            if user.email in wanted_emails:
+                return "email", user.email
+        return None
 
     async def get(self, user_id: int) -> User | None:
         return self._tx.users.get(user_id)

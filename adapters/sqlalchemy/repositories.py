@@ -11,7 +11,7 @@ already changed one of them, so that refreshing them under the lock loses nothin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -25,6 +25,7 @@ from sqlalchemy import (
     insert,
     inspect,
     literal,
+    or_,
     select,
     update,
 )
@@ -115,6 +116,20 @@ class SqlAlchemyUserRepository(_Repository, UserRepository):
     async def add_many(self, users: Sequence[User]) -> None:
         # One flush: a single multi-row INSERT, ids returned in the order given.
         await self._add(*users)
+
+    async def first_taken(
+        self, usernames: Collection[str], emails: Collection[str]
+    ) -> tuple[str, str] | None:
+        async with storage_errors():
+            row = (
+                await self._session.execute(
+                    _FIRST_TAKEN, {"usernames": list(usernames), "emails": list(emails)}
+                )
+            ).first()
+        if row is None:
+            return None
+        username, email = row
+        return ("username", username) if username in usernames else ("email", email)
 
     async def get(self, user_id: int) -> User | None:
         async with storage_errors():
@@ -226,6 +241,17 @@ def _products_for_update() -> Select[Product]:
 
 
 _USER_IS_ACTIVE = select(users.c.is_active).where(users.c.id == bindparam("id"))
+_FIRST_TAKEN = (
+    select(users.c.username, users.c.email)
+    .where(
+        or_(
+            users.c.username.in_(bindparam("usernames", expanding=True)),
+            users.c.email.in_(bindparam("emails", expanding=True)),
+        )
+    )
+    .order_by(users.c.id)
+    .limit(1)
+)
 _INSERT_ORDER = insert(orders).returning(orders.c.id)
 _INSERT_ORDER_ITEMS = insert(order_items).returning(order_items.c.id, sort_by_parameter_order=True)
 _INSERT_NOTIFICATION = insert(notifications).returning(notifications.c.id)

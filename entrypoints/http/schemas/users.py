@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import MISSING, BaseModel, Field, Strict
 
+from application.identity.handlers import MAX_BULK_USERS
 from entrypoints.http.schemas.fields import (
     MULTI_LINE,
     SINGLE_LINE,
@@ -35,8 +36,6 @@ __all__ = [
     "UserPublic",
     "UserReplace",
 ]
-
-MAX_BULK_USERS = 100
 
 # The domain's own rules, published so clients know them; the domain checks them again.
 Username = Annotated[
@@ -85,7 +84,11 @@ class UserCreate(UserBase, RequestModel):
 
 
 class BulkUsersCreate(RequestModel):
-    users: list[UserCreate] = Field(min_length=1, max_length=MAX_BULK_USERS)
+    users: list[UserCreate] = Field(
+        min_length=1,
+        max_length=MAX_BULK_USERS,
+        description=f"1 to {MAX_BULK_USERS} accounts, stored all together or not at all.",
+    )
 
 
 class UserReplace(UserBase, RequestModel):
