@@ -26,7 +26,7 @@ from domain.identity.repository import UserRepository
 from domain.identity.user import User
 from domain.notifications.notification import Notification
 from domain.notifications.repository import NotificationRepository
-from domain.ordering.order import Order
+from domain.ordering.order import CANCELLABLE, Order
 from domain.ordering.repository import OrderRepository
 from domain.shared.errors import InUse
 
@@ -181,6 +181,15 @@ class InMemoryOrderRepository(_Repository, OrderRepository):
 
     async def get(self, order_id: int, *, for_update: bool = False) -> Order | None:
         return self._tx.orders.get(order_id)
+
+    async def reserved_quantity(self, product_id: int) -> int:
+        return sum(
+            item.quantity
+            for order in self._tx.orders.peek()
+            if order.status in CANCELLABLE
+            for item in order.items
+            if item.product_id == product_id
+        )
 
 
 class InMemoryNotificationRepository(_Repository, NotificationRepository):

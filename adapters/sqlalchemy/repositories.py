@@ -22,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
+    func,
     insert,
     inspect,
     literal,
@@ -49,7 +50,7 @@ from domain.identity.repository import UserRepository
 from domain.identity.user import User
 from domain.notifications.notification import Notification
 from domain.notifications.repository import NotificationRepository
-from domain.ordering.order import Order
+from domain.ordering.order import CANCELLABLE, Order
 from domain.ordering.repository import OrderRepository
 from domain.shared.errors import InUse
 
@@ -252,6 +253,14 @@ _FIRST_TAKEN = (
     .order_by(users.c.id)
     .limit(1)
 )
+_RESERVED_QUANTITY = (
+    select(func.sum(order_items.c.quantity))
+    .join_from(order_items, orders, order_items.c.order_id == orders.c.id)
+    .where(
+        order_items.c.product_id == bindparam("product_id"),
+        orders.c.status.in_(sorted(CANCELLABLE)),
+    )
+)
 _INSERT_ORDER = insert(orders).returning(orders.c.id)
 _INSERT_ORDER_ITEMS = insert(order_items).returning(order_items.c.id, sort_by_parameter_order=True)
 _INSERT_NOTIFICATION = insert(notifications).returning(notifications.c.id)
@@ -330,6 +339,11 @@ class SqlAlchemyOrderRepository(_Repository, OrderRepository):
         async with storage_errors():
             result = await self._session.execute(statement)
             return result.scalars().first()
+
+    async def reserved_quantity(self, product_id: int) -> int:
+        async with storage_errors():
+            held = await self._session.scalar(_RESERVED_QUANTITY, {"product_id": product_id})
+        return int(held or 0)
 
 
 class SqlAlchemyNotificationRepository(_Repository, NotificationRepository):

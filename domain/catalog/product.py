@@ -56,6 +56,25 @@ def _stock(value: int) -> int:
     return value
 
 
+def _new_stock(value: int, current: int, reserved: int) -> int:
+    """A stock set or adjusted by hand, where `reserved` is what orders that may still be
+    cancelled hold of the product.
+
+    A rise must leave room for those units under MAX_STOCK, because a cancel gives them back
+    and a cancel must never fail. Reserving and releasing only move units between the stock
+    and the orders, so with this rule stock + reserved never exceeds MAX_STOCK and a release
+    always fits. (The other way, a stock column wider than what it may hold, would let the
+    stock outgrow the INTEGER every client and filter reads it as.) A fall is always allowed."""
+    value = _stock(value)
+    if value > current and value + reserved > MAX_STOCK:
+        raise InvalidValue(
+            "stock_quantity",
+            f"must be at most {MAX_STOCK - reserved}: orders that may still be cancelled hold "
+            f"{reserved} units, which their cancel gives back",
+        )
+    return value
+
+
 def _quantity(value: int) -> int:
     if not 0 < value <= MAX_STOCK:
         raise InvalidValue("quantity", f"must be between 1 and {MAX_STOCK}")
@@ -64,7 +83,8 @@ def _quantity(value: int) -> int:
 
 @dataclass(eq=False)
 class Product:
-    """Stock never goes below zero; every change bumps `version`.
+    """Stock never goes below zero, nor so high that a cancel could not give back what the
+    orders hold (`_new_stock`); every change bumps `version`.
 
     The version is what optimistic locking compares: a client sends the version it read,
     `check_version` refuses a stale one, and the storage adapter refuses to overwrite a row
@@ -134,11 +154,13 @@ class Product:
         description: Maybe[str | None] = UNSET,
         is_active: Maybe[bool] = UNSET,
         category_id: Maybe[int | None] = UNSET,
+        reserved: int = 0,
     ) -> None:
         """Change the given fields as one edit; fields left UNSET keep their value.
 
         Every value is checked before any is set, so a refused edit changes nothing, and the
-        version moves by one however many fields change."""
+        version moves by one however many fields change. `reserved`, needed only to raise
+        `stock_quantity`: the units orders that may still be cancelled hold."""
         changes: dict[str, object] = {}
         if not isinstance(name, Unset):
             changes["name"] = _name(name)
@@ -149,7 +171,7 @@ class Product:
         if not isinstance(price, Unset):
             changes["price"] = _price(price)
         if not isinstance(stock_quantity, Unset):
-            changes["stock_quantity"] = _stock(stock_quantity)
+            changes["stock_quantity"] = _new_stock(stock_quantity, self.stock_quantity, reserved)
         if not isinstance(description, Unset):
             changes["description"] = _description(description)
         if not isinstance(is_active, Unset):
@@ -183,14 +205,15 @@ class Product:
         self._touch(now)
 
     def release(self, quantity: int, now: datetime) -> None:
-        """Put back what a cancelled order had reserved."""
+        """Put back what a cancelled order had reserved; it always fits (`_new_stock`)."""
         quantity = _quantity(quantity)
         self.stock_quantity = _stock(self.stock_quantity + quantity)
         self._touch(now)
 
-    def adjust_stock(self, delta: int, now: datetime) -> None:
-        """Add (or with a negative delta, remove) stock; never below zero."""
+    def adjust_stock(self, delta: int, now: datetime, *, reserved: int = 0) -> None:
+        """Add (or with a negative delta, remove) stock; never below zero. `reserved`, needed
+        only for a rise: the units orders that may still be cancelled hold."""
         if delta < 0 and -delta > self.stock_quantity:
             raise InsufficientStock(self.id, -delta, self.stock_quantity)
-        self.stock_quantity = _stock(self.stock_quantity + delta)
+        self.stock_quantity = _new_stock(self.stock_quantity + delta, self.stock_quantity, reserved)
         self._touch(now)

@@ -167,3 +167,26 @@ def test_adjusting_stock_past_the_column_maximum_is_refused():
     product = a_product(stock=MAX_STOCK)
     with pytest.raises(InvalidValue):
         product.adjust_stock(1, LATER)
+
+
+def test_a_stock_rise_leaves_room_for_what_cancellable_orders_hold():
+    product = a_product(stock=10)
+    product.reserve(5, LATER)
+
+    with pytest.raises(InvalidValue) as by_adjustment:
+        product.adjust_stock(MAX_STOCK - 5, LATER, reserved=5)
+    with pytest.raises(InvalidValue) as by_edit:
+        product.revise(LATER, stock_quantity=MAX_STOCK, reserved=5)
+    product.adjust_stock(MAX_STOCK - 10, LATER, reserved=5)
+
+    assert by_adjustment.value.field == by_edit.value.field == "stock_quantity"
+    assert product.stock_quantity == MAX_STOCK - 5
+    product.release(5, LATER)  # the cancel that the rule keeps possible
+    assert product.stock_quantity == MAX_STOCK
+
+
+def test_a_stock_fall_is_allowed_whatever_orders_hold():
+    product = a_product(stock=MAX_STOCK)
+    product.adjust_stock(-1, LATER, reserved=MAX_STOCK)
+    product.revise(LATER, stock_quantity=7, reserved=MAX_STOCK)
+    assert product.stock_quantity == 7
