@@ -81,7 +81,7 @@ class UseCases(containers.DeclarativeContainer):
     # -- catalog ----------------------------------------------------------------------------
     create_category = providers.Factory(CreateCategoryHandler, unit_of_work, clock)
     update_category = providers.Factory(UpdateCategoryHandler, unit_of_work)
-    delete_category = providers.Factory(DeleteCategoryHandler, unit_of_work)
+    delete_category = providers.Factory(DeleteCategoryHandler, unit_of_work, clock)
     create_product = providers.Factory(CreateProductHandler, unit_of_work, clock)
     update_product = providers.Factory(UpdateProductHandler, unit_of_work, clock)
     delete_product = providers.Factory(DeleteProductHandler, unit_of_work)

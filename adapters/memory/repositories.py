@@ -134,14 +134,15 @@ class InMemoryCategoryRepository(_Repository, CategoryRepository):
             current = None if current.parent_id is None else categories.peek_one(current.parent_id)
         return chain
 
-    async def delete(self, category: Category) -> None:
+    async def delete(self, category: Category, now: datetime) -> None:
         tx = self._tx
         key = key_of(category)
-        # What the foreign keys' ON DELETE SET NULL does: no version bump, no timestamp.
+        # What the foreign key's ON DELETE SET NULL does to the children.
         for child in tx.categories.load_where(lambda c: c.parent_id == key):
             child.parent_id = None
+        # The products change as the SQL repository's UPDATE changes them: a new version.
         for product in tx.products.load_where(lambda p: p.category_id == key):
-            product.category_id = None
+            product.revise(now, category_id=None)
         tx.categories.delete(key)
 
 

@@ -208,18 +208,28 @@ class SqlAlchemyCategoryRepository(_Repository, CategoryRepository):
             found.append(ancestor)
         return found
 
-    async def delete(self, category: Category) -> None:
+    async def delete(self, category: Category, now: datetime) -> None:
         session = self._session
         key = category.id
         async with storage_errors():
+            if any(isinstance(held, Product) for held in session.dirty):
+                # The UPDATE below moves versions: write this unit's product changes first,
+                # under the versions they were loaded at.
+                await session.flush()
+            # One statement however many products: they leave the category as a change of
+            # their own (a new version), before the foreign key's ON DELETE SET NULL, which
+            # would move no version, finds any left to do.
+            await session.execute(_LEAVE_CATEGORY, {"doomed": key, "now": now})
             await session.delete(category)
-        # At commit, the foreign keys set children's parent and products' category to NULL
-        # in the database; objects this session already holds learn it now.
+        # At commit, the foreign key sets the children's parent to NULL in the database;
+        # objects this session already holds learn of both changes now.
         for held in list(session.identity_map.values()):
             if isinstance(held, Category) and held.parent_id == key:
                 set_committed_value(held, "parent_id", None)
             elif isinstance(held, Product) and held.category_id == key:
                 set_committed_value(held, "category_id", None)
+                set_committed_value(held, "version", held.version + 1)
+                set_committed_value(held, "updated_at", now)
 
 
 # The statements of the order path, built once; only their values change per call.
@@ -242,6 +252,11 @@ def _products_for_update() -> Select[Product]:
 
 
 _USER_IS_ACTIVE = select(users.c.is_active).where(users.c.id == bindparam("id"))
+_LEAVE_CATEGORY = (
+    update(products)
+    .where(products.c.category_id == bindparam("doomed"))
+    .values(category_id=None, version=products.c.version + 1, updated_at=bindparam("now"))
+)
 _FIRST_TAKEN = (
     select(users.c.username, users.c.email)
     .where(

@@ -114,12 +114,17 @@ class UpdateCategoryHandler:
 
 @dataclass(frozen=True)
 class DeleteCategoryHandler:
+    """Its children become roots; its products are left without a category, each as a
+    change of its own (a new version)."""
+
     uow: UnitOfWork
+    clock: Clock
 
     @retried_on_contention
     async def __call__(self, command: DeleteCategory) -> None:
         async with self.uow as uow:
-            await uow.categories.delete(await _category(uow, command.category_id))
+            category = await _category(uow, command.category_id)
+            await uow.categories.delete(category, self.clock.now())
             await uow.commit()
 
 

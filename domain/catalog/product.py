@@ -158,9 +158,11 @@ class Product:
     ) -> None:
         """Change the given fields as one edit; fields left UNSET keep their value.
 
-        Every value is checked before any is set, so a refused edit changes nothing, and the
-        version moves by one however many fields change. `reserved`, needed only to raise
-        `stock_quantity`: the units orders that may still be cancelled hold."""
+        Every value is checked before any is set, so a refused edit changes nothing. The
+        version moves by one however many fields change, and not at all when every value
+        given equals the current one: a client holding the version must not see it move
+        without a change. `reserved`, needed only to raise `stock_quantity`: the units orders
+        that may still be cancelled hold."""
         changes: dict[str, object] = {}
         if not isinstance(name, Unset):
             changes["name"] = _name(name)
@@ -178,9 +180,10 @@ class Product:
             changes["is_active"] = is_active
         if not isinstance(category_id, Unset):
             changes["category_id"] = category_id
-        if not changes:
+        changed = {key: value for key, value in changes.items() if getattr(self, key) != value}
+        if not changed:
             return
-        for key, value in changes.items():
+        for key, value in changed.items():
             setattr(self, key, value)
         self._touch(now)
 
@@ -212,7 +215,11 @@ class Product:
 
     def adjust_stock(self, delta: int, now: datetime, *, reserved: int = 0) -> None:
         """Add (or with a negative delta, remove) stock; never below zero. `reserved`, needed
-        only for a rise: the units orders that may still be cancelled hold."""
+        only for a rise: the units orders that may still be cancelled hold.
+
+        A delta of 0 is refused: it would move the version without a change."""
+        if delta == 0:
+            raise InvalidValue("delta", "must not be 0")
         if delta < 0 and -delta > self.stock_quantity:
             raise InsufficientStock(self.id, -delta, self.stock_quantity)
         self.stock_quantity = _new_stock(self.stock_quantity + delta, self.stock_quantity, reserved)

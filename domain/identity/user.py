@@ -133,7 +133,8 @@ class User:
     ) -> None:
         """Change the given fields as one edit; fields left UNSET keep their value.
 
-        Every value is checked before any is set, so a refused edit changes nothing."""
+        Every value is checked before any is set, so a refused edit changes nothing; an edit
+        whose every value equals the current one is no change, and leaves `updated_at`."""
         changes: dict[str, object] = {}
         if not isinstance(username, Unset):
             changes["username"] = Username(username).value
@@ -147,9 +148,10 @@ class User:
             changes["is_active"] = is_active
         if not isinstance(hashed_password, Unset):
             changes["hashed_password"] = hashed_password
-        if not changes:
+        changed = {key: value for key, value in changes.items() if getattr(self, key) != value}
+        if not changed:
             return
-        for key, value in changes.items():
+        for key, value in changed.items():
             setattr(self, key, value)
         self.updated_at = now
 

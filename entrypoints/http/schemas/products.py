@@ -82,7 +82,10 @@ class ProductUpdate(RequestModel):
 
 
 class StockAdjustment(RequestModel):
-    delta: StockDelta = Field(description="Added to the stock; negative to remove, never below 0.")
+    delta: StockDelta = Field(
+        description="Added to the stock; negative to remove, never below 0. Never 0 itself: "
+        "that would be no change."
+    )
 
 
 class ProductPublic(ProductBase, PublicModel):

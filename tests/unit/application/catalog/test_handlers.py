@@ -157,15 +157,17 @@ async def test_deleting_a_parent_leaves_its_children_and_products_without_one(
     parent = await seed.category("Parent")
     child = await seed.category("Child", parent_id=id_of(parent))
     product = await seed.product(category_id=id_of(parent))
-    await DeleteCategoryHandler(uow)(DeleteCategory(id_of(parent)))
+    later = clock.advance(minutes=1)
+    await DeleteCategoryHandler(uow, clock)(DeleteCategory(id_of(parent)))
     assert id_of(parent) not in store.categories
     assert store.categories[id_of(child)].parent_id is None
-    assert store.products[id_of(product)].category_id is None
+    saved = store.products[id_of(product)]
+    assert (saved.category_id, saved.version, saved.updated_at) == (None, 2, later)
 
 
 async def test_deleting_an_unknown_category_is_not_found(uow, clock):
     with pytest.raises(NotFound):
-        await DeleteCategoryHandler(uow)(DeleteCategory(3))
+        await DeleteCategoryHandler(uow, clock)(DeleteCategory(3))
 
 
 # -- products ----------------------------------------------------------------------------

@@ -190,3 +190,41 @@ def test_a_stock_fall_is_allowed_whatever_orders_hold():
     product.adjust_stock(-1, LATER, reserved=MAX_STOCK)
     product.revise(LATER, stock_quantity=7, reserved=MAX_STOCK)
     assert product.stock_quantity == 7
+
+
+def test_a_revision_whose_values_equal_the_current_ones_moves_neither_version_nor_time():
+    product = a_product(description="Bright", category_id=3)
+    before = (product.version, product.updated_at)
+
+    product.revise(
+        LATER,
+        name=" Wireless Headphones ",  # the same once trimmed, as every value is stored
+        slug=product.slug,
+        sku="WH-001",
+        price=Decimal("79.990"),
+        stock_quantity=10,
+        description="Bright",
+        is_active=True,
+        category_id=3,
+    )
+    product.set_active(True, LATER)
+
+    assert (product.version, product.updated_at) == before
+
+
+def test_a_revision_moves_the_version_once_for_the_fields_that_did_change():
+    product = a_product()
+
+    product.revise(LATER, name="Wireless Headphones", price=Decimal("59.90"))
+
+    assert (product.price, product.version, product.updated_at) == (Decimal("59.90"), 2, LATER)
+
+
+def test_a_stock_adjustment_of_zero_is_refused_and_moves_nothing():
+    product = a_product(stock=5)
+
+    with pytest.raises(InvalidValue) as refused:
+        product.adjust_stock(0, LATER)
+
+    assert (refused.value.field, refused.value.reason) == ("delta", "must not be 0")
+    assert (product.stock_quantity, product.version, product.updated_at) == (5, 1, START)
