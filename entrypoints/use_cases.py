@@ -82,7 +82,7 @@ class UseCases(containers.DeclarativeContainer):
     # -- catalog ----------------------------------------------------------------------------
     create_category = providers.Factory(CreateCategoryHandler, unit_of_work, clock)
     update_category = providers.Factory(UpdateCategoryHandler, unit_of_work)
-    delete_category = providers.Factory(DeleteCategoryHandler, unit_of_work)
+    delete_category = providers.Factory(DeleteCategoryHandler, unit_of_work, clock)
     seed_categories = providers.Factory(SeedCategoriesHandler, unit_of_work, clock)
     create_product = providers.Factory(CreateProductHandler, unit_of_work, clock)
     update_product = providers.Factory(UpdateProductHandler, unit_of_work, clock)

@@ -1,7 +1,18 @@
-"""Passwords hashed with argon2id (argon2-cffi), the memory-hard hash of RFC 9106."""
+"""Passwords hashed with argon2id (argon2-cffi), the memory-hard hash of RFC 9106.
+
+Invariant: argon2 never runs on the event loop. A hash costs tenths of a second of CPU on
+purpose; on the loop, a batch of them would stall every other request for as long. Each
+hasher runs argon2 in its own bounded pool of threads, one per CPU this process may use:
+argon2-cffi releases the GIL while it hashes, so the threads hash in parallel while the loop
+serves other requests, and a flood of registrations queues in the pool instead of starting
+more hashes than there are CPUs (each also holds `memory_cost` KiB while it runs).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Self
 
 from argon2 import PasswordHasher as _Argon2
@@ -14,6 +25,13 @@ from application.shared.ports import PasswordHasher
 __all__ = ["Argon2PasswordHasher"]
 
 
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, where the platform has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 class Argon2PasswordHasher(PasswordHasher):
     """argon2id; by default the RFC 9106 low-memory profile (t=3, m=64 MiB, p=4)."""
 
@@ -22,6 +40,8 @@ class Argon2PasswordHasher(PasswordHasher):
         time_cost: int = RFC_9106_LOW_MEMORY.time_cost,
         memory_cost: int = RFC_9106_LOW_MEMORY.memory_cost,
         parallelism: int = RFC_9106_LOW_MEMORY.parallelism,
+        *,
+        workers: int | None = None,
     ) -> None:
         self._argon2 = _Argon2(
             time_cost=time_cost,
@@ -31,17 +51,25 @@ class Argon2PasswordHasher(PasswordHasher):
             salt_len=RFC_9106_LOW_MEMORY.salt_len,
             type=Type.ID,
         )
+        self.workers = workers or _usable_cpus()
+        # Threads start on first use and stay idle between hashes; they end with the process.
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="argon2")
 
     @classmethod
     def for_tests(cls) -> Self:
         """A cheap profile (t=1, m=8 KiB, p=1) for tests only: still argon2id, but fast."""
         return cls(time_cost=1, memory_cost=8, parallelism=1)
 
-    def hash(self, password: str) -> str:
-        return self._argon2.hash(password)
+    async def hash(self, password: str) -> str:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self._argon2.hash, password)
 
-    def verify(self, hashed: str, password: str) -> bool:
+    async def verify(self, hashed: str, password: str) -> bool:
         """True only for the password that made `hashed`; a malformed hash is just False."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self._verify, hashed, password)
+
+    def _verify(self, hashed: str, password: str) -> bool:
         try:
             return self._argon2.verify(hashed, password)
         except (Argon2Error, ValueError):

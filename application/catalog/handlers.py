@@ -26,7 +26,7 @@ from application.shared.unit_of_work import UnitOfWork
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.shared.errors import DuplicateValue, NotFound
-from domain.shared.patch import Unset
+from domain.shared.patch import Maybe, Unset
 
 __all__ = [
     "AdjustStockHandler",
@@ -62,6 +62,14 @@ async def _ancestry(uow: UnitOfWork, parent_id: int | None) -> list[int]:
     if not ancestry:
         raise NotFound("category", parent_id)
     return ancestry
+
+
+async def _reserved_under(uow: UnitOfWork, product: Product, new_stock: Maybe[int]) -> int:
+    """What orders that may still be cancelled hold of `product`, for which raising its stock
+    to `new_stock` must leave room (see `Product`); asked of storage only for a rise."""
+    if isinstance(new_stock, Unset) or new_stock <= product.stock_quantity or product.id is None:
+        return 0
+    return await uow.orders.reserved_quantity(product.id)
 
 
 async def _ensure_category(uow: UnitOfWork, category_id: int | None) -> None:
@@ -108,12 +116,17 @@ class UpdateCategoryHandler:
 
 @dataclass(frozen=True)
 class DeleteCategoryHandler:
+    """Its children become roots; its products are left without a category, each as a
+    change of its own (a new version)."""
+
     uow: UnitOfWork
+    clock: Clock
 
     @retried_on_contention
     async def __call__(self, command: DeleteCategory) -> None:
         async with self.uow as uow:
-            await uow.categories.delete(await _category(uow, command.category_id))
+            category = await _category(uow, command.category_id)
+            await uow.categories.delete(category, self.clock.now())
             await uow.commit()
 
 
@@ -193,6 +206,7 @@ class UpdateProductHandler:
                 description=command.description,
                 is_active=command.is_active,
                 category_id=command.category_id,
+                reserved=await _reserved_under(uow, product, command.stock_quantity),
             )
             await uow.commit()
         return product
@@ -228,7 +242,8 @@ class AdjustStockHandler:
             if not locked:
                 raise NotFound("product", command.product_id)
             (product,) = locked
-            product.adjust_stock(command.delta, now)
+            reserved = await _reserved_under(uow, product, product.stock_quantity + command.delta)
+            product.adjust_stock(command.delta, now, reserved=reserved)
             await keys.record(
                 uow.idempotency, command.idempotency, now, lambda: ProductView.of(product)
             )

@@ -1,14 +1,16 @@
 """The identity use cases: accounts, their changes and their clean-up.
 
 Each one is a callable whose body is its whole transaction (see application/ordering/handlers.py
-for the pattern). Passwords are checked and hashed before the transaction begins: a hash is
-slow on purpose, and no lock should wait for it.
+for the pattern). Passwords are hashed after everything else was checked, and before the
+transaction begins: a hash is slow on purpose, no refused request should pay for one, and
+no lock should wait for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from application.identity.commands import (
     DeactivateStaleUsers,
@@ -23,7 +25,7 @@ from application.shared.ports import Clock, PasswordHasher
 from application.shared.retry import retried_on_contention
 from application.shared.unit_of_work import UnitOfWork
 from domain.identity.user import Email, PasswordPolicy, User, refuse_duplicates_within
-from domain.shared.errors import InvalidValue, NotFound
+from domain.shared.errors import DuplicateValue, InvalidValue, NotFound
 from domain.shared.patch import UNSET, Unset
 
 __all__ = [
@@ -37,6 +39,8 @@ __all__ = [
     "normalise_email",
 ]
 
+# A batch is one transaction and one multi-row INSERT, and costs one deliberately slow hash
+# per user: the cap bounds both the transaction and the CPU one request can claim.
 MAX_BULK_USERS = 100
 MAX_STALE_DAYS = 36_500
 
@@ -49,7 +53,8 @@ class RegisterUserHandler:
 
     @retried_on_contention
     async def __call__(self, command: RegisterUser) -> User:
-        user = _new_user(command, self.clock, self.hasher)
+        user = _draft(command, self.clock.now())
+        user.hashed_password = await self.hasher.hash(command.password)
         async with self.uow as uow:
             await uow.users.add(user)
             await uow.commit()
@@ -58,7 +63,13 @@ class RegisterUserHandler:
 
 @dataclass(frozen=True)
 class RegisterUsersHandler:
-    """All of the batch or none of it."""
+    """All of the batch or none of it, and a refused batch costs no hash.
+
+    Every field of every user, the usernames and emails repeated within the batch, and those
+    already taken (one query, in a short transaction of its own) are checked before the
+    first password is hashed. The hashes are then made outside any transaction, so no lock
+    waits for them; a name taken meanwhile is still refused by the unique constraints when
+    the batch is stored."""
 
     uow: UnitOfWork
     clock: Clock
@@ -68,8 +79,14 @@ class RegisterUsersHandler:
     async def __call__(self, command: RegisterUsers) -> list[User]:
         if not 1 <= len(command.users) <= MAX_BULK_USERS:
             raise InvalidValue("users", f"send 1 to {MAX_BULK_USERS} users")
-        users = [_new_user(one, self.clock, self.hasher) for one in command.users]
+        now = self.clock.now()
+        users = [_draft(one, now) for one in command.users]
         refuse_duplicates_within(users)
+        async with self.uow as uow:
+            await _refuse_taken(uow, users)
+        hashes = await asyncio.gather(*(self.hasher.hash(one.password) for one in command.users))
+        for user, hashed in zip(users, hashes, strict=True):
+            user.hashed_password = hashed
         async with self.uow as uow:
             await uow.users.add_many(users)
             await uow.commit()
@@ -86,7 +103,7 @@ class ReplaceUserHandler:
 
     @retried_on_contention
     async def __call__(self, command: ReplaceUser) -> User:
-        hashed = UNSET if command.password is None else _hash(command.password, self.hasher)
+        hashed = UNSET if command.password is None else await _hash(command.password, self.hasher)
         async with self.uow as uow:
             user = await _user(uow, command.user_id)
             user.revise(
@@ -113,7 +130,9 @@ class PatchUserHandler:
     @retried_on_contention
     async def __call__(self, command: PatchUser) -> User:
         hashed = (
-            UNSET if isinstance(command.password, Unset) else _hash(command.password, self.hasher)
+            UNSET
+            if isinstance(command.password, Unset)
+            else await _hash(command.password, self.hasher)
         )
         async with self.uow as uow:
             user = await _user(uow, command.user_id)
@@ -186,23 +205,31 @@ async def _user(uow: UnitOfWork, user_id: int) -> User:
     return user
 
 
-def _hash(password: str, hasher: PasswordHasher) -> str:
-    return hasher.hash(PasswordPolicy.check(password))
+async def _hash(password: str, hasher: PasswordHasher) -> str:
+    return await hasher.hash(PasswordPolicy.check(password))
 
 
-def _new_user(command: RegisterUser, clock: Clock, hasher: PasswordHasher) -> User:
-    # Everything is validated before paying for a hash.
+def _draft(command: RegisterUser, now: datetime) -> User:
+    """The new user, every field checked, its password not yet hashed (the caller hashes it
+    once nothing else can refuse the request)."""
     PasswordPolicy.check(command.password)
-    draft = User.register(
+    return User.register(
         username=command.username,
         email=command.email,
         hashed_password="",
         full_name=command.full_name,
         bio=command.bio,
-        now=clock.now(),
+        now=now,
     )
-    draft.hashed_password = hasher.hash(command.password)
-    return draft
+
+
+async def _refuse_taken(uow: UnitOfWork, users: list[User]) -> None:
+    taken = await uow.users.first_taken(
+        [user.username for user in users], [user.email for user in users]
+    )
+    if taken is not None:
+        field, value = taken
+        raise DuplicateValue("user", field, value)
 
 
 def normalise_email(raw: str) -> str:

@@ -177,7 +177,8 @@ def _parse_decimal(raw: str) -> Decimal:
 
 def _parse_text(raw: str) -> str:
     try:
-        return clean_text(raw, "value", max_length=MAX_TEXT_VALUE, min_length=0)
+        # Multi-line: a value is compared with stored text, and some of that spans lines.
+        return clean_text(raw, "value", max_length=MAX_TEXT_VALUE, multiline=True, min_length=0)
     except InvalidValue as err:
         raise ValueError(err.reason) from None
 
@@ -304,7 +305,7 @@ def _search_term(raw: str | None) -> str | None:
     if raw is None:
         return None
     try:
-        term = clean_text(raw, "search", max_length=MAX_TEXT_VALUE, min_length=0)
+        term = clean_text(raw, "search", max_length=MAX_TEXT_VALUE, multiline=True, min_length=0)
     except InvalidValue as err:
         raise InvalidQuery("search", err.reason) from None
     return term or None

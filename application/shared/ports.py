@@ -15,11 +15,14 @@ class Clock(abc.ABC):
 
 
 class PasswordHasher(abc.ABC):
-    @abc.abstractmethod
-    def hash(self, password: str) -> str: ...
+    """Hashing is slow on purpose (tenths of a second of CPU): an adapter that does real work
+    does it off the event loop, so that other requests go on while a password is hashed."""
 
     @abc.abstractmethod
-    def verify(self, hashed: str, password: str) -> bool: ...
+    async def hash(self, password: str) -> str: ...
+
+    @abc.abstractmethod
+    async def verify(self, hashed: str, password: str) -> bool: ...
 
 
 class OrderNumbers(abc.ABC):

@@ -14,11 +14,11 @@ __all__ = ["Category"]
 
 
 def _name(value: str) -> str:
-    return clean_text(value, "name", max_length=100)
+    return clean_text(value, "name", max_length=100, multiline=False)
 
 
 def _description(value: str | None) -> str | None:
-    return optional_text(value, "description", max_length=2000)
+    return optional_text(value, "description", max_length=2000, multiline=True)
 
 
 @dataclass(eq=False)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from domain.shared.errors import Inactive, InsufficientStock, InvalidValue, StaleVersion
 from domain.shared.money import to_money
 from domain.shared.patch import UNSET, Maybe, Unset
-from domain.shared.text import Slug, clean_text, optional_text
+from domain.shared.text import Slug, clean_text, ensure_single_line, optional_text
 
 __all__ = ["MAX_STOCK", "Product", "Sku"]
 
@@ -32,15 +32,15 @@ class Sku:
 
     @classmethod
     def parse(cls, raw: str) -> Sku:
-        return cls(raw.strip().upper())
+        return cls(ensure_single_line(raw, "sku").strip().upper())
 
 
 def _name(value: str) -> str:
-    return clean_text(value, "name", max_length=200)
+    return clean_text(value, "name", max_length=200, multiline=False)
 
 
 def _description(value: str | None) -> str | None:
-    return optional_text(value, "description", max_length=5000)
+    return optional_text(value, "description", max_length=5000, multiline=True)
 
 
 def _price(value: Decimal) -> Decimal:
@@ -56,6 +56,25 @@ def _stock(value: int) -> int:
     return value
 
 
+def _new_stock(value: int, current: int, reserved: int) -> int:
+    """A stock set or adjusted by hand, where `reserved` is what orders that may still be
+    cancelled hold of the product.
+
+    A rise must leave room for those units under MAX_STOCK, because a cancel gives them back
+    and a cancel must never fail. Reserving and releasing only move units between the stock
+    and the orders, so with this rule stock + reserved never exceeds MAX_STOCK and a release
+    always fits. (The other way, a stock column wider than what it may hold, would let the
+    stock outgrow the INTEGER every client and filter reads it as.) A fall is always allowed."""
+    value = _stock(value)
+    if value > current and value + reserved > MAX_STOCK:
+        raise InvalidValue(
+            "stock_quantity",
+            f"must be at most {MAX_STOCK - reserved}: orders that may still be cancelled hold "
+            f"{reserved} units, which their cancel gives back",
+        )
+    return value
+
+
 def _quantity(value: int) -> int:
     if not 0 < value <= MAX_STOCK:
         raise InvalidValue("quantity", f"must be between 1 and {MAX_STOCK}")
@@ -64,7 +83,8 @@ def _quantity(value: int) -> int:
 
 @dataclass(eq=False)
 class Product:
-    """Stock never goes below zero; every change bumps `version`.
+    """Stock never goes below zero, nor so high that a cancel could not give back what the
+    orders hold (`_new_stock`); every change bumps `version`.
 
     The version is what optimistic locking compares: a client sends the version it read,
     `check_version` refuses a stale one, and the storage adapter refuses to overwrite a row
@@ -134,11 +154,15 @@ class Product:
         description: Maybe[str | None] = UNSET,
         is_active: Maybe[bool] = UNSET,
         category_id: Maybe[int | None] = UNSET,
+        reserved: int = 0,
     ) -> None:
         """Change the given fields as one edit; fields left UNSET keep their value.
 
-        Every value is checked before any is set, so a refused edit changes nothing, and the
-        version moves by one however many fields change."""
+        Every value is checked before any is set, so a refused edit changes nothing. The
+        version moves by one however many fields change, and not at all when every value
+        given equals the current one: a client holding the version must not see it move
+        without a change. `reserved`, needed only to raise `stock_quantity`: the units orders
+        that may still be cancelled hold."""
         changes: dict[str, object] = {}
         if not isinstance(name, Unset):
             changes["name"] = _name(name)
@@ -149,16 +173,17 @@ class Product:
         if not isinstance(price, Unset):
             changes["price"] = _price(price)
         if not isinstance(stock_quantity, Unset):
-            changes["stock_quantity"] = _stock(stock_quantity)
+            changes["stock_quantity"] = _new_stock(stock_quantity, self.stock_quantity, reserved)
         if not isinstance(description, Unset):
             changes["description"] = _description(description)
         if not isinstance(is_active, Unset):
             changes["is_active"] = is_active
         if not isinstance(category_id, Unset):
             changes["category_id"] = category_id
-        if not changes:
+        changed = {key: value for key, value in changes.items() if getattr(self, key) != value}
+        if not changed:
             return
-        for key, value in changes.items():
+        for key, value in changed.items():
             setattr(self, key, value)
         self._touch(now)
 
@@ -183,14 +208,19 @@ class Product:
         self._touch(now)
 
     def release(self, quantity: int, now: datetime) -> None:
-        """Put back what a cancelled order had reserved."""
+        """Put back what a cancelled order had reserved; it always fits (`_new_stock`)."""
         quantity = _quantity(quantity)
         self.stock_quantity = _stock(self.stock_quantity + quantity)
         self._touch(now)
 
-    def adjust_stock(self, delta: int, now: datetime) -> None:
-        """Add (or with a negative delta, remove) stock; never below zero."""
+    def adjust_stock(self, delta: int, now: datetime, *, reserved: int = 0) -> None:
+        """Add (or with a negative delta, remove) stock; never below zero. `reserved`, needed
+        only for a rise: the units orders that may still be cancelled hold.
+
+        A delta of 0 is refused: it would move the version without a change."""
+        if delta == 0:
+            raise InvalidValue("delta", "must not be 0")
         if delta < 0 and -delta > self.stock_quantity:
             raise InsufficientStock(self.id, -delta, self.stock_quantity)
-        self.stock_quantity = _stock(self.stock_quantity + delta)
+        self.stock_quantity = _new_stock(self.stock_quantity + delta, self.stock_quantity, reserved)
         self._touch(now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
+from datetime import datetime
 
 from domain.catalog.category import Category
 from domain.catalog.product import Product
@@ -24,8 +25,12 @@ class CategoryRepository(abc.ABC):
         """`category_id` followed by the ids of its ancestors, nearest first."""
 
     @abc.abstractmethod
-    async def delete(self, category: Category) -> None:
-        """Remove it; its children and its products are left without a parent/category."""
+    async def delete(self, category: Category, now: datetime) -> None:
+        """Remove it; its children are left without a parent, its products without a category.
+
+        Leaving the category is a change of each product's state: its version moves by one
+        and its `updated_at` becomes `now`, so that a client holding the older version cannot
+        overwrite it unawares. Objects this unit already holds show it too."""
 
 
 class ProductRepository(abc.ABC):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from domain.identity.user import User
@@ -21,6 +21,17 @@ class UserRepository(abc.ABC):
     @abc.abstractmethod
     async def add_many(self, users: Sequence[User]) -> None:
         """Store several new users in one round trip, giving each an id."""
+
+    @abc.abstractmethod
+    async def first_taken(
+        self, usernames: Collection[str], emails: Collection[str]
+    ) -> tuple[str, str] | None:
+        """`("username", value)` or `("email", value)` for one of these that a stored user
+        already has, or None when all are free; one round trip however many are asked.
+
+        Of several, the one of the lowest user id, its username before its email. `emails` are
+        in their stored (lower-case) form. A cheap early answer: the unique constraints
+        still refuse, on `add`, whatever is taken after it was asked."""
 
     @abc.abstractmethod
     async def get(self, user_id: int) -> User | None: ...

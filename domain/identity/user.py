@@ -11,7 +11,7 @@ from decimal import Decimal
 from domain.shared.errors import DuplicateValue, InsufficientCredits, InvalidValue
 from domain.shared.money import ZERO, to_money
 from domain.shared.patch import UNSET, Maybe, Unset
-from domain.shared.text import optional_text
+from domain.shared.text import ensure_single_line, optional_text
 
 __all__ = ["Email", "PasswordPolicy", "User", "Username", "refuse_duplicates_within"]
 
@@ -50,7 +50,7 @@ class Email:
 
     @classmethod
     def parse(cls, raw: str) -> Email:
-        return cls(raw.strip().lower())
+        return cls(ensure_single_line(raw, "email").strip().lower())
 
 
 class PasswordPolicy:
@@ -75,11 +75,11 @@ class PasswordPolicy:
 
 
 def _full_name(value: str | None) -> str | None:
-    return optional_text(value, "full_name", max_length=100)
+    return optional_text(value, "full_name", max_length=100, multiline=False)
 
 
 def _bio(value: str | None) -> str | None:
-    return optional_text(value, "bio", max_length=1000)
+    return optional_text(value, "bio", max_length=1000, multiline=True)
 
 
 @dataclass(eq=False)
@@ -133,7 +133,8 @@ class User:
     ) -> None:
         """Change the given fields as one edit; fields left UNSET keep their value.
 
-        Every value is checked before any is set, so a refused edit changes nothing."""
+        Every value is checked before any is set, so a refused edit changes nothing; an edit
+        whose every value equals the current one is no change, and leaves `updated_at`."""
         changes: dict[str, object] = {}
         if not isinstance(username, Unset):
             changes["username"] = Username(username).value
@@ -147,9 +148,10 @@ class User:
             changes["is_active"] = is_active
         if not isinstance(hashed_password, Unset):
             changes["hashed_password"] = hashed_password
-        if not changes:
+        changed = {key: value for key, value in changes.items() if getattr(self, key) != value}
+        if not changed:
             return
-        for key, value in changes.items():
+        for key, value in changed.items():
             setattr(self, key, value)
         self.updated_at = now
 

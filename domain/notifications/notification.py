@@ -25,7 +25,7 @@ class Notification:
     ) -> Notification:
         return cls(
             user_id=user_id,
-            message=clean_text(message, "message", max_length=500),
+            message=clean_text(message, "message", max_length=500, multiline=True),
             order_id=order_id,
             created_at=now,
         )

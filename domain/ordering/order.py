@@ -23,6 +23,7 @@ from domain.shared.text import optional_text
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "CANCELLABLE",
     "Order",
     "OrderItem",
     "OrderLine",
@@ -52,6 +53,10 @@ ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.DELIVERED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
 }
+# The orders whose reserved stock a cancel would give back: their stock is still held.
+CANCELLABLE: frozenset[OrderStatus] = frozenset(
+    status for status, targets in ALLOWED_TRANSITIONS.items() if OrderStatus.CANCELLED in targets
+)
 
 
 class PaymentMethod(StrEnum):
@@ -165,7 +170,9 @@ class Order:
             user_id=user_id,
             status=OrderStatus.PENDING,
             total_amount=to_money(sum((i.total_price for i in items), ZERO), "total_amount"),
-            shipping_address=optional_text(shipping_address, "shipping_address", max_length=500),
+            shipping_address=optional_text(
+                shipping_address, "shipping_address", max_length=500, multiline=False
+            ),
             items=list(items),
             created_at=now,
             updated_at=now,

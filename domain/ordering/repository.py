@@ -20,3 +20,11 @@ class OrderRepository(abc.ABC):
 
         With `for_update`, the order row is locked until the UoW ends, so that two requests
         changing the same order's status are applied one after the other."""
+
+    @abc.abstractmethod
+    async def reserved_quantity(self, product_id: int) -> int:
+        """The units of the product on the lines of orders that may still be cancelled
+        (`CANCELLABLE`): what their cancels would give back to its stock. One round trip.
+
+        Ask it with the product locked: placing and cancelling an order lock the product
+        too, so the answer and the stock read under the lock agree."""

@@ -39,7 +39,7 @@ from application.shared.listing import (
     ListSchema,
     Op,
 )
-from entrypoints.http.schemas.fields import CONTROL_FREE_PATTERN
+from domain.shared.text import MULTI_LINE_PATTERN
 
 __all__ = [
     "ListParameters",
@@ -187,8 +187,8 @@ _DECIMAL = _Wire(
     message="must be a decimal number with at most two decimals, like 79.99",
 )
 _TEXT = _Wire(
-    {"type": "string", "maxLength": MAX_TEXT_VALUE, "pattern": CONTROL_FREE_PATTERN},
-    pattern=re.compile(CONTROL_FREE_PATTERN),
+    {"type": "string", "maxLength": MAX_TEXT_VALUE, "pattern": MULTI_LINE_PATTERN},
+    pattern=re.compile(MULTI_LINE_PATTERN),
     max_length=MAX_TEXT_VALUE,
     message=f"must be at most {MAX_TEXT_VALUE} characters without control characters",
 )

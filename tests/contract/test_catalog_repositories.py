@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from application.catalog.commands import AdjustStock, UpdateProduct
+from application.catalog.commands import AdjustStock, DeleteCategory, UpdateProduct
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.shared.errors import DuplicateValue, InUse, StaleVersion
@@ -82,26 +82,50 @@ async def test_deleting_a_category_orphans_its_children_and_products(storage: St
     tools = await category(storage, "Tools", parent_id=4)
     spades = await category(storage, "Spades", parent_id=id_of(tools))
     spade = await product(storage, "Spade", category_id=id_of(tools))
+    rake = await product(storage, "Rake", category_id=id_of(tools))
+    elsewhere = await product(storage, "Lamp", category_id=1)
+    now = storage.clock.advance(minutes=5)
 
     async with storage.make_uow() as uow:
         doomed = await uow.categories.get(id_of(tools))
         child = await uow.categories.get(id_of(spades))
+        held = await uow.products.get(id_of(rake))
         assert doomed is not None
         assert child is not None
-        await uow.categories.delete(doomed)
-        # Objects the unit already holds learn of it too.
+        assert held is not None
+        held.rename("Garden Rake", now)  # a change of this unit, not yet written
+        await uow.categories.delete(doomed, now)
+        # Objects the unit already holds learn of it too, after their own changes.
         assert child.parent_id is None
+        assert (held.name, held.category_id, held.version) == ("Garden Rake", None, 3)
         await uow.commit()
 
     assert await storage.categories.get(id_of(tools)) is None
     child_view = await storage.categories.get(id_of(spades))
-    product_view = await storage.products.get(id_of(spade))
     assert child_view is not None
-    assert product_view is not None
     assert child_view.parent_id is None
-    assert product_view.category_id is None
-    # Not a change of the product's own: its version stays.
-    assert product_view.version == 1
+    views = [await storage.products.get(id_of(p)) for p in (spade, rake, elsewhere)]
+    # Leaving the category is a change of each product's state: its version and time move,
+    # once; the products of other categories are left alone.
+    assert [(v.name, v.category_id, v.version, v.updated_at) for v in views if v] == [
+        ("Spade", None, 2, now),
+        ("Garden Rake", None, 3, now),
+        ("Lamp", 1, 1, elsewhere.updated_at),
+    ]
+
+
+async def test_a_client_holding_a_version_from_before_a_category_delete_is_stale(
+    storage: Storage,
+) -> None:
+    tools = await category(storage, "Tools")
+    spade = await product(storage, "Spade", category_id=id_of(tools))
+
+    await storage.use_cases.delete_category()(DeleteCategory(id_of(tools)))
+
+    with pytest.raises(StaleVersion):
+        await storage.use_cases.update_product()(
+            UpdateProduct(id_of(spade), version=spade.version, price=Decimal("1.00"))
+        )
 
 
 async def test_an_added_product_reads_back_with_exact_money(storage: Storage) -> None:
@@ -210,13 +234,13 @@ async def test_changes_to_many_products_in_one_unit_are_all_stored(storage: Stor
 
     async with storage.make_uow() as uow:
         locked = await uow.products.get_for_update([id_of(p) for p in made])
-        for n, one in enumerate(locked):
+        for n, one in enumerate(locked, start=1):
             one.adjust_stock(-n, now)
         locked[0].reprice(Decimal("0.01"), now)
         await uow.commit()
 
     views = [await storage.products.get(id_of(p)) for p in made]
-    assert [v.stock_quantity for v in views if v] == [10, 9, 8, 7, 6]
+    assert [v.stock_quantity for v in views if v] == [9, 8, 7, 6, 5]
     assert [v.version for v in views if v] == [3, 2, 2, 2, 2]
     assert [v.updated_at for v in views if v] == [now] * 5
     assert views[0] is not None

@@ -152,3 +152,38 @@ async def test_notifications_are_listed_newest_first_for_their_user_only(
     # Same time: the later one (higher id) first.
     assert [n.message for n in mine] == ["third", "second", "first"]
     assert all(n.id is not None for n in mine)
+
+
+async def test_reserved_quantity_counts_the_lines_of_orders_that_may_still_be_cancelled(
+    storage: Storage,
+) -> None:
+    buyer = await user(storage, "buyer")
+    lamp = await product(storage, "Lamp", stock=100)
+    desk = await product(storage, "Desk", stock=200)
+    statuses = {
+        OrderStatus.PENDING: 1,
+        OrderStatus.CONFIRMED: 2,
+        OrderStatus.SHIPPED: 4,
+        OrderStatus.DELIVERED: 8,
+        OrderStatus.CANCELLED: 16,
+    }
+    path = {
+        OrderStatus.PENDING: (),
+        OrderStatus.CONFIRMED: (OrderStatus.CONFIRMED,),
+        OrderStatus.SHIPPED: (OrderStatus.CONFIRMED, OrderStatus.SHIPPED),
+        OrderStatus.DELIVERED: (
+            OrderStatus.CONFIRMED,
+            OrderStatus.SHIPPED,
+            OrderStatus.DELIVERED,
+        ),
+        OrderStatus.CANCELLED: (OrderStatus.CANCELLED,),
+    }
+    for status, quantity in statuses.items():
+        placed = await order(storage, id_of(buyer), (id_of(lamp), quantity), (id_of(desk), 32))
+        for step in path[status]:
+            await storage.use_cases.change_order_status()(ChangeOrderStatus(id_of(placed), step))
+
+    async with storage.make_uow() as uow:
+        assert await uow.orders.reserved_quantity(id_of(lamp)) == 1 + 2
+        assert await uow.orders.reserved_quantity(id_of(desk)) == 32 + 32
+        assert await uow.orders.reserved_quantity(999) == 0

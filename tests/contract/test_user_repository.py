@@ -25,6 +25,23 @@ def draft(storage: Storage, name: str, email: str | None = None) -> User:
     )
 
 
+async def test_first_taken_names_one_stored_username_or_email_or_none(storage: Storage) -> None:
+    await user(storage, "ann", email="ann@example.com")
+    await user(storage, "bob", email="bob@example.com")
+
+    async with storage.make_uow() as uow:
+        taken = uow.users.first_taken
+        assert await taken(["carl", "dave"], ["carl@example.com"]) is None
+        assert await taken([], []) is None
+        assert await taken(["carl", "bob"], ["x@example.com"]) == ("username", "bob")
+        assert await taken(["carl"], ["bob@example.com"]) == ("email", "bob@example.com")
+        # Of several: the user with the lowest id, its username before its email.
+        assert await taken(["bob", "ann"], ["ann@example.com"]) == ("username", "ann")
+        assert await taken(["bob"], ["ann@example.com"]) == ("email", "ann@example.com")
+        # Compared as the unique constraints compare: exactly.
+        assert await taken(["Ann", "BOB"], []) is None
+
+
 async def test_an_added_user_gets_an_id_and_reads_back_unchanged(storage: Storage) -> None:
     alice = draft(storage, "alice")
     alice.bio = "Ünïcode bio ✓"

@@ -16,7 +16,12 @@ from domain.identity.user import Email, PasswordPolicy, Username
 from domain.ordering.order import OrderNumber
 from domain.shared.errors import InvalidValue
 from domain.shared.money import MAX_AMOUNT, to_money
-from domain.shared.text import Slug
+from domain.shared.text import (
+    MULTI_LINE_PATTERN,
+    SINGLE_LINE_PATTERN,
+    Slug,
+    clean_text,
+)
 
 LOCAL_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&*+/=?^_`{|}~-"
 label = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,10}[A-Za-z0-9])?", fullmatch=True)
@@ -104,6 +109,45 @@ def test_a_derived_slug_is_always_valid_and_stable(name):
     assert len(slug.value) <= Slug.MAX_LENGTH
     assert Slug(slug.value) == slug
     assert Slug.from_name(slug.value) == slug
+
+
+# -- single-line and multi-line text --------------------------------------------------------
+# Written out here, apart from domain.shared.text: what breaks or indents a line, and the
+# controls no text may hold (C0 but tab, LF and CR; and DEL).
+BREAKS_A_LINE = frozenset("\t\n\r\x85\u2028\u2029")
+
+
+def never_in_text(character: str) -> bool:
+    return (ord(character) < 0x20 and character not in "\t\n\r") or character == "\x7f"
+
+
+def accepted(raw: str, *, multiline: bool) -> bool:
+    try:
+        clean_text(raw, "field", max_length=1_000, multiline=multiline, min_length=0)
+    except InvalidValue:
+        return False
+    return True
+
+
+# Around the character under test: text with no control character and no line separator.
+plain_text = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=20)
+
+
+@given(st.characters(), plain_text, plain_text)
+def test_a_character_is_refused_in_single_line_text_exactly_if_it_breaks_a_line_or_is_a_control(
+    character, before, after
+):
+    refused_in_one_line = never_in_text(character) or character in BREAKS_A_LINE
+
+    assert accepted(before + character + after, multiline=False) is not refused_in_one_line
+    assert accepted(before + character + after, multiline=True) is not never_in_text(character)
+
+
+@given(st.text(max_size=40), st.booleans())
+def test_the_published_patterns_accept_exactly_what_the_domain_accepts(raw, multiline):
+    pattern = MULTI_LINE_PATTERN if multiline else SINGLE_LINE_PATTERN
+
+    assert accepted(raw, multiline=multiline) is bool(re.fullmatch(pattern, raw))
 
 
 # -- money ---------------------------------------------------------------------------------

@@ -42,8 +42,8 @@ class CountingOrderNumbers(OrderNumbers):
 class PlainHasher(PasswordHasher):
     """Not a hash at all: storage tests care where it is stored, not how it is made."""
 
-    def hash(self, password: str) -> str:
+    async def hash(self, password: str) -> str:
         return f"plain${password}"
 
-    def verify(self, hashed: str, password: str) -> bool:
+    async def verify(self, hashed: str, password: str) -> bool:
         return hashed == f"plain${password}"

@@ -1,13 +1,15 @@
 """The in-memory category and product repositories, and the records they store.
 
 As in the schema: categories are unique by name and by slug, products by sku, by slug and by
-name within a category; deleting a category sets its children's `parent_id` and its products'
-`category_id` to None, without a version bump.
+name within a category; deleting a category sets its children's `parent_id` to None (the
+foreign key's SET NULL) and moves its products out of it as an edit of their own: a new
+version and `updated_at`, as the SQL repository's UPDATE does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from adapters.memory.kinds import OnDelete, RecordKind, Reference, UniqueRule
 from adapters.memory.repository import InMemoryRepository
@@ -45,8 +47,13 @@ class InMemoryCategoryRepository(InMemoryRepository, CategoryRepository):
             current = None if current.parent_id is None else categories.peek_one(current.parent_id)
         return chain
 
-    async def delete(self, category: Category) -> None:
-        # Children lose their parent, products their category: both references SET NULL.
+    async def delete(self, category: Category, now: datetime) -> None:
+        key = key_of(category)
+        # The products leave the category as a change of their own (a new version), before
+        # the reference's SET NULL, which would move no version, finds any left to do.
+        for product in self._tx.rows(Product).load_where(lambda p: p.category_id == key):
+            product.revise(now, category_id=None)
+        # Children lose their parent: that reference is SET NULL.
         self._tx.delete(category)
 
 

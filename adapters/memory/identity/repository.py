@@ -6,7 +6,7 @@ does to orders and notifications is declared with those kinds, as the foreign ke
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from adapters.memory.kinds import RecordKind, UniqueRule
@@ -35,6 +35,17 @@ class InMemoryUserRepository(InMemoryRepository, UserRepository):
     async def add_many(self, users: Sequence[User]) -> None:
         for user in users:
             await self.add(user)
+
+    async def first_taken(
+        self, usernames: Collection[str], emails: Collection[str]
+    ) -> tuple[str, str] | None:
+        wanted_usernames, wanted_emails = set(usernames), set(emails)
+        for user in sorted(self._tx.rows(User).peek(), key=key_of):
+            if user.username in wanted_usernames:
+                return "username", user.username
+            if user.email in wanted_emails:
+                return "email", user.email
+        return None
 
     async def get(self, user_id: int) -> User | None:
         return self._tx.rows(User).get(user_id)

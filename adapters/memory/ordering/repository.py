@@ -11,7 +11,7 @@ from adapters.memory.kinds import OnDelete, Part, RecordKind, Reference, UniqueR
 from adapters.memory.repository import InMemoryRepository
 from domain.catalog.product import Product
 from domain.identity.user import User
-from domain.ordering.order import Order
+from domain.ordering.order import CANCELLABLE, Order
 from domain.ordering.repository import OrderRepository
 
 __all__ = ["InMemoryOrderRepository"]
@@ -36,3 +36,12 @@ class InMemoryOrderRepository(InMemoryRepository, OrderRepository):
 
     async def get(self, order_id: int, *, for_update: bool = False) -> Order | None:
         return self._tx.rows(Order).get(order_id)
+
+    async def reserved_quantity(self, product_id: int) -> int:
+        return sum(
+            item.quantity
+            for order in self._tx.rows(Order).peek()
+            if order.status in CANCELLABLE
+            for item in order.items
+            if item.product_id == product_id
+        )

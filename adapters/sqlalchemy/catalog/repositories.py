@@ -9,9 +9,10 @@ so that refreshing them under the lock loses nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, exists, literal, select
+from sqlalchemy import Select, bindparam, exists, literal, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.sqlalchemy.catalog.tables import categories, products
@@ -56,18 +57,35 @@ class SqlAlchemyCategoryRepository(SqlAlchemyRepository, CategoryRepository):
             found.append(ancestor)
         return found
 
-    async def delete(self, category: Category) -> None:
+    async def delete(self, category: Category, now: datetime) -> None:
         session = self._session
         key = category.id
         async with storage_errors():
+            if any(isinstance(held, Product) for held in session.dirty):
+                # The UPDATE below moves versions: write this unit's product changes first,
+                # under the versions they were loaded at.
+                await session.flush()
+            # One statement however many products: they leave the category as a change of
+            # their own (a new version), before the foreign key's ON DELETE SET NULL, which
+            # would move no version, finds any left to do.
+            await session.execute(_LEAVE_CATEGORY, {"doomed": key, "now": now})
             await session.delete(category)
-        # At commit, the foreign keys set children's parent and products' category to NULL
-        # in the database; objects this session already holds learn it now.
+        # At commit, the foreign key sets the children's parent to NULL in the database;
+        # objects this session already holds learn of both changes now.
         for held in list(session.identity_map.values()):
             if isinstance(held, Category) and held.parent_id == key:
                 set_committed_value(held, "parent_id", None)
             elif isinstance(held, Product) and held.category_id == key:
                 set_committed_value(held, "category_id", None)
+                set_committed_value(held, "version", held.version + 1)
+                set_committed_value(held, "updated_at", now)
+
+
+_LEAVE_CATEGORY = (
+    update(products)
+    .where(products.c.category_id == bindparam("doomed"))
+    .values(category_id=None, version=products.c.version + 1, updated_at=bindparam("now"))
+)
 
 
 @cache

@@ -7,11 +7,11 @@ deactivation and purge are single statements; the session's objects learn of the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, inspect, select, update
+from sqlalchemy import bindparam, delete, exists, inspect, or_, select, update
 
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.identity.tables import users
@@ -23,6 +23,17 @@ from domain.identity.user import User
 __all__ = ["SqlAlchemyUserRepository"]
 
 _USER_IS_ACTIVE = select(users.c.is_active).where(users.c.id == bindparam("id"))
+_FIRST_TAKEN = (
+    select(users.c.username, users.c.email)
+    .where(
+        or_(
+            users.c.username.in_(bindparam("usernames", expanding=True)),
+            users.c.email.in_(bindparam("emails", expanding=True)),
+        )
+    )
+    .order_by(users.c.id)
+    .limit(1)
+)
 
 
 def _rowcount(result: Any) -> int:
@@ -36,6 +47,20 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository, UserRepository):
     async def add_many(self, users: Sequence[User]) -> None:
         # One flush: a single multi-row INSERT, ids returned in the order given.
         await self._add(*users)
+
+    async def first_taken(
+        self, usernames: Collection[str], emails: Collection[str]
+    ) -> tuple[str, str] | None:
+        async with storage_errors():
+            row = (
+                await self._session.execute(
+                    _FIRST_TAKEN, {"usernames": list(usernames), "emails": list(emails)}
+                )
+            ).first()
+        if row is None:
+            return None
+        username, email = row
+        return ("username", username) if username in usernames else ("email", email)
 
     async def get(self, user_id: int) -> User | None:
         async with storage_errors():

@@ -10,19 +10,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import bindparam, func, insert, inspect, select
 from sqlalchemy.orm import selectinload
 
 from adapters.sqlalchemy.core_inserts import row_of, stored_as
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.ordering.tables import order_items, orders
 from adapters.sqlalchemy.repository import SqlAlchemyRepository
-from domain.ordering.order import Order
+from domain.ordering.order import CANCELLABLE, Order
 from domain.ordering.repository import OrderRepository
 
 __all__ = ["SqlAlchemyOrderRepository"]
 
 # The statements of the order path, built once; only their values change per call.
+_RESERVED_QUANTITY = (
+    select(func.sum(order_items.c.quantity))
+    .join_from(order_items, orders, order_items.c.order_id == orders.c.id)
+    .where(
+        order_items.c.product_id == bindparam("product_id"),
+        orders.c.status.in_(sorted(CANCELLABLE)),
+    )
+)
 _INSERT_ORDER = insert(orders).returning(orders.c.id)
 _INSERT_ORDER_ITEMS = insert(order_items).returning(order_items.c.id, sort_by_parameter_order=True)
 
@@ -71,3 +79,8 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository, OrderRepository):
         async with storage_errors():
             result = await self._session.execute(statement)
             return result.scalars().first()
+
+    async def reserved_quantity(self, product_id: int) -> int:
+        async with storage_errors():
+            held = await self._session.scalar(_RESERVED_QUANTITY, {"product_id": product_id})
+        return int(held or 0)

@@ -169,8 +169,10 @@ async def adjust_stock(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    """Add `delta` to the stock (negative removes); going below zero is a 409. With an
-    `Idempotency-Key`, a retry gets the first answer and moves the stock only once."""
+    """Add `delta` to the stock (negative removes); going below zero is a 409. A rise must
+    leave room under 2147483647 for the units that orders not yet shipped hold, which their
+    cancel gives back (422 otherwise). With an `Idempotency-Key`, a retry gets the first
+    answer and moves the stock only once."""
     command = AdjustStock(
         product_id=product_id,
         delta=body.delta,

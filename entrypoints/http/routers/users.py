@@ -86,7 +86,10 @@ async def register_user(body: UserCreate, request: Request) -> Response:
     "/bulk", status_code=201, response_model=list[UserPublic], responses=error_responses(409)
 )
 async def register_users(body: BulkUsersCreate, request: Request) -> Response:
-    """Create several accounts: all of them, or (on any refusal) none of them."""
+    """Create up to 100 accounts: all of them, or (on any refusal) none of them.
+
+    Every account is checked, and so are the usernames and emails repeated in the batch or
+    already taken, before any password is hashed: a refused batch answers at once."""
     command = RegisterUsers(tuple(RegisterUser(**one.model_dump()) for one in body.users))
     users = await use_cases(request).register_users()(command)
     return respond(users, list[UserPublic], 201)

@@ -12,12 +12,12 @@ from typing import Annotated, Any
 from pydantic import MISSING, BaseModel, Field, Strict
 
 from entrypoints.http.schemas.fields import (
-    NO_CONTROL_CHARACTERS,
+    MULTI_LINE,
+    SINGLE_LINE,
     Id,
     PublicModel,
     RequestModel,
     UtcDatetime,
-    text_limits,
 )
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-CategoryName = Annotated[str, Strict(), text_limits(100, min_length=1), NO_CONTROL_CHARACTERS]
+CategoryName = Annotated[str, Strict(), Field(min_length=1, max_length=100), SINGLE_LINE]
 Slug = Annotated[
     str,
     Strict(),
@@ -43,7 +43,7 @@ Slug = Annotated[
         examples=["home-garden"],
     ),
 ]
-CategoryDescription = Annotated[str, Strict(), text_limits(2000), NO_CONTROL_CHARACTERS]
+CategoryDescription = Annotated[str, Strict(), Field(max_length=2000), MULTI_LINE]
 
 
 class CategoryBase(BaseModel):

@@ -2,8 +2,9 @@
 
 Each type checks at the edge what its column or rule demands, so that nothing out of range
 reaches a driver and every backend refuses the same inputs the same way. The JSON Schema each
-publishes says exactly what is accepted (ints are integers, not numeric strings; text has no
-control characters), so a client reading /openapi.json knows what will be refused.
+publishes says exactly what is accepted (ints are integers, not numeric strings; text is
+single-line or multi-line, by the domain's own patterns), so a client reading /openapi.json
+knows what will be refused.
 
 Money is read from a JSON number or a string ("79.99") and always written as a string with
 two decimals; timestamps are written in ISO 8601, in UTC.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Final
@@ -23,17 +25,27 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     Strict,
     WithJsonSchema,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from application.shared.listing import INT4_MAX
 from domain.shared.money import CENT, MAX_AMOUNT
+from domain.shared.text import (
+    MULTI_LINE_PATTERN,
+    MULTI_LINE_RULE,
+    SINGLE_LINE_PATTERN,
+    SINGLE_LINE_RULE,
+)
 
 __all__ = [
-    "CONTROL_FREE_PATTERN",
-    "NO_CONTROL_CHARACTERS",
+    "MULTI_LINE",
+    "SINGLE_LINE",
     "Count",
     "Id",
     "Money",
@@ -43,14 +55,11 @@ __all__ = [
     "RequestModel",
     "StockDelta",
     "Text",
+    "TextKind",
     "UtcDatetime",
     "Version",
-    "text_limits",
 ]
 
-# The characters `domain.shared.text` refuses, as a pattern both Python and JSON Schema read.
-CONTROL_FREE_PATTERN: Final = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MONEY_TEXT: Final = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
 _MONEY_TEXT_RE = re.compile(_MONEY_TEXT)
 
@@ -74,27 +83,42 @@ PositiveCount = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX)]
 StockDelta = Annotated[int, Strict(), Field(ge=-INT4_MAX, le=INT4_MAX)]
 
 
-def _no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
-    return value
+@dataclass(frozen=True)
+class TextKind:
+    """One of the two kinds of text of `domain.shared.text`, as a field's metadata.
+
+    It publishes the domain's pattern in the JSON Schema and checks with that same pattern,
+    here rather than through pydantic's `pattern`, so that a refusal reads as the rule and
+    not as a regular expression. Put it after the length:
+    `Annotated[str, Strict(), Field(max_length=100), SINGLE_LINE]`."""
+
+    pattern: str
+    rule: str
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        compiled = re.compile(self.pattern)
+
+        def check(value: str) -> str:
+            if not compiled.fullmatch(value):
+                raise ValueError(self.rule)
+            return value
+
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        published = handler(schema)
+        published["pattern"] = self.pattern
+        return published
 
 
-NO_CONTROL_CHARACTERS = AfterValidator(_no_control_characters)
+SINGLE_LINE: Final = TextKind(SINGLE_LINE_PATTERN, SINGLE_LINE_RULE)
+MULTI_LINE: Final = TextKind(MULTI_LINE_PATTERN, MULTI_LINE_RULE)
 
-
-def text_limits(max_length: int, *, min_length: int = 0) -> Any:
-    """Length limits for a string, published with the pattern that refuses control characters.
-
-    Use with `NO_CONTROL_CHARACTERS`: `Annotated[str, Strict(), text_limits(100), NO_...]`."""
-    return Field(
-        min_length=min_length,
-        max_length=max_length,
-        json_schema_extra={"pattern": CONTROL_FREE_PATTERN},
-    )
-
-
-Text = Annotated[str, Strict(), text_limits(200), NO_CONTROL_CHARACTERS]
+Text = Annotated[str, Strict(), Field(max_length=200), MULTI_LINE]
 
 
 def _money_input(value: Any) -> Any:

@@ -16,14 +16,13 @@ from pydantic import Field, Strict
 
 from domain.ordering.order import MAX_LINES, OrderStatus, PaymentMethod
 from entrypoints.http.schemas.fields import (
-    NO_CONTROL_CHARACTERS,
+    SINGLE_LINE,
     Id,
     Money,
     PositiveCount,
     PublicModel,
     RequestModel,
     UtcDatetime,
-    text_limits,
 )
 
 __all__ = [
@@ -37,7 +36,7 @@ __all__ = [
     "PaymentPublic",
 ]
 
-ShippingAddress = Annotated[str, Strict(), text_limits(500), NO_CONTROL_CHARACTERS]
+ShippingAddress = Annotated[str, Strict(), Field(max_length=500), SINGLE_LINE]
 
 
 class OrderItemCreate(RequestModel):

@@ -14,7 +14,8 @@ from pydantic import MISSING, BaseModel, Field, Strict
 
 from entrypoints.http.schemas.categories import CategoryPublic, Slug
 from entrypoints.http.schemas.fields import (
-    NO_CONTROL_CHARACTERS,
+    MULTI_LINE,
+    SINGLE_LINE,
     Count,
     Id,
     Money,
@@ -24,7 +25,6 @@ from entrypoints.http.schemas.fields import (
     StockDelta,
     UtcDatetime,
     Version,
-    text_limits,
 )
 
 __all__ = [
@@ -37,7 +37,7 @@ __all__ = [
     "StockAdjustment",
 ]
 
-ProductName = Annotated[str, Strict(), text_limits(200, min_length=1), NO_CONTROL_CHARACTERS]
+ProductName = Annotated[str, Strict(), Field(min_length=1, max_length=200), SINGLE_LINE]
 SKU_PATTERN = r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"
 Sku = Annotated[
     str,
@@ -49,7 +49,7 @@ Sku = Annotated[
         examples=["WH-001"],
     ),
 ]
-ProductDescription = Annotated[str, Strict(), text_limits(5000), NO_CONTROL_CHARACTERS]
+ProductDescription = Annotated[str, Strict(), Field(max_length=5000), MULTI_LINE]
 
 
 class ProductBase(BaseModel):
@@ -82,7 +82,10 @@ class ProductUpdate(RequestModel):
 
 
 class StockAdjustment(RequestModel):
-    delta: StockDelta = Field(description="Added to the stock; negative to remove, never below 0.")
+    delta: StockDelta = Field(
+        description="Added to the stock; negative to remove, never below 0. Never 0 itself: "
+        "that would be no change."
+    )
 
 
 class ProductPublic(ProductBase, PublicModel):

@@ -12,15 +12,16 @@ from typing import Annotated, Any
 
 from pydantic import MISSING, BaseModel, Field, Strict
 
+from application.identity.handlers import MAX_BULK_USERS
 from entrypoints.http.schemas.fields import (
-    NO_CONTROL_CHARACTERS,
+    MULTI_LINE,
+    SINGLE_LINE,
     Count,
     Id,
     Money,
     PublicModel,
     RequestModel,
     UtcDatetime,
-    text_limits,
 )
 
 __all__ = [
@@ -35,8 +36,6 @@ __all__ = [
     "UserPublic",
     "UserReplace",
 ]
-
-MAX_BULK_USERS = 100
 
 # The domain's own rules, published so clients know them; the domain checks them again.
 Username = Annotated[
@@ -62,12 +61,15 @@ EmailAddress = Annotated[
 Password = Annotated[
     str,
     Strict(),
-    text_limits(100, min_length=8),
-    NO_CONTROL_CHARACTERS,
-    Field(description="8-100 characters with at least one upper-case letter and one digit."),
+    Field(
+        min_length=8,
+        max_length=100,
+        description="8-100 characters with at least one upper-case letter and one digit.",
+    ),
+    MULTI_LINE,
 ]
-FullName = Annotated[str, Strict(), text_limits(100), NO_CONTROL_CHARACTERS]
-Bio = Annotated[str, Strict(), text_limits(1000), NO_CONTROL_CHARACTERS]
+FullName = Annotated[str, Strict(), Field(max_length=100), SINGLE_LINE]
+Bio = Annotated[str, Strict(), Field(max_length=1000), MULTI_LINE]
 
 
 class UserBase(BaseModel):
@@ -82,7 +84,11 @@ class UserCreate(UserBase, RequestModel):
 
 
 class BulkUsersCreate(RequestModel):
-    users: list[UserCreate] = Field(min_length=1, max_length=MAX_BULK_USERS)
+    users: list[UserCreate] = Field(
+        min_length=1,
+        max_length=MAX_BULK_USERS,
+        description=f"1 to {MAX_BULK_USERS} accounts, stored all together or not at all.",
+    )
 
 
 class UserReplace(UserBase, RequestModel):

@@ -12,6 +12,7 @@ import pytest
 from dependency_injector import providers
 
 from application.shared.errors import Unavailable
+from domain.shared.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN
 from entrypoints.container import Container
 from tests.integration.http.api import PROBLEM, Api, assert_problem, field_errors
 
@@ -249,6 +250,85 @@ async def test_text_with_a_nul_or_other_control_character_is_refused(api: Api) -
     assert field_errors(assert_problem(in_query, 422)) == {"search"}
     assert field_errors(assert_problem(in_filter, 422)) == {"name__like"}
     assert_problem(in_path, 422)
+
+
+LINE_BREAKS = ["\t", "\n", "\r", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("character", LINE_BREAKS, ids=lambda c: f"U+{ord(c):04X}")
+async def test_a_tab_or_line_break_in_a_single_line_field_is_a_422_naming_the_field(
+    api: Api, character: str
+) -> None:
+    user = await api.user()
+    product = await api.product()
+    category = await api.category()
+    c = character
+    new_user = {"username": api.unique("u"), "password": "SecurePass123"}
+    new_user["email"] = f"{new_user['username']}@example.com"
+    new_product = {"name": api.unique("P"), "sku": api.unique("S").replace("_", "-"), "price": 1}
+    line = [{"product_id": product["id"], "quantity": 1}]
+    sent = [
+        ("POST", "/categories/", {"name": f"Garden{c}Tools"}, "name"),
+        ("POST", "/categories/", {"name": api.unique("C"), "slug": f"garden{c}"}, "slug"),
+        ("PATCH", f"/categories/{category['id']}", {"name": f"Garden{c}"}, "name"),
+        ("POST", "/products/", {**new_product, "name": f"Desk{c}Lamp"}, "name"),
+        ("POST", "/products/", {**new_product, "sku": f"LAMP-1{c}"}, "sku"),
+        ("POST", "/products/", {**new_product, "slug": f"lamp{c}"}, "slug"),
+        ("PATCH", f"/products/{product['id']}", {"version": 1, "name": f"{c}Lamp"}, "name"),
+        ("POST", "/users/", {**new_user, "username": f"john{c}"}, "username"),
+        ("POST", "/users/", {**new_user, "email": f"john@example.com{c}"}, "email"),
+        ("POST", "/users/", {**new_user, "full_name": f"John{c}Doe"}, "full_name"),
+        (
+            "POST",
+            "/users/bulk",
+            {"users": [{**new_user, "full_name": f"J{c}D"}]},
+            "users.0.full_name",
+        ),
+        ("PATCH", f"/users/{user['id']}", {"full_name": f"John Doe{c}"}, "full_name"),
+        (
+            "POST",
+            "/orders/",
+            {"user_id": user["id"], "items": line, "shipping_address": f"1 Main St{c}Town"},
+            "shipping_address",
+        ),
+    ]
+    for method, path, body, field in sent:
+        response = await api.client.request(method, path, json=body)
+        assert field_errors(assert_problem(response, 422)) == {field}, (method, path, body)
+
+
+async def test_long_text_fields_keep_their_tabs_and_line_breaks(api: Api) -> None:
+    text = "First line,\r\n\tan indented one,\nand a last\u2028one."
+    product = await api.product(description=text)
+    category = await api.category(description=text)
+    user = await api.user(bio=text)
+
+    assert (product["description"], category["description"], user["bio"]) == (text,) * 3
+
+
+async def test_the_openapi_document_publishes_each_field_s_kind_of_text(api: Api) -> None:
+    schemas = (await api.client.get("/openapi.json")).json()["components"]["schemas"]
+
+    def pattern(model: str, field: str) -> str:
+        published = schemas[model]["properties"][field]
+        branch = next(s for s in published.get("anyOf", [published]) if s["type"] == "string")
+        return str(branch["pattern"])
+
+    for model, field in [
+        ("CategoryCreate", "name"),
+        ("ProductCreate", "name"),
+        ("ProductUpdate", "name"),
+        ("UserCreate", "full_name"),
+        ("UserPatch", "full_name"),
+        ("OrderCreate", "shipping_address"),
+    ]:
+        assert pattern(model, field) == SINGLE_LINE_PATTERN, (model, field)
+    for model, field in [
+        ("CategoryCreate", "description"),
+        ("ProductCreate", "description"),
+        ("UserCreate", "bio"),
+    ]:
+        assert pattern(model, field) == MULTI_LINE_PATTERN, (model, field)
 
 
 @pytest.mark.parametrize("price", ["NaN", "Infinity", "-Infinity"])

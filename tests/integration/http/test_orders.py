@@ -274,3 +274,28 @@ async def test_stats_count_orders_and_revenue_of_orders_not_cancelled(api: Api) 
     assert set(by_status) == {"pending", "confirmed", "shipped", "delivered", "cancelled"}
     assert by_status["confirmed"] == before["orders_by_status"]["confirmed"] + 1
     assert by_status["cancelled"] == before["orders_by_status"]["cancelled"] + 1
+
+
+async def test_a_cancel_succeeds_however_far_the_stock_was_raised_meanwhile(api: Api) -> None:
+    int4_max = 2_147_483_647
+    user = await api.user()
+    product = await api.product(stock_quantity=10)
+    order = await api.order(user["id"], (product["id"], 5))
+    stock = f"/products/{product['id']}/stock-adjustments"
+
+    # The 5 units the order holds must still fit when a cancel gives them back.
+    to_the_top = await api.client.post(stock, json={"delta": int4_max - 5})
+    patched = await api.client.patch(
+        f"/products/{product['id']}", json={"version": 2, "stock_quantity": int4_max}
+    )
+    as_far_as_it_goes = await api.client.post(stock, json={"delta": int4_max - 10})
+    cancel = await api.client.patch(
+        f"/orders/{order['id']}/status", params={"new_status": "cancelled"}
+    )
+
+    assert field_errors(assert_problem(to_the_top, 422)) == {"stock_quantity"}
+    assert field_errors(assert_problem(patched, 422)) == {"stock_quantity"}
+    assert as_far_as_it_goes.status_code == 200, as_far_as_it_goes.text
+    assert as_far_as_it_goes.json()["stock_quantity"] == int4_max - 5
+    assert cancel.status_code == 200, cancel.text
+    assert await _stock(api, product["id"]) == int4_max

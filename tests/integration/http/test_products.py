@@ -274,3 +274,32 @@ async def test_stock_never_goes_below_zero(api: Api) -> None:
 
     assert_problem(response, 409, "insufficient-stock")
     assert (await api.client.get(f"/products/{product['id']}")).json()["stock_quantity"] == 3
+
+
+async def test_a_stock_adjustment_of_zero_is_a_422_and_moves_no_version(api: Api) -> None:
+    product = await api.product(stock_quantity=5)
+
+    response = await api.client.post(
+        f"/products/{product['id']}/stock-adjustments", json={"delta": 0}
+    )
+
+    problem = assert_problem(response, 422)
+    assert field_errors(problem) == {"delta"}
+    assert "must not be 0" in problem["detail"]
+    after = (await api.client.get(f"/products/{product['id']}")).json()
+    assert (after["stock_quantity"], after["version"]) == (5, 1)
+
+
+async def test_a_patch_that_sends_the_current_values_moves_neither_version_nor_updated_at(
+    api: Api,
+) -> None:
+    product = await api.product(stock_quantity=5)
+    same = {key: product[key] for key in ("name", "sku", "price", "stock_quantity", "is_active")}
+
+    response = await api.client.patch(f"/products/{product['id']}", json={"version": 1, **same})
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["version"], response.json()["updated_at"]) == (
+        1,
+        product["updated_at"],
+    )

@@ -12,10 +12,12 @@ from typing import Any
 
 from sqlalchemy import event
 
+from application.catalog.commands import DeleteCategory
+from application.identity.commands import RegisterUser, RegisterUsers
 from application.ordering.commands import PlaceOrder
 from application.ordering.queries import ORDER_LIST
 from domain.ordering.order import OrderLine
-from tests.contract.data import id_of, product, user
+from tests.contract.data import category, id_of, product, user
 from tests.support.storage import Storage
 
 
@@ -88,3 +90,47 @@ async def test_listing_1_or_100_orders_with_items_costs_the_same_statements(
     assert (len(single.items), len(full.items), full.total) == (1, 100, 100)
     assert all(len(o.items) == 2 for o in full.items)
     assert len(hundred) == len(one)
+
+
+def registrations(stem: str, count: int) -> RegisterUsers:
+    return RegisterUsers(
+        tuple(
+            RegisterUser(
+                username=f"{stem}_{n}", email=f"{stem}{n}@example.com", password="Pass1234"
+            )
+            for n in range(count)
+        )
+    )
+
+
+async def test_registering_1_or_100_users_costs_the_same_statements(storage: Storage) -> None:
+    with counted(storage) as one:
+        await storage.use_cases.register_users()(registrations("one", 1))
+    with counted(storage) as hundred:
+        await storage.use_cases.register_users()(registrations("many", 100))
+
+    print(f"\n{storage.backend}: register 1 user in bulk: {len(one)} statements")
+    print(f"{storage.backend}: register 100 users in bulk: {len(hundred)} statements")
+    assert len(hundred) == len(one)
+    # The names already taken are asked in one query, before any password is hashed.
+    assert sum(s.startswith("SELECT users.username, users.email") for s in hundred.statements) == 1
+
+
+async def test_deleting_a_category_of_1_or_30_products_costs_the_same_statements(
+    storage: Storage,
+) -> None:
+    small, large = await category(storage, "Small"), await category(storage, "Large")
+    await product(storage, "Only", category_id=id_of(small))
+    for n in range(30):
+        await product(storage, f"Item {n}", category_id=id_of(large))
+
+    with counted(storage) as one:
+        await storage.use_cases.delete_category()(DeleteCategory(id_of(small)))
+    with counted(storage) as thirty:
+        await storage.use_cases.delete_category()(DeleteCategory(id_of(large)))
+
+    print(f"\n{storage.backend}: delete a category of 1 product: {len(one)} statements")
+    print(f"{storage.backend}: delete a category of 30 products: {len(thirty)} statements")
+    assert len(thirty) == len(one)
+    # The 30 products leave it, with a new version each, in one UPDATE.
+    assert sum(s.startswith("UPDATE products") for s in thirty.statements) == 1

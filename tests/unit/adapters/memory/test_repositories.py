@@ -162,19 +162,20 @@ async def test_ancestry_sees_the_transactions_own_changes(uow, store):
         assert await uow.categories.ancestry(id_of(b)) == [id_of(b), id_of(a)]
 
 
-async def test_deleting_a_category_orphans_children_and_products_without_a_version_bump(uow, store):
+async def test_deleting_a_category_orphans_children_and_moves_its_products_versions(uow, store):
     parent = a_category("Parent")
     await stored(store, parent)
     child = a_category("Child", id_of(parent))
     pen = a_product("Pen", "PEN", category_id=id_of(parent))
     await stored(store, child, pen)
+    later = START + timedelta(minutes=1)
     async with uow:
-        await uow.categories.delete(parent)
+        await uow.categories.delete(parent, later)
         await uow.commit()
     assert id_of(parent) not in store.rows(Category)
     assert store.rows(Category)[id_of(child)].parent_id is None
     saved_pen = store.rows(Product)[id_of(pen)]
-    assert (saved_pen.category_id, saved_pen.version) == (None, 1)
+    assert (saved_pen.category_id, saved_pen.version, saved_pen.updated_at) == (None, 2, later)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,11 @@
-"""Passwords are hashed with argon2id, salted, and verified without ever raising."""
+"""Passwords are hashed with argon2id, salted, verified without ever raising, and never on
+the event loop."""
 
 from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable
 
 import pytest
 
@@ -9,43 +14,75 @@ from adapters.security import Argon2PasswordHasher
 PASSWORD = "Secret123"
 
 
-def test_a_hash_is_argon2id_and_never_the_password(hasher):
-    hashed = hasher.hash(PASSWORD)
+async def test_a_hash_is_argon2id_and_never_the_password(hasher):
+    hashed = await hasher.hash(PASSWORD)
     assert hashed.startswith("$argon2id$")
     assert PASSWORD not in hashed
 
 
-def test_hashes_are_salted(hasher):
-    assert hasher.hash(PASSWORD) != hasher.hash(PASSWORD)
+async def test_hashes_are_salted(hasher):
+    assert await hasher.hash(PASSWORD) != await hasher.hash(PASSWORD)
 
 
-def test_only_the_right_password_verifies(hasher):
-    hashed = hasher.hash(PASSWORD)
-    assert hasher.verify(hashed, PASSWORD)
-    assert not hasher.verify(hashed, "secret123")
-    assert not hasher.verify(hashed, "")
+async def test_only_the_right_password_verifies(hasher):
+    hashed = await hasher.hash(PASSWORD)
+    assert await hasher.verify(hashed, PASSWORD) is True
+    assert await hasher.verify(hashed, "secret123") is False
+    assert await hasher.verify(hashed, "") is False
 
 
 @pytest.mark.parametrize(
     "hashed",
     ["", "not a hash", "$argon2id$v=19$m=8,t=1,p=1$é$é", "$2b$12$bcryptlookingthing", "\x00"],
 )
-def test_a_malformed_hash_does_not_verify_and_does_not_raise(hasher, hashed):
-    assert hasher.verify(hashed, PASSWORD) is False
+async def test_a_malformed_hash_does_not_verify_and_does_not_raise(hasher, hashed):
+    assert await hasher.verify(hashed, PASSWORD) is False
 
 
-def test_a_truncated_hash_does_not_verify(hasher):
-    assert not hasher.verify(hasher.hash(PASSWORD)[:-4], PASSWORD)
+async def test_a_truncated_hash_does_not_verify(hasher):
+    assert await hasher.verify((await hasher.hash(PASSWORD))[:-4], PASSWORD) is False
 
 
-def test_the_test_profile_is_cheap_and_the_default_is_rfc_9106_low_memory():
-    assert "$m=8,t=1,p=1$" in Argon2PasswordHasher.for_tests().hash(PASSWORD)
+async def test_the_test_profile_is_cheap_and_the_default_is_rfc_9106_low_memory():
+    assert "$m=8,t=1,p=1$" in await Argon2PasswordHasher.for_tests().hash(PASSWORD)
     default = Argon2PasswordHasher()
-    hashed = default.hash(PASSWORD)
+    hashed = await default.hash(PASSWORD)
     assert "$m=65536,t=3,p=4$" in hashed
-    assert default.verify(hashed, PASSWORD)
+    assert await default.verify(hashed, PASSWORD) is True
 
 
-def test_a_hash_made_with_one_profile_verifies_with_another(hasher):
+async def test_a_hash_made_with_one_profile_verifies_with_another(hasher):
     # Parameters travel inside the hash, so changing the profile never locks anyone out.
-    assert Argon2PasswordHasher(time_cost=2, memory_cost=16).verify(hasher.hash(PASSWORD), PASSWORD)
+    other = Argon2PasswordHasher(time_cost=2, memory_cost=16)
+    assert await other.verify(await hasher.hash(PASSWORD), PASSWORD) is True
+
+
+async def turns_of_another_task_while(work: Awaitable[object]) -> int:
+    """How often another task ran while `work` was awaited."""
+    turns = 0
+
+    async def other_request() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(other_request())
+    await work
+    other.cancel()
+    return turns
+
+
+async def test_hashing_and_verifying_leave_the_event_loop_free_for_other_tasks(
+    hasher: Argon2PasswordHasher,
+) -> None:
+    hashed = await hasher.hash(PASSWORD)
+
+    # Work done on the loop would finish before the other task ever ran.
+    assert await turns_of_another_task_while(hasher.hash(PASSWORD)) > 0
+    assert await turns_of_another_task_while(hasher.verify(hashed, PASSWORD)) > 0
+
+
+def test_the_hashing_pool_has_one_thread_per_usable_cpu():
+    assert Argon2PasswordHasher().workers == len(os.sched_getaffinity(0))
+    assert Argon2PasswordHasher(workers=3).workers == 3

@@ -66,7 +66,7 @@ async def test_seeding_a_new_store_gives_it_the_default_categories_as_1_to_4(uow
     added = await SeedCategoriesHandler(uow, clock)(SeedCategories())
 
     assert [id_of(category) for category in added] == [1, 2, 3, 4]
-    assert [(c.name, c.slug, c.description) for c in store.categories.values()] == list(
+    assert [(c.name, c.slug, c.description) for c in store.rows(Category).values()] == list(
         DEFAULT_CATEGORIES
     )
 
@@ -78,7 +78,7 @@ async def test_seeding_a_store_twice_adds_the_default_categories_once(uow, clock
     again = await seed_categories(SeedCategories())
 
     assert again == []
-    assert len(store.categories) == len(DEFAULT_CATEGORIES)
+    assert len(store.rows(Category)) == len(DEFAULT_CATEGORIES)
 
 
 async def test_seeding_keeps_a_category_that_took_a_default_name(uow, clock, store):
@@ -88,7 +88,7 @@ async def test_seeding_keeps_a_category_that_took_a_default_name(uow, clock, sto
     added = await SeedCategoriesHandler(uow, clock)(SeedCategories((*DEFAULT_CATEGORIES, extra)))
 
     assert [c.slug for c in added] == ["electronics", "clothing", "home-garden", "games"]
-    assert store.categories[id_of(mine)].slug == "reading"
+    assert store.rows(Category)[id_of(mine)].slug == "reading"
 
 
 # -- categories --------------------------------------------------------------------------
@@ -192,15 +192,17 @@ async def test_deleting_a_parent_leaves_its_children_and_products_without_one(
     parent = await seed.category("Parent")
     child = await seed.category("Child", parent_id=id_of(parent))
     product = await seed.product(category_id=id_of(parent))
-    await DeleteCategoryHandler(uow)(DeleteCategory(id_of(parent)))
+    later = clock.advance(minutes=1)
+    await DeleteCategoryHandler(uow, clock)(DeleteCategory(id_of(parent)))
     assert id_of(parent) not in store.rows(Category)
     assert store.rows(Category)[id_of(child)].parent_id is None
-    assert store.rows(Product)[id_of(product)].category_id is None
+    saved = store.rows(Product)[id_of(product)]
+    assert (saved.category_id, saved.version, saved.updated_at) == (None, 2, later)
 
 
 async def test_deleting_an_unknown_category_is_not_found(uow, clock):
     with pytest.raises(NotFound):
-        await DeleteCategoryHandler(uow)(DeleteCategory(3))
+        await DeleteCategoryHandler(uow, clock)(DeleteCategory(3))
 
 
 # -- products ----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from application.identity.handlers import (
 )
 from domain.identity.user import User
 from domain.shared.errors import DuplicateValue, InvalidValue, NotFound
-from tests.support.fakes import SteppingClock
+from tests.support.fakes import PlainHasher, SteppingClock
 from tests.unit.fakes import START
 from tests.unit.seeding import PASSWORD, id_of
 
@@ -72,7 +72,7 @@ async def test_registering_stores_an_active_user_with_a_hashed_password(register
     assert saved.is_active
     assert saved.created_at == START
     assert saved.hashed_password != PASSWORD
-    assert hasher.verify(saved.hashed_password, PASSWORD)
+    assert await hasher.verify(saved.hashed_password, PASSWORD)
 
 
 async def test_registering_a_taken_username_is_refused(register, store):
@@ -127,6 +127,49 @@ async def test_one_invalid_user_refuses_the_whole_batch(register_many, store):
     assert store.rows(User) == {}
 
 
+class CountingHasher(PlainHasher):
+    def __init__(self) -> None:
+        self.hashed = 0
+
+    async def hash(self, password: str) -> str:
+        self.hashed += 1
+        return await super().hash(password)
+
+
+@pytest.mark.parametrize(
+    ("last", "refusal"),
+    [
+        pytest.param({"full_name": "Ann\nB"}, InvalidValue, id="invalid-field"),
+        pytest.param({"password": "weakpass"}, InvalidValue, id="weak-password"),
+        pytest.param({"username": "user_1"}, DuplicateValue, id="username-twice-in-batch"),
+        pytest.param({"email": "USER1@example.com"}, DuplicateValue, id="email-twice-in-batch"),
+        pytest.param({"username": "taken"}, DuplicateValue, id="username-taken"),
+        pytest.param({"email": "Taken@example.com"}, DuplicateValue, id="email-taken"),
+    ],
+)
+async def test_a_refused_batch_hashes_no_password(uow, clock, seed, store, last, refusal):
+    await seed.user("taken", "taken@example.com")
+    hasher = CountingHasher()
+    batch = (*(a_registration(n) for n in range(1, 100)), a_registration(100, **last))
+
+    with pytest.raises(refusal):
+        await RegisterUsersHandler(uow, clock, hasher)(RegisterUsers(batch))
+
+    assert hasher.hashed == 0
+    assert [u.username for u in store.rows(User).values()] == ["taken"]
+
+
+async def test_a_taken_username_or_email_is_named_in_the_refusal(register_many, seed):
+    await seed.user("taken", "taken@example.com")
+    batch = (a_registration(1), a_registration(2, email="TAKEN@example.com"))
+
+    with pytest.raises(DuplicateValue) as refused:
+        await register_many(RegisterUsers(batch))
+
+    assert (refused.value.entity, refused.value.field) == ("user", "email")
+    assert "taken@example.com" in refused.value.detail
+
+
 @pytest.mark.parametrize("size", [0, 101])
 async def test_a_batch_holds_1_to_100_users(register_many, size):
     with pytest.raises(InvalidValue):
@@ -169,8 +212,8 @@ async def test_replacing_with_a_password_re_hashes_it(replace, seed, store, hash
     )
     saved = stored(store, user)
     assert saved.hashed_password not in (new_password, user.hashed_password)
-    assert hasher.verify(saved.hashed_password, new_password)
-    assert not hasher.verify(saved.hashed_password, PASSWORD)
+    assert await hasher.verify(saved.hashed_password, new_password)
+    assert not await hasher.verify(saved.hashed_password, PASSWORD)
 
 
 async def test_replacing_an_unknown_user_is_not_found(replace):
@@ -209,7 +252,7 @@ async def test_patching_the_password_re_hashes_it(patch, seed, store, hasher):
     await patch(PatchUser(id_of(user), password="Brand9New"))
     saved = stored(store, user)
     assert saved.hashed_password != "Brand9New"
-    assert hasher.verify(saved.hashed_password, "Brand9New")
+    assert await hasher.verify(saved.hashed_password, "Brand9New")
 
 
 async def test_patching_with_a_weak_password_is_refused(patch, seed, store):
@@ -286,5 +329,5 @@ async def test_the_clock_decides_the_cut_off_not_the_wall_clock(uow, seed, store
     assert not stored(store, user).is_active
 
 
-def test_the_cheap_hasher_is_still_argon2id(hasher: Argon2PasswordHasher):
-    assert hasher.hash(PASSWORD).startswith("$argon2id$")
+async def test_the_cheap_hasher_is_still_argon2id(hasher: Argon2PasswordHasher):
+    assert (await hasher.hash(PASSWORD)).startswith("$argon2id$")

@@ -167,3 +167,64 @@ def test_adjusting_stock_past_the_column_maximum_is_refused():
     product = a_product(stock=MAX_STOCK)
     with pytest.raises(InvalidValue):
         product.adjust_stock(1, LATER)
+
+
+def test_a_stock_rise_leaves_room_for_what_cancellable_orders_hold():
+    product = a_product(stock=10)
+    product.reserve(5, LATER)
+
+    with pytest.raises(InvalidValue) as by_adjustment:
+        product.adjust_stock(MAX_STOCK - 5, LATER, reserved=5)
+    with pytest.raises(InvalidValue) as by_edit:
+        product.revise(LATER, stock_quantity=MAX_STOCK, reserved=5)
+    product.adjust_stock(MAX_STOCK - 10, LATER, reserved=5)
+
+    assert by_adjustment.value.field == by_edit.value.field == "stock_quantity"
+    assert product.stock_quantity == MAX_STOCK - 5
+    product.release(5, LATER)  # the cancel that the rule keeps possible
+    assert product.stock_quantity == MAX_STOCK
+
+
+def test_a_stock_fall_is_allowed_whatever_orders_hold():
+    product = a_product(stock=MAX_STOCK)
+    product.adjust_stock(-1, LATER, reserved=MAX_STOCK)
+    product.revise(LATER, stock_quantity=7, reserved=MAX_STOCK)
+    assert product.stock_quantity == 7
+
+
+def test_a_revision_whose_values_equal_the_current_ones_moves_neither_version_nor_time():
+    product = a_product(description="Bright", category_id=3)
+    before = (product.version, product.updated_at)
+
+    product.revise(
+        LATER,
+        name=" Wireless Headphones ",  # the same once trimmed, as every value is stored
+        slug=product.slug,
+        sku="WH-001",
+        price=Decimal("79.990"),
+        stock_quantity=10,
+        description="Bright",
+        is_active=True,
+        category_id=3,
+    )
+    product.set_active(True, LATER)
+
+    assert (product.version, product.updated_at) == before
+
+
+def test_a_revision_moves_the_version_once_for_the_fields_that_did_change():
+    product = a_product()
+
+    product.revise(LATER, name="Wireless Headphones", price=Decimal("59.90"))
+
+    assert (product.price, product.version, product.updated_at) == (Decimal("59.90"), 2, LATER)
+
+
+def test_a_stock_adjustment_of_zero_is_refused_and_moves_nothing():
+    product = a_product(stock=5)
+
+    with pytest.raises(InvalidValue) as refused:
+        product.adjust_stock(0, LATER)
+
+    assert (refused.value.field, refused.value.reason) == ("delta", "must not be 0")
+    assert (product.stock_quantity, product.version, product.updated_at) == (5, 1, START)

@@ -137,3 +137,18 @@ def test_credit_movements_are_positive_two_place_amounts(amount):
         user.credit(amount, START)
     with pytest.raises(InvalidValue):
         user.debit(amount, START)
+
+
+def test_an_edit_whose_values_equal_the_current_ones_keeps_updated_at():
+    user = a_user(full_name="Alice A.", bio="Hi")
+
+    user.revise(
+        START + timedelta(hours=1),
+        username="alice",
+        email="ALICE@example.com",
+        full_name=" Alice A. ",
+        bio="Hi",
+        is_active=True,
+    )
+
+    assert user.updated_at == START
