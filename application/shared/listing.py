@@ -7,8 +7,10 @@ objects, so they never see a field name that was not whitelisted.
 
 Operators are those of the classic query builder: eq, ne, gt, gte, lt, lte, like (case-
 insensitive substring, `%` and `_` taken literally), in (comma-separated), is_null (true or
-false). Text sorts by code point; in ascending order NULLs come first. Every order ends in
-the id, so pages neither repeat nor skip rows.
+false). Date-times carry a time zone and are compared in UTC; one that lies outside the
+years 1 to 9999 once in UTC is refused, like any other value of the wrong kind. Text sorts by
+code point; in ascending order NULLs come first. Every order ends in the id, so pages neither
+repeat nor skip rows.
 """
 
 from __future__ import annotations
@@ -198,7 +200,12 @@ def _parse_datetime(raw: str) -> datetime:
         raise ValueError("is not an ISO 8601 date-time") from None
     if value.utcoffset() is None:
         raise ValueError("must carry a time zone (e.g. 2026-01-01T00:00:00Z)")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59:59-01:00 is written correctly but lies past the last instant a
+        # datetime holds once moved to UTC (year 9999); year 1 ends the other way.
+        raise ValueError("is outside the years 1 to 9999 once in UTC") from None
 
 
 _PARSERS: dict[FieldKind, Callable[[str], int | Decimal | str | bool | datetime]] = {

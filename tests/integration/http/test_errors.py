@@ -214,6 +214,32 @@ async def test_integers_are_not_read_from_strings_floats_or_booleans(
         assert field_errors(assert_problem(response, 422)) == {"items.0.quantity"}
 
 
+@pytest.mark.parametrize("path", ["/users/", "/orders/", "/products/"])
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "9999-12-31T23:59:59-23:59",  # written correctly, but past year 9999 once in UTC
+        "0001-01-01T00:00:00+23:59",  # before year 1 once in UTC
+    ],
+)
+async def test_a_datetime_filter_out_of_range_is_a_422(
+    client: httpx.AsyncClient, path: str, stamp: str
+) -> None:
+    response = await client.get(path, params={"created_at__gte": stamp})
+
+    problem = assert_problem(response, 422, "invalid-query")
+    assert field_errors(problem) == {"created_at__gte"}
+
+
+@pytest.mark.parametrize("path", ["/users/", "/orders/", "/products/"])
+async def test_the_first_and_last_instants_in_utc_are_datetime_filters_like_any_other(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    params = {"created_at__gte": "0001-01-01T00:00:00Z", "created_at__lte": "9999-12-31T23:59:59Z"}
+
+    assert (await client.get(path, params=params)).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

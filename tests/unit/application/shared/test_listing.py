@@ -52,6 +52,8 @@ def test_values_are_parsed_by_the_kind_of_their_field(key, raw, expected):
         ("stock_quantity", "1.5"),
         ("is_active", "maybe"),
         ("created_at", "2026-01-01T00:00:00"),  # no time zone
+        ("created_at__gte", "9999-12-31T23:59:59-23:59"),  # past year 9999 in UTC
+        ("created_at__lte", "0001-01-01T00:00:00+23:59"),  # before year 1 in UTC
         ("name", "a\x00b"),
         ("id__in", ",,"),
         ("id__in", ",".join(["1"] * 101)),
