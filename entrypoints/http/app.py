@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.telemetry import TelemetryConfig
 
+from application.shared.listing import MAX_FILTERS, MAX_IN_VALUES, MAX_PAGE_SIZE
 from entrypoints import container as composition
 from entrypoints.http.errors import RequestIdMiddleware, install_problem_handlers
 from entrypoints.http.openapi import install_openapi, operation_id
@@ -25,15 +26,17 @@ from entrypoints.settings import Settings
 
 __all__ = ["app", "create_app"]
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 An e-commerce data layer: users, categories, products, orders with stock reservation and
 payments.
 
 Errors are RFC 9457 problem details (`application/problem+json`). Lists answer one page
-(`page`, `page_size` ≤ 100) and take filters as `field__op=value` (`eq` (bare), `ne`, `gt`,
-`gte`, `lt`, `lte`, `like`, `in`, `is_null`) over the fields of the resource, and
-`sort=-price,name`. Money is a string with two decimals ("79.99"); it is accepted as a string
-or a number. Timestamps are ISO 8601 in UTC.
+(`page`, `page_size` ≤ {MAX_PAGE_SIZE}) and take filters as `field__op=value` (`eq` (bare),
+`ne`, `gt`, `gte`, `lt`, `lte`, `like`, `in`, `is_null`) over the fields of the resource, and
+`sort=-price,name`. A request takes at most {MAX_FILTERS} filters, and an `in` filter at most
+{MAX_IN_VALUES} comma-separated values; beyond either limit the answer is a 422 that says it.
+Money is a string with two decimals ("79.99"); it is accepted as a string or a number.
+Timestamps are ISO 8601 in UTC.
 """
 
 

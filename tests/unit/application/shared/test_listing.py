@@ -64,6 +64,16 @@ def test_anything_outside_the_whitelist_or_of_the_wrong_kind_is_an_invalid_query
         PRODUCT_LIST.filter(key, raw)
 
 
+def test_a_query_takes_at_most_20_filters():
+    twenty = [("id__ne", str(n)) for n in range(1, 21)]
+
+    assert len(PRODUCT_LIST.query(twenty).filters) == 20
+    with pytest.raises(InvalidQuery) as refused:
+        PRODUCT_LIST.query([*twenty, ("id__ne", "21")])
+    assert refused.value.field == "filters"
+    assert "at most 20" in refused.value.reason
+
+
 def test_a_choice_field_takes_only_its_choices():
     assert ORDER_LIST.filter("status__in", "pending,cancelled").value == ("pending", "cancelled")
     with pytest.raises(InvalidQuery):
