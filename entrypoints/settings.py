@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     db_pool_pre_ping: bool = True
     db_echo: bool = False
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    # Compiled statements kept per engine, least recently used first out (0: none kept).
+    db_query_cache_size: int = Field(default=500, ge=0)
     # How long the answer to a request with an Idempotency-Key is kept for its retries.
     idempotency_ttl_seconds: int = Field(default=86400, ge=1)
     log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
