@@ -35,6 +35,8 @@ Errors are RFC 9457 problem details (`application/problem+json`). Lists answer o
 `ne`, `gt`, `gte`, `lt`, `lte`, `like`, `in`, `is_null`) over the fields of the resource, and
 `sort=-price,name`. A request takes at most {MAX_FILTERS} filters, and an `in` filter at most
 {MAX_IN_VALUES} comma-separated values; beyond either limit the answer is a 422 that says it.
+A query parameter an operation does not take is a 422, and so is a parameter or header that
+takes one value (`page`, `Idempotency-Key`) given twice; a filter may be repeated.
 Money is a string with two decimals ("79.99"); it is accepted as a string or a number.
 Timestamps are ISO 8601 in UTC.
 """

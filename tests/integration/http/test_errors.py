@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import pytest
 from dependency_injector import providers
+from fastapi import APIRouter, FastAPI, Query
 
 from application.shared.errors import Unavailable
 from entrypoints.container import Container
+from entrypoints.http.errors import install_problem_handlers
+from entrypoints.http.listing import StrictQueryRoute
 from tests.integration.http.api import PROBLEM, Api, assert_problem, field_errors
 
 INT4_MAX = 2_147_483_647
@@ -153,6 +156,86 @@ async def test_an_unknown_query_parameter_is_a_422(
     problem = assert_problem(await client.get(path, params=params), 422)
 
     assert field_errors(problem) == set(params)
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/products/?page=1&page=2", "page"),
+        ("/products/?page_size=5&sort=name&page_size=50", "page_size"),
+        ("/products/low-stock?threshold=1&threshold=2", "threshold"),
+        ("/users/?search=ann&search=bob", "search"),
+        ("/users/top-spenders?limit=1&limit=2", "limit"),
+    ],
+)
+async def test_a_single_valued_query_parameter_given_twice_is_a_422_naming_it(
+    client: httpx.AsyncClient, path: str, name: str
+) -> None:
+    problem = assert_problem(await client.get(path), 422, "validation-error")
+
+    assert field_errors(problem) == {name}
+
+
+async def test_a_status_given_twice_changes_nothing_and_is_a_422(api: Api) -> None:
+    user = await api.user()
+    product = await api.product()
+    order = await api.order(user["id"], (product["id"], 1))
+
+    response = await api.client.patch(
+        f"/orders/{order['id']}/status?new_status=bogus&new_status=confirmed"
+    )
+
+    assert field_errors(assert_problem(response, 422, "validation-error")) == {"new_status"}
+    assert (await api.client.get(f"/orders/{order['id']}")).json()["status"] == "pending"
+
+
+async def test_a_repeated_filter_is_one_more_condition(api: Api) -> None:
+    ids = [str((await api.product())["id"]) for _ in range(3)]
+
+    response = await api.client.get(
+        f"/products/?id__in={','.join(ids)}&id__ne={ids[0]}&id__ne={ids[1]}"
+    )
+
+    assert response.status_code == 200
+    assert [str(item["id"]) for item in response.json()["items"]] == [ids[2]]
+
+
+async def test_an_idempotency_key_given_twice_is_a_422_and_places_nothing(api: Api) -> None:
+    user = await api.user()
+    product = await api.product(stock_quantity=5)
+
+    response = await api.client.post(
+        "/orders/",
+        json={"user_id": user["id"], "items": [{"product_id": product["id"], "quantity": 1}]},
+        headers=[("Idempotency-Key", "first"), ("Idempotency-Key", "second")],
+    )
+
+    problem = assert_problem(response, 422, "validation-error")
+    assert field_errors(problem) == {"Idempotency-Key"}
+    stock = (await api.client.get(f"/products/{product['id']}")).json()["stock_quantity"]
+    assert stock == 5
+
+
+async def test_a_query_parameter_declared_as_a_list_takes_every_value_given() -> None:
+    router = APIRouter(route_class=StrictQueryRoute)
+
+    @router.get("/tagged")
+    async def tagged(
+        tags: Annotated[list[str], Query()], page: Annotated[int, Query()] = 1
+    ) -> dict[str, Any]:
+        return {"tags": tags, "page": page}
+
+    app = FastAPI()
+    app.include_router(router)
+    install_problem_handlers(app)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        listed = await client.get("/tagged?tags=a&tags=b")
+        repeated_page = await client.get("/tagged?tags=a&page=1&page=2")
+
+    assert listed.json() == {"tags": ["a", "b"], "page": 1}
+    assert field_errors(assert_problem(repeated_page, 422)) == {"page"}
 
 
 @pytest.mark.parametrize(
