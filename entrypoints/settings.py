@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     # How long the answer to a request with an Idempotency-Key is kept for its retries.
     idempotency_ttl_seconds: int = Field(default=86400, ge=1)
     log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
+    # The largest request body read; a larger one is a 413 problem, refused unread.
+    max_body_bytes: int = Field(default=1_048_576, ge=0)
     # FastAPI's own OpenTelemetry instrumentation, for a deployment that configures an
     # OpenTelemetry SDK. Off, it costs nothing; on, every request checks for providers.
     otel_enabled: bool = False

@@ -1,9 +1,12 @@
 """The ASGI application: `create_app()` for tests and servers, `app` for `uvicorn
 entrypoints.http.app:app`.
 
-`create_app(settings, container)` wires the routers, the problem handlers and the request-id
-middleware around a container (built from the settings when none is given). The lifespan opens
-the storage (creates engines, lazily, never at import time) and disposes of it on shutdown.
+`create_app(settings, container)` wires the routers, the problem handlers and the middleware
+around a container (built from the settings when none is given). The lifespan opens the
+storage (creates engines, lazily, never at import time) and disposes of it on shutdown.
+
+The middleware, outermost first: request ids (and the bare 500), then the body limit, so a
+413 carries a request id too.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from fastapi.telemetry import TelemetryConfig
 from application.shared.listing import MAX_FILTERS, MAX_IN_VALUES, MAX_PAGE_SIZE
 from entrypoints import container as composition
 from entrypoints.http.errors import RequestIdMiddleware, install_problem_handlers
+from entrypoints.http.middleware import BodyLimitMiddleware
 from entrypoints.http.openapi import install_openapi, operation_id
 from entrypoints.http.routers import categories, exports, health, orders, products, users
 from entrypoints.http.routing import add_operations
@@ -36,7 +40,8 @@ Errors are RFC 9457 problem details (`application/problem+json`). Lists answer o
 `sort=-price,name`. A request takes at most {MAX_FILTERS} filters, and an `in` filter at most
 {MAX_IN_VALUES} comma-separated values; beyond either limit the answer is a 422 that says it.
 A query parameter an operation does not take is a 422, and so is a parameter or header that
-takes one value (`page`, `Idempotency-Key`) given twice; a filter may be repeated.
+takes one value (`page`, `Idempotency-Key`) given twice; a filter may be repeated. A request
+body larger than the server accepts (1 MiB unless configured otherwise) is a 413.
 Money is a string with two decimals ("79.99"); it is accepted as a string or a number.
 Timestamps are ISO 8601 in UTC.
 """
@@ -87,6 +92,8 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
     # least requested, so they go last. The sort is stable: the operations keep their order.
     app.router.routes.sort(key=lambda route: not isinstance(route, APIRoute))
     install_problem_handlers(app)
+    # Each one added wraps those added before it.
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     install_openapi(app)
     return app
