@@ -60,6 +60,8 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
         http="httptools" if importlib.util.find_spec("httptools") else "h11",
         log_level=settings.log_level.lower(),
+        # No `server: uvicorn` on every answer: what serves the API is nobody's business.
+        server_header=False,
     )
 
 

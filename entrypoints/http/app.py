@@ -5,8 +5,9 @@ entrypoints.http.app:app`.
 around a container (built from the settings when none is given). The lifespan opens the
 storage (creates engines, lazily, never at import time) and disposes of it on shutdown.
 
-The middleware, outermost first: request ids (and the bare 500), then the body limit, so a
-413 carries a request id too.
+The middleware, outermost first: response headers, HEAD, request ids (and the bare 500),
+the body limit, CORS when `CORS_ORIGINS` lists origins. So every answer, a 500 or a 413
+included, carries the same headers and a request id, and a HEAD never a body.
 """
 
 from __future__ import annotations
@@ -16,14 +17,25 @@ from contextlib import asynccontextmanager
 from typing import Any, Final
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from fastapi.telemetry import TelemetryConfig
 
+from application.shared.idempotency.request import KEY_FIELD
 from application.shared.listing import MAX_FILTERS, MAX_IN_VALUES, MAX_PAGE_SIZE
 from entrypoints import container as composition
-from entrypoints.http.errors import RequestIdMiddleware, install_problem_handlers
-from entrypoints.http.middleware import BodyLimitMiddleware
+from entrypoints.http.errors import (
+    REQUEST_ID_HEADER,
+    RequestIdMiddleware,
+    install_problem_handlers,
+)
+from entrypoints.http.middleware import (
+    BodyLimitMiddleware,
+    HeadMiddleware,
+    ResponseHeadersMiddleware,
+)
 from entrypoints.http.openapi import install_openapi, operation_id
+from entrypoints.http.responses import REPLAYED_HEADER
 from entrypoints.http.routers import categories, exports, health, orders, products, users
 from entrypoints.http.routing import add_operations
 from entrypoints.settings import Settings
@@ -41,7 +53,8 @@ Errors are RFC 9457 problem details (`application/problem+json`). Lists answer o
 {MAX_IN_VALUES} comma-separated values; beyond either limit the answer is a 422 that says it.
 A query parameter an operation does not take is a 422, and so is a parameter or header that
 takes one value (`page`, `Idempotency-Key`) given twice; a filter may be repeated. A request
-body larger than the server accepts (1 MiB unless configured otherwise) is a 413.
+body larger than the server accepts (1 MiB unless configured otherwise) is a 413. Every GET
+also answers HEAD.
 Money is a string with two decimals ("79.99"); it is accepted as a string or a number.
 Timestamps are ISO 8601 in UTC.
 """
@@ -93,8 +106,18 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
     app.router.routes.sort(key=lambda route: not isinstance(route, APIRoute))
     install_problem_handlers(app)
     # Each one added wraps those added before it.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Content-Type", KEY_FIELD, REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, REPLAYED_HEADER, "Retry-After"],
+        )
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(HeadMiddleware)
+    app.add_middleware(ResponseHeadersMiddleware)
     install_openapi(app)
     return app
 

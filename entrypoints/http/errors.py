@@ -53,6 +53,7 @@ from domain.shared.errors import (
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
+    "REQUEST_ID_HEADER",
     "BodyTooLarge",
     "FieldError",
     "Problem",
@@ -248,13 +249,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route offers at this path (the router names only the first route's)."""
+    """Every method some route offers at this path (the router names only the first route's);
+    HEAD wherever GET is (entrypoints/http/middleware.py answers it)."""
     methods: set[str] = set()
     scope = {**request.scope, "method": "\x00"}  # a method no route has: path matches only
     for route in iter_route_contexts(request.app.routes):
         match, _ = route.matches(scope)
         if match is not Match.NONE:
             methods |= route.methods or set()
+    if "GET" in methods:
+        methods.add("HEAD")
     return sorted(methods)
 
 

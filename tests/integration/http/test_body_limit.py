@@ -1,31 +1,13 @@
-"""No request body beyond the configured limit is read, whatever route takes it."""
+"""No request body beyond the configured limit is read, whatever route takes it. The limit
+is the same on every backend: these tests serve an app of their own, in memory."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
 
-import httpx
-
-from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
-from tests.integration.http.api import assert_problem
+from tests.integration.http.api import assert_problem, served_in_memory
 
 MIB = 1024 * 1024
-
-
-# ------------------------------------------------------------------ the body limit
-@asynccontextmanager
-async def _served(**settings: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(_env_file=None, database_url="memory://", **settings))
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as client,
-    ):
-        yield client
 
 
 class _Body:
@@ -46,7 +28,7 @@ class _Body:
 async def test_a_body_declared_over_the_limit_is_a_413_before_a_byte_is_read() -> None:
     body = _Body(20 * MIB)
 
-    async with _served() as client:  # the default limit: 1 MiB
+    async with served_in_memory() as client:  # the default limit: 1 MiB
         response = await client.post(
             "/categories/",
             content=body,
@@ -56,13 +38,14 @@ async def test_a_body_declared_over_the_limit_is_a_413_before_a_byte_is_read() -
     problem = assert_problem(response, 413, "body-too-large")
     assert str(MIB) in problem["detail"]
     assert body.pulled == 0
+    assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-request-id"]
 
 
 async def test_a_chunked_body_is_a_413_once_past_the_limit_and_read_no_further() -> None:
     body = _Body(20 * MIB)
 
-    async with _served() as client:
+    async with served_in_memory() as client:
         response = await client.post(
             "/categories/", content=body, headers={"content-type": "application/json"}
         )
@@ -76,7 +59,7 @@ async def test_the_body_limit_is_a_setting_and_a_body_at_the_limit_is_read() -> 
     name = "x" * 64
     exact = f'{{"name": "{name}"}}'.encode()
 
-    async with _served(max_body_bytes=len(exact)) as client:
+    async with served_in_memory(max_body_bytes=len(exact)) as client:
         at_limit = await client.post(
             "/categories/", content=exact, headers={"content-type": "application/json"}
         )

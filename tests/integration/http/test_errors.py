@@ -34,7 +34,7 @@ async def test_a_wrong_method_is_a_405_naming_every_allowed_method(
     response = await client.post("/users/1")
 
     assert_problem(response, 405)
-    assert response.headers["allow"] == "DELETE, GET, PATCH, PUT"
+    assert response.headers["allow"] == "DELETE, GET, HEAD, PATCH, PUT"
 
 
 async def test_a_wrong_method_on_a_fixed_path_is_not_taken_for_an_id(
@@ -43,7 +43,7 @@ async def test_a_wrong_method_on_a_fixed_path_is_not_taken_for_an_id(
     response = await client.put("/users/top-spenders")
 
     assert_problem(response, 405)
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD"
 
 
 async def test_malformed_json_is_a_422_naming_the_body(client: httpx.AsyncClient) -> None:
