@@ -135,6 +135,8 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         http="httptools" if importlib.util.find_spec("httptools") else "h11",
         log_level=settings.log_level.lower(),
         log_config=log_config(settings.log_level),
+        # No `server: uvicorn` on every answer: what serves the API is nobody's business.
+        server_header=False,
     )
 
 

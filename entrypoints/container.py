@@ -83,6 +83,7 @@ class Container(containers.DeclarativeContainer):
         pool_pre_ping=config.db_pool_pre_ping,
         echo=config.db_echo,
         sqlite_busy_timeout_ms=config.sqlite_busy_timeout_ms,
+        query_cache_size=config.db_query_cache_size,
     )
     primary_engine = providers.Singleton(create_engine, config.database_url, engine_settings)
     replica_engine = providers.Singleton(create_engine, config.read_replica_url, engine_settings)

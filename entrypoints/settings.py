@@ -6,15 +6,20 @@ driver-less spellings `sqlite://`, `postgresql://` and `postgres://` are accepte
 async driver, so a URL copied from another tool still works.
 
 Passwords inside URLs never reach a log line: `repr(settings)` masks them.
+
+CORS_ORIGINS lists, comma-separated, the only origins whose pages may call the API from a
+browser; unset, no cross-origin call is allowed. Each is written as a browser sends it,
+`scheme://host[:port]`, so a trailing slash or a path (which would never match) is refused.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Backend", "Settings", "redact_url"]
 
@@ -26,6 +31,7 @@ _DRIVERS = {
     "postgres": "postgresql+asyncpg",
 }
 _SUPPORTED_SCHEMES = ("memory", "sqlite+aiosqlite", "postgresql+asyncpg")
+_ORIGIN = re.compile(r"https?://[^/\s?#]+")
 
 
 def _with_async_driver(url: str) -> str:
@@ -71,9 +77,15 @@ class Settings(BaseSettings):
     db_pool_pre_ping: bool = True
     db_echo: bool = False
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    # Compiled statements kept per engine, least recently used first out (0: none kept).
+    db_query_cache_size: int = Field(default=500, ge=0)
     # How long the answer to a request with an Idempotency-Key is kept for its retries.
     idempotency_ttl_seconds: int = Field(default=86400, ge=1)
     log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
+    # The largest request body read; a larger one is a 413 problem, refused unread.
+    max_body_bytes: int = Field(default=1_048_576, ge=0)
+    # Browser origins allowed to call the API (comma-separated in the environment).
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     # FastAPI's own OpenTelemetry instrumentation, for a deployment that configures an
     # OpenTelemetry SDK. Off, it costs nothing; on, every request checks for providers.
     otel_enabled: bool = False
@@ -92,6 +104,18 @@ class Settings(BaseSettings):
         if url.startswith("memory://"):
             raise ValueError("a read replica must be a SQL database")
         return url
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _cors_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [origin.strip() for origin in value.split(",") if origin.strip()]
+        for origin in value:
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: write scheme://host[:port], no path or slash"
+                )
+        return tuple(value)
 
     @field_validator("log_level", mode="before")
     @classmethod

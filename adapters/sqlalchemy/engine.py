@@ -21,6 +21,10 @@ checkout only when it sat idle in the pool for `PING_AFTER_IDLE_S` or more (the 
 server restart or an idle timeout can have closed it unseen); a failed ping replaces it.
 A connection in steady use is not pinged: should it break anyway, the failing statement is
 reported as Unavailable and SQLAlchemy discards the pool's connections at once.
+
+Compiled statements: SQLAlchemy keeps the SQL it compiled for each statement shape in a
+least-recently-used cache of `query_cache_size` entries per engine, so a burst of distinct
+shapes (list filters combine freely) costs recompiling, never memory without end.
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ class EngineSettings:
     pool_pre_ping: bool = True
     echo: bool = False
     sqlite_busy_timeout_ms: int = 5000
+    query_cache_size: int = 500
+    """How many compiled statements the engine keeps (SQLAlchemy's own default)."""
 
 
 def create_engine(url: str, settings: EngineSettings) -> AsyncEngine:
@@ -78,6 +84,7 @@ def create_engine(url: str, settings: EngineSettings) -> AsyncEngine:
         pool_timeout=settings.pool_timeout,
         pool_recycle=settings.pool_recycle,
         pool_pre_ping=False,
+        query_cache_size=settings.query_cache_size,
     )
     if settings.pool_pre_ping:
         _ping_after_idle(engine)
@@ -110,7 +117,7 @@ def _ping_after_idle(engine: AsyncEngine) -> None:
 
 
 def _sqlite_engine(url: str, settings: EngineSettings, *, in_memory: bool) -> AsyncEngine:
-    options: dict[str, Any] = {"echo": settings.echo}
+    options: dict[str, Any] = {"echo": settings.echo, "query_cache_size": settings.query_cache_size}
     if in_memory:
         # One shared connection, or every checkout would see a different empty database.
         options.update(poolclass=StaticPool, connect_args={"check_same_thread": False})

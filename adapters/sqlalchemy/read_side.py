@@ -15,11 +15,14 @@ SQLAlchemy's execution path: `DriverStatements` compiles each statement shape on
 driver's SQL, and `ReadSide._driver_fetch` runs it on the pooled connection's asyncpg
 connection, which prepares it once per connection and caches it. Such a read needs one round
 trip and no transaction: a single statement sees one snapshot anyway. Everything else, and
-every read on SQLite, runs through Core as before.
+every read on SQLite, runs through Core as before. Like SQLAlchemy's own cache, and asyncpg's
+per connection, `DriverStatements` keeps the `DRIVER_STATEMENTS` most recently used shapes
+only: list filters combine into more shapes than any cache should hold.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
@@ -37,6 +40,7 @@ from application.shared.errors import Unavailable
 from domain.shared.money import CENT, ZERO
 
 __all__ = [
+    "DRIVER_STATEMENTS",
     "AnyRow",
     "DriverStatement",
     "DriverStatements",
@@ -48,6 +52,9 @@ __all__ = [
 
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 """A result row of any shape."""
+
+DRIVER_STATEMENTS = 256
+"""How many compiled shapes `DriverStatements` keeps; the least recently used goes first."""
 
 
 class DriverStatement:
@@ -65,20 +72,29 @@ class DriverStatement:
 
 
 class DriverStatements:
-    """Statements compiled once per shape; a shape's values are given at each call.
+    """Statements compiled once per shape, the `capacity` most recently used kept; a shape's
+    values are given at each call.
 
     `build` must return a statement whose variable parts are all named `bindparam`s, so
     that every statement of one shape compiles to the same SQL."""
 
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(self, dialect: Dialect, capacity: int = DRIVER_STATEMENTS) -> None:
         self._dialect = dialect
-        self._compiled: dict[Hashable, DriverStatement] = {}
+        self._capacity = capacity
+        self._compiled: OrderedDict[Hashable, DriverStatement] = OrderedDict()
 
     def get(self, shape: Hashable, build: Callable[[], ClauseElement]) -> DriverStatement:
         found = self._compiled.get(shape)
-        if found is None:
-            found = self._compiled[shape] = DriverStatement(build(), self._dialect)
+        if found is not None:
+            self._compiled.move_to_end(shape)
+            return found
+        found = self._compiled[shape] = DriverStatement(build(), self._dialect)
+        if len(self._compiled) > self._capacity:
+            self._compiled.popitem(last=False)
         return found
+
+    def __len__(self) -> int:
+        return len(self._compiled)
 
 
 class ReadSide:

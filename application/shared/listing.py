@@ -7,8 +7,16 @@ objects, so they never see a field name that was not whitelisted.
 
 Operators are those of the classic query builder: eq, ne, gt, gte, lt, lte, like (case-
 insensitive substring, `%` and `_` taken literally), in (comma-separated), is_null (true or
-false). Text sorts by code point; in ascending order NULLs come first. Every order ends in
-the id, so pages neither repeat nor skip rows.
+false). Date-times carry a time zone and are compared in UTC; one that lies outside the
+years 1 to 9999 once in UTC is refused, like any other value of the wrong kind. Text sorts by
+code point; in ascending order NULLs come first. Every order ends in the id, so pages neither
+repeat nor skip rows.
+
+A query takes at most `MAX_FILTERS` filters (an operation's own, such as a user's orders
+being that user's, come on top) and an `in` list at most `MAX_IN_VALUES` values; more is an
+`InvalidQuery`. Each filter is a condition the storage must compile and evaluate: without a
+bound, one request could make a statement of any size, and every distinct number of filters
+another statement for the storage to compile and keep.
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ from domain.shared.text import clean_text
 
 __all__ = [
     "INT4_MAX",
+    "MAX_FILTERS",
+    "MAX_IN_VALUES",
     "MAX_PAGE",
     "MAX_PAGE_SIZE",
     "FieldKind",
@@ -47,6 +57,7 @@ INT4_MAX = 2_147_483_647
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE = 1_000_000
+MAX_FILTERS = 20
 MAX_IN_VALUES = 100
 MAX_TEXT_VALUE = 200
 
@@ -199,7 +210,12 @@ def _parse_datetime(raw: str) -> datetime:
         raise ValueError("is not an ISO 8601 date-time") from None
     if value.utcoffset() is None:
         raise ValueError("must carry a time zone (e.g. 2026-01-01T00:00:00Z)")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59:59-01:00 is written correctly but lies past the last instant a
+        # datetime holds once moved to UTC (year 9999); year 1 ends the other way.
+        raise ValueError("is outside the years 1 to 9999 once in UTC") from None
 
 
 _PARSERS: dict[FieldKind, Callable[[str], int | Decimal | str | bool | datetime]] = {
@@ -290,8 +306,13 @@ class ListSchema:
         """Build a ListQuery from raw pairs; the first thing outside the whitelist is refused."""
         if search is not None and not self.searchable:
             raise InvalidQuery("search", "this list cannot be searched")
+        pairs = tuple(filters)
+        if len(pairs) > MAX_FILTERS:
+            raise InvalidQuery(
+                "filters", f"at most {MAX_FILTERS} filters per request; {len(pairs)} were given"
+            )
         return ListQuery(
-            filters=tuple(self.filter(key, raw) for key, raw in filters),
+            filters=tuple(self.filter(key, raw) for key, raw in pairs),
             sort=self.sort(sort),
             page=PageRequest(page, page_size),
             search=_search_term(search),

@@ -1,9 +1,13 @@
 """The ASGI application: `create_app()` for tests and servers, `app` for `uvicorn
 entrypoints.http.app:app`.
 
-`create_app(settings, container)` wires the routers, the problem handlers and the request-id
-middleware around a container (built from the settings when none is given). The lifespan opens
-the storage (creates engines, lazily, never at import time) and disposes of it on shutdown.
+`create_app(settings, container)` wires the routers, the problem handlers and the middleware
+around a container (built from the settings when none is given). The lifespan opens the
+storage (creates engines, lazily, never at import time) and disposes of it on shutdown.
+
+The middleware, outermost first: response headers, HEAD, request ids (and the bare 500),
+the body limit, CORS when `CORS_ORIGINS` lists origins. So every answer, a 500 or a 413
+included, carries the same headers and a request id, and a HEAD never a body.
 """
 
 from __future__ import annotations
@@ -13,28 +17,47 @@ from contextlib import asynccontextmanager
 from typing import Any, Final
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from fastapi.telemetry import TelemetryConfig
 
+from application.shared.idempotency.request import KEY_FIELD
+from application.shared.listing import MAX_FILTERS, MAX_IN_VALUES, MAX_PAGE_SIZE
 from entrypoints import container as composition
 from entrypoints.http.docs import install_docs
-from entrypoints.http.errors import RequestIdMiddleware, install_problem_handlers
+from entrypoints.http.errors import (
+    REQUEST_ID_HEADER,
+    RequestIdMiddleware,
+    install_problem_handlers,
+)
+from entrypoints.http.middleware import (
+    BodyLimitMiddleware,
+    HeadMiddleware,
+    ResponseHeadersMiddleware,
+)
 from entrypoints.http.openapi import install_openapi, operation_id
+from entrypoints.http.responses import REPLAYED_HEADER
 from entrypoints.http.routers import categories, exports, health, orders, products, users
 from entrypoints.http.routing import add_operations
 from entrypoints.settings import Settings
 
 __all__ = ["app", "create_app"]
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 An e-commerce data layer: users, categories, products, orders with stock reservation and
 payments.
 
 Errors are RFC 9457 problem details (`application/problem+json`). Lists answer one page
-(`page`, `page_size` ≤ 100) and take filters as `field__op=value` (`eq` (bare), `ne`, `gt`,
-`gte`, `lt`, `lte`, `like`, `in`, `is_null`) over the fields of the resource, and
-`sort=-price,name`. Money is a string with two decimals ("79.99"); it is accepted as a string
-or a number. Timestamps are ISO 8601 in UTC.
+(`page`, `page_size` ≤ {MAX_PAGE_SIZE}) and take filters as `field__op=value` (`eq` (bare),
+`ne`, `gt`, `gte`, `lt`, `lte`, `like`, `in`, `is_null`) over the fields of the resource, and
+`sort=-price,name`. A request takes at most {MAX_FILTERS} filters, and an `in` filter at most
+{MAX_IN_VALUES} comma-separated values; beyond either limit the answer is a 422 that says it.
+A query parameter an operation does not take is a 422, and so is a parameter or header that
+takes one value (`page`, `Idempotency-Key`) given twice; a filter may be repeated. A request
+body larger than the server accepts (1 MiB unless configured otherwise) is a 413. Every GET
+also answers HEAD.
+Money is a string with two decimals ("79.99"); it is accepted as a string or a number.
+Timestamps are ISO 8601 in UTC.
 """
 
 
@@ -87,7 +110,19 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
     # requested, so they go last. The sort is stable: the operations keep their order.
     app.router.routes.sort(key=lambda route: not isinstance(route, APIRoute))
     install_problem_handlers(app)
+    # Each one added wraps those added before it.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Content-Type", KEY_FIELD, REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, REPLAYED_HEADER, "Retry-After"],
+        )
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(HeadMiddleware)
+    app.add_middleware(ResponseHeadersMiddleware)
     install_openapi(app)
     return app
 

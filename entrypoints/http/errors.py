@@ -8,6 +8,7 @@ This is the one place where errors become HTTP responses:
     └── Conflict and its kinds ............ 409  (duplicate, stock, transition, version, ...)
     Unavailable (storage down or busy) .... 503  with Retry-After
     RequestValidationError ................ 422  (malformed JSON too), field errors, no input echoed
+    BodyTooLarge .......................... 413  a request body over the configured limit
     Starlette HTTPException ............... its status (404 unknown route, 405 wrong method)
     anything else ......................... 500  bare: no detail, logged with the request id
 
@@ -53,9 +54,12 @@ from entrypoints.logs import REQUEST_ID
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
+    "REQUEST_ID_HEADER",
+    "BodyTooLarge",
     "FieldError",
     "Problem",
     "RequestIdMiddleware",
+    "body_too_large",
     "error_responses",
     "install_problem_handlers",
     "problem_response",
@@ -128,6 +132,25 @@ def problem_response(
         status_code=status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=dict(headers) if headers else None,
+    )
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """A request body grew past `limit` bytes while it was read (entrypoints/http/middleware.py).
+
+    An HTTP exception, so that FastAPI lets it out of its body reading as it is, instead of
+    calling it a body it could not parse."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413)
+        self.limit = limit
+
+
+def body_too_large(limit: int) -> Response:
+    return problem_response(
+        413,
+        f"The request body is larger than the {limit} bytes this server accepts.",
+        kind="body-too-large",
     )
 
 
@@ -204,6 +227,11 @@ _HTTP_DETAILS: Final[Mapping[int, str]] = {
 }
 
 
+async def _body_too_large(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooLarge)
+    return body_too_large(exc.limit)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
@@ -222,13 +250,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route offers at this path (the router names only the first route's)."""
+    """Every method some route offers at this path (the router names only the first route's);
+    HEAD wherever GET is (entrypoints/http/middleware.py answers it)."""
     methods: set[str] = set()
     scope = {**request.scope, "method": "\x00"}  # a method no route has: path matches only
     for route in iter_route_contexts(request.app.routes):
         match, _ = route.matches(scope)
         if match is not Match.NONE:
             methods |= route.methods or set()
+    if "GET" in methods:
+        methods.add("HEAD")
     return sorted(methods)
 
 
@@ -243,6 +274,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(ApplicationError, _application_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(BodyTooLarge, _body_too_large)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
 
@@ -304,6 +336,7 @@ def _incoming_request_id(scope: Scope) -> str | None:
 _DESCRIPTIONS: Final[Mapping[int, str]] = {
     404: "Not found: no such resource (problem details).",
     409: "Conflict with the current state (problem details).",
+    413: "Request body larger than the server accepts (problem details).",
     422: "Invalid input: malformed JSON, a refused field or query parameter (problem details).",
     500: "Unexpected error, logged with the request id (problem details, no internals).",
     503: "Storage unavailable or busy; retry after the Retry-After delay (problem details).",

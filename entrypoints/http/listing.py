@@ -1,4 +1,5 @@
-"""Query strings of list endpoints, and the refusal of query parameters nobody declared.
+"""Query strings of list endpoints, and the refusal of query parameters nobody declared or
+gave twice.
 
 A list endpoint depends on `ListParameters(SCHEMA)`: `page`, `page_size` and `sort` are
 ordinary parameters; every other pair of the query string that the operation does not declare
@@ -8,20 +9,26 @@ is outside its whitelist (422).
 
 FastAPI ignores query parameters an operation does not declare; every router of the app makes
 its routes `StrictQueryRoute`s, which answer them with a 422 on every other operation, so a
-typo such as `?limt=5` is never silently dropped. Which names an operation declares is worked
-out once, when its route is built (an app-wide dependency would do the same work on every
-request, through FastAPI's dependency resolution). The filters are documented in OpenAPI
-through the route's `openapi_extra=LIST.openapi_extra`.
+typo such as `?limt=5` is never silently dropped. FastAPI also takes the last of two values
+of a single-valued query parameter (`?page=1&page=2` is page 2) and the first of two headers
+of one name: a `StrictQueryRoute` answers a repeated single-valued query parameter or header
+with a 422 naming it, on every operation (repeated filters are fine, and so is a parameter
+declared as a list). Which names an operation declares, and which of them take one value, is
+worked out once, when its route is built (an app-wide dependency would do the same work on
+every request, through FastAPI's dependency resolution); a request without repeated names
+costs one comparison of two lengths. The filters are documented in OpenAPI through the
+route's `openapi_extra=LIST.openapi_extra`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import Query, Request, Response
+from fastapi._compat import ModelField, field_annotation_is_sequence
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -99,29 +106,78 @@ class ListParameters:
 
 
 # ------------------------------------------------------------------ which names are declared
+_Name = TypeVar("_Name", str, bytes)
+
+
 class StrictQueryRoute(APIRoute):
-    """An operation that refuses query parameters it does not declare (a 422 naming each).
+    """An operation that refuses query parameters it does not declare, and single-valued
+    query parameters and headers given more than once (a 422 naming each).
 
     List operations (those depending on `ListParameters`) take every other name as a filter
-    and leave the refusal to their `ListSchema`."""
+    and leave the refusal to their `ListSchema`; a filter may be repeated, `search` may not."""
 
     declared_query: frozenset[str] = frozenset()
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         # Called while the route is built, once its dependencies are known.
         handle = super().get_route_handler()
-        self.declared_query = declared = frozenset(_query_names(self.dependant))
-        if any(isinstance(d.call, ListParameters) for d in _dependants(self.dependant)):
-            return handle
+        dependants = list(_dependants(self.dependant))
+        queries = [field for one in dependants for field in one.query_params]
+        self.declared_query = declared = frozenset(field.alias for field in queries)
+        lists = [one.call for one in dependants if isinstance(one.call, ListParameters)]
+        once = {field.alias for field in queries if _takes_one(field)}
+        if any(listing.schema.searchable for listing in lists):
+            once.add("search")
+        single_query = frozenset(once)
+        # Raw header names are lower-case bytes; a refusal names the header as declared.
+        single_headers = {
+            field.alias.lower().encode("latin-1"): field.alias
+            for one in dependants
+            for field in one.header_params
+            if _takes_one(field)
+        }
+        refuse_unknown = not lists
 
         async def strict(request: Request) -> Response:
+            errors: list[dict[str, Any]] = []
             if request.scope.get("query_string"):  # nothing to check: spare the parsing
-                unknown = [key for key in request.query_params if key not in declared]
-                if unknown:
-                    raise RequestValidationError([_unknown(key) for key in unknown])
+                params = request.query_params
+                if refuse_unknown:
+                    errors += [_unknown(key) for key in params if key not in declared]
+                pairs = params.multi_items()
+                if len(pairs) != len(params):  # some name is given more than once
+                    errors += [
+                        _repeated("query", key)
+                        for key in _repeated_names(key for key, _ in pairs)
+                        if key in single_query
+                    ]
+            if single_headers:
+                given = [name for name, _ in request.scope["headers"] if name in single_headers]
+                if len(given) > 1:
+                    errors += [
+                        _repeated("header", single_headers[name]) for name in _repeated_names(given)
+                    ]
+            if errors:
+                raise RequestValidationError(errors)
             return await handle(request)
 
         return strict
+
+
+def _takes_one(field: ModelField) -> bool:
+    # FastAPI's own test of whether it reads every value given for a parameter, or one.
+    return not field_annotation_is_sequence(field.field_info.annotation)
+
+
+def _repeated_names(names: Iterable[_Name]) -> list[_Name]:
+    """The names that occur more than once, each once, in the order they first repeat."""
+    seen: set[_Name] = set()
+    repeated: dict[_Name, None] = {}
+    for name in names:
+        if name in seen:
+            repeated[name] = None
+        seen.add(name)
+    return list(repeated)
 
 
 def _unknown(key: str) -> dict[str, Any]:
@@ -129,6 +185,14 @@ def _unknown(key: str) -> dict[str, Any]:
         "type": "extra_forbidden",
         "loc": ("query", key),
         "msg": "Unknown query parameter: this operation does not take it",
+    }
+
+
+def _repeated(where: str, key: str) -> dict[str, Any]:
+    return {
+        "type": "repeated",
+        "loc": (where, key),
+        "msg": "Given more than once: this parameter takes one value",
     }
 
 
@@ -141,12 +205,6 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
     yield dependant
     for sub in dependant.dependencies:
         yield from _dependants(sub)
-
-
-def _query_names(dependant: Dependant) -> Iterator[str]:
-    for one in _dependants(dependant):
-        for field in one.query_params:
-            yield field.alias
 
 
 # ------------------------------------------------------------------ the wire format of filters

@@ -196,6 +196,16 @@ def test_the_docs_and_the_openapi_document_are_served(http: httpx.Client) -> Non
     assert "/orders/{order_id}/status" in http.get("/openapi.json").json()["paths"]
 
 
+def test_the_served_app_does_not_name_its_server_and_answers_head(http: httpx.Client) -> None:
+    got = http.get("/products/")
+    head = http.head("/products/")
+
+    assert "server" not in got.headers
+    assert head.status_code == 200
+    assert head.headers["content-length"] == got.headers["content-length"]
+    assert head.content == b""
+
+
 def test_the_server_shuts_down_gracefully_on_sigterm(tmp_path: Path) -> None:
     with serving(
         f"sqlite+aiosqlite:///{tmp_path / 'stop.db'}", cwd=tmp_path, log_level="INFO"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,8 +13,10 @@ from typing import Any
 import httpx
 
 from application.shared.ports import Clock
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
 
-__all__ = ["PROBLEM", "Api", "MovableClock", "assert_problem", "field_errors"]
+__all__ = ["PROBLEM", "Api", "MovableClock", "assert_problem", "field_errors", "served_in_memory"]
 
 PROBLEM = "application/problem+json"
 
@@ -91,3 +95,17 @@ def assert_problem(
 
 def field_errors(problem: dict[str, Any]) -> set[str]:
     return {error["field"] for error in problem.get("errors", [])}
+
+
+@asynccontextmanager
+async def served_in_memory(**settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app of its own, on the in-memory backend, with these settings (for
+    what the settings change, which is the same on every backend)."""
+    app = create_app(Settings(_env_file=None, database_url="memory://", **settings))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as client,
+    ):
+        yield client

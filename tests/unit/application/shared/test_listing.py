@@ -52,6 +52,8 @@ def test_values_are_parsed_by_the_kind_of_their_field(key, raw, expected):
         ("stock_quantity", "1.5"),
         ("is_active", "maybe"),
         ("created_at", "2026-01-01T00:00:00"),  # no time zone
+        ("created_at__gte", "9999-12-31T23:59:59-23:59"),  # past year 9999 in UTC
+        ("created_at__lte", "0001-01-01T00:00:00+23:59"),  # before year 1 in UTC
         ("name", "a\x00b"),
         ("id__in", ",,"),
         ("id__in", ",".join(["1"] * 101)),
@@ -60,6 +62,16 @@ def test_values_are_parsed_by_the_kind_of_their_field(key, raw, expected):
 def test_anything_outside_the_whitelist_or_of_the_wrong_kind_is_an_invalid_query(key, raw):
     with pytest.raises(InvalidQuery):
         PRODUCT_LIST.filter(key, raw)
+
+
+def test_a_query_takes_at_most_20_filters():
+    twenty = [("id__ne", str(n)) for n in range(1, 21)]
+
+    assert len(PRODUCT_LIST.query(twenty).filters) == 20
+    with pytest.raises(InvalidQuery) as refused:
+        PRODUCT_LIST.query([*twenty, ("id__ne", "21")])
+    assert refused.value.field == "filters"
+    assert "at most 20" in refused.value.reason
 
 
 def test_a_choice_field_takes_only_its_choices():
