@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.sqlalchemy.read_side import DriverStatements
-from adapters.sqlalchemy.tables import users
+from adapters.sqlalchemy.identity.tables import users
 from application.identity.queries import USER_LIST
 from entrypoints.container import build_container, close_storage, open_storage
 from entrypoints.settings import Settings
