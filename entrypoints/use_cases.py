@@ -33,11 +33,10 @@ from application.catalog.queries import CategoryQueries, ProductQueries
 from application.identity.handlers import (
     DeactivateStaleUsersHandler,
     DeactivateUserHandler,
-    PatchUserHandler,
+    EditUserHandler,
     PurgeInactiveUsersHandler,
     RegisterUserHandler,
     RegisterUsersHandler,
-    ReplaceUserHandler,
 )
 from application.identity.queries import UserQueries
 from application.ordering.handlers import (
@@ -73,8 +72,7 @@ class UseCases(containers.DeclarativeContainer):
     # -- identity ---------------------------------------------------------------------------
     register_user = providers.Factory(RegisterUserHandler, unit_of_work, clock, hasher)
     register_users = providers.Factory(RegisterUsersHandler, unit_of_work, clock, hasher)
-    replace_user = providers.Factory(ReplaceUserHandler, unit_of_work, clock, hasher)
-    patch_user = providers.Factory(PatchUserHandler, unit_of_work, clock, hasher)
+    edit_user = providers.Factory(EditUserHandler, unit_of_work, clock, hasher)
     deactivate_user = providers.Factory(DeactivateUserHandler, unit_of_work, clock)
     deactivate_stale_users = providers.Factory(DeactivateStaleUsersHandler, unit_of_work, clock)
     purge_inactive_users = providers.Factory(PurgeInactiveUsersHandler, unit_of_work)

@@ -45,6 +45,18 @@ class ReplaceUser:
     is_active: bool
     password: str | None = None
 
+    def as_patch(self) -> PatchUser:
+        """The same edit as a PATCH that sends every field."""
+        return PatchUser(
+            user_id=self.user_id,
+            username=self.username,
+            email=self.email,
+            full_name=self.full_name,
+            bio=self.bio,
+            is_active=self.is_active,
+            password=UNSET if self.password is None else self.password,
+        )
+
 
 @dataclass(frozen=True)
 class PatchUser:

@@ -31,11 +31,10 @@ from domain.shared.patch import UNSET, Unset
 __all__ = [
     "DeactivateStaleUsersHandler",
     "DeactivateUserHandler",
-    "PatchUserHandler",
+    "EditUserHandler",
     "PurgeInactiveUsersHandler",
     "RegisterUserHandler",
     "RegisterUsersHandler",
-    "ReplaceUserHandler",
     "normalise_email",
 ]
 
@@ -94,55 +93,30 @@ class RegisterUsersHandler:
 
 
 @dataclass(frozen=True)
-class ReplaceUserHandler:
-    """PUT: every field given; the password only when one is sent."""
+class EditUserHandler:
+    """One edit of an account: PUT sends every field (`ReplaceUser`, the password only when it
+    changes), PATCH only the fields to change (`PatchUser`). A new password is hashed again,
+    before the transaction begins."""
 
     uow: UnitOfWork
     clock: Clock
     hasher: PasswordHasher
 
     @retried_on_contention
-    async def __call__(self, command: ReplaceUser) -> User:
-        hashed = UNSET if command.password is None else await _hash(command.password, self.hasher)
-        async with self.uow as uow:
-            user = await _user(uow, command.user_id)
-            user.revise(
-                self.clock.now(),
-                username=command.username,
-                email=command.email,
-                full_name=command.full_name,
-                bio=command.bio,
-                is_active=command.is_active,
-                hashed_password=hashed,
-            )
-            await uow.commit()
-        return user
-
-
-@dataclass(frozen=True)
-class PatchUserHandler:
-    """PATCH: the fields sent; a new password is hashed again."""
-
-    uow: UnitOfWork
-    clock: Clock
-    hasher: PasswordHasher
-
-    @retried_on_contention
-    async def __call__(self, command: PatchUser) -> User:
+    async def __call__(self, command: PatchUser | ReplaceUser) -> User:
+        edit = command.as_patch() if isinstance(command, ReplaceUser) else command
         hashed = (
-            UNSET
-            if isinstance(command.password, Unset)
-            else await _hash(command.password, self.hasher)
+            UNSET if isinstance(edit.password, Unset) else await _hash(edit.password, self.hasher)
         )
         async with self.uow as uow:
-            user = await _user(uow, command.user_id)
+            user = await _user(uow, edit.user_id)
             user.revise(
                 self.clock.now(),
-                username=command.username,
-                email=command.email,
-                full_name=command.full_name,
-                bio=command.bio,
-                is_active=command.is_active,
+                username=edit.username,
+                email=edit.email,
+                full_name=edit.full_name,
+                bio=edit.bio,
+                is_active=edit.is_active,
                 hashed_password=hashed,
             )
             await uow.commit()

@@ -64,7 +64,7 @@ async def test_replacing_a_user_with_a_taken_username_and_email_is_a_duplicate_u
     bob = await user(storage, "bob")
 
     with pytest.raises(DuplicateValue) as refused:
-        await storage.use_cases.replace_user()(
+        await storage.use_cases.edit_user()(
             ReplaceUser(
                 user_id=id_of(bob),
                 username="alice",

@@ -422,7 +422,7 @@ class StorageParity(RuleBasedStateMachine):
         }[field]
         drawn = data.draw(value)
         self.both(
-            lambda s: s.storage.use_cases.patch_user()(
+            lambda s: s.storage.use_cases.edit_user()(
                 dataclasses.replace(PatchUser(s.id("user", user)), **{field: drawn})
             )
         )

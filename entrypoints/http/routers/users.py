@@ -165,14 +165,14 @@ async def get_user(user_id: UserId, request: Request) -> Response:
 async def replace_user(user_id: UserId, body: UserReplace, request: Request) -> Response:
     """Replace the profile: fields left out are emptied; the password changes only if sent."""
     command = ReplaceUser(user_id=user_id, **body.model_dump())
-    return respond(await use_cases(request).replace_user()(command), UserPublic)
+    return respond(await use_cases(request).edit_user()(command), UserPublic)
 
 
 @router.patch("/{user_id:int}", response_model=UserPublic, responses=error_responses(404, 409))
 async def patch_user(user_id: UserId, body: UserPatch, request: Request) -> Response:
     """Change only the fields sent; a new password is hashed again."""
     command = PatchUser(user_id=user_id, **body.changes())
-    return respond(await use_cases(request).patch_user()(command), UserPublic)
+    return respond(await use_cases(request).edit_user()(command), UserPublic)
 
 
 @router.delete("/{user_id:int}", status_code=204, responses=error_responses(404))

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.sqlalchemy.read_side import DriverStatements
 from adapters.sqlalchemy.identity.tables import users
+from adapters.sqlalchemy.read_side import DriverStatements
 from application.identity.queries import USER_LIST
 from entrypoints.container import build_container, close_storage, open_storage
 from entrypoints.settings import Settings

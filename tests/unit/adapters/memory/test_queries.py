@@ -18,7 +18,7 @@ from adapters.memory import (
 )
 from application.catalog.queries import CATEGORY_LIST, PRODUCT_LIST
 from application.identity.commands import PatchUser
-from application.identity.handlers import PatchUserHandler
+from application.identity.handlers import EditUserHandler
 from application.identity.queries import USER_LIST
 from application.ordering.commands import ChangeOrderStatus, PayOrder
 from application.ordering.handlers import ChangeOrderStatusHandler, PayOrderHandler
@@ -50,7 +50,7 @@ def orders(store) -> InMemoryOrderQueries:
 
 
 async def name_user(seed: Seed, user_id: int, full_name: str | None) -> None:
-    handler = PatchUserHandler(InMemoryUnitOfWork(seed.store), seed.clock, seed.hasher)
+    handler = EditUserHandler(InMemoryUnitOfWork(seed.store), seed.clock, seed.hasher)
     await handler(PatchUser(user_id, full_name=full_name))
 
 

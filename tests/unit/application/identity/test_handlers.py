@@ -20,11 +20,10 @@ from application.identity.commands import (
 from application.identity.handlers import (
     DeactivateStaleUsersHandler,
     DeactivateUserHandler,
-    PatchUserHandler,
+    EditUserHandler,
     PurgeInactiveUsersHandler,
     RegisterUserHandler,
     RegisterUsersHandler,
-    ReplaceUserHandler,
 )
 from domain.identity.user import User
 from domain.shared.errors import DuplicateValue, InvalidValue, NotFound
@@ -44,13 +43,13 @@ def register_many(uow, clock, hasher) -> RegisterUsersHandler:
 
 
 @pytest.fixture
-def replace(uow, clock, hasher) -> ReplaceUserHandler:
-    return ReplaceUserHandler(uow, clock, hasher)
+def replace(uow, clock, hasher) -> EditUserHandler:
+    return EditUserHandler(uow, clock, hasher)
 
 
 @pytest.fixture
-def patch(uow, clock, hasher) -> PatchUserHandler:
-    return PatchUserHandler(uow, clock, hasher)
+def patch(uow, clock, hasher) -> EditUserHandler:
+    return EditUserHandler(uow, clock, hasher)
 
 
 def stored(store: InMemoryStore, user: User) -> User:
