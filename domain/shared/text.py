@@ -8,10 +8,15 @@ from dataclasses import dataclass
 
 from domain.shared.errors import InvalidValue
 
-__all__ = ["Slug", "clean_text", "optional_text"]
+__all__ = ["Slug", "clean_text", "has_control_characters", "optional_text"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether `value` holds a control character other than tab, line feed or carriage return."""
+    return _CONTROL.search(value) is not None
 
 
 def clean_text(value: str, field: str, *, max_length: int, min_length: int = 1) -> str:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import MISSING, BaseModel, Field, Strict
+from pydantic import MISSING, AfterValidator, BaseModel, Field, Strict
+from pydantic_core import PydanticCustomError
 
+from domain.identity.user import PasswordPolicy
 from entrypoints.http.schemas.fields import (
+    CONTROL_FREE_PATTERN,
     NO_CONTROL_CHARACTERS,
     Count,
     Id,
@@ -59,12 +62,32 @@ EmailAddress = Annotated[
         examples=["john@example.com"],
     ),
 ]
+
+
+def _password_policy(password: str) -> str:
+    # The domain's policy, asked here too so that every broken rule is answered at once,
+    # alongside whatever else the body got wrong, in the same problem as the rest.
+    broken = PasswordPolicy.broken_rules(password)
+    if broken:
+        raise PydanticCustomError("password_policy", "{rules}", {"rules": "; ".join(broken)})
+    return password
+
+
 Password = Annotated[
     str,
     Strict(),
-    text_limits(100, min_length=8),
-    NO_CONTROL_CHARACTERS,
-    Field(description="8-100 characters with at least one upper-case letter and one digit."),
+    AfterValidator(_password_policy),
+    Field(
+        description=f"{PasswordPolicy.MIN_LENGTH}-{PasswordPolicy.MAX_LENGTH} characters with at "
+        "least one upper-case letter and one digit (of any script), no control characters.",
+        # The lengths and characters JSON Schema can say; an upper-case letter and a digit of
+        # any script (`str.isupper`, `str.isdigit`) have no portable pattern.
+        json_schema_extra={
+            "minLength": PasswordPolicy.MIN_LENGTH,
+            "maxLength": PasswordPolicy.MAX_LENGTH,
+            "pattern": CONTROL_FREE_PATTERN,
+        },
+    ),
 ]
 FullName = Annotated[str, Strict(), text_limits(100), NO_CONTROL_CHARACTERS]
 Bio = Annotated[str, Strict(), text_limits(1000), NO_CONTROL_CHARACTERS]

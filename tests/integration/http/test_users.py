@@ -88,8 +88,40 @@ async def test_a_password_without_a_digit_is_refused_naming_the_field(api: Api) 
         },
     )
 
-    problem = assert_problem(response, 422, "invalid-value")
+    problem = assert_problem(response, 422, "validation-error")
     assert field_errors(problem) == {"password"}
+
+
+async def test_every_broken_password_rule_is_reported_at_once_under_one_problem_type(
+    api: Api,
+) -> None:
+    answers = {
+        password: await api.client.post(
+            "/users/",
+            json={
+                "username": api.unique("weak"),
+                "email": f"{api.unique('weak')}@example.com",
+                "password": password,
+            },
+        )
+        for password in ("short", "no upper 1", "NoDigitsHere")
+    }
+
+    messages = {
+        password: assert_problem(response, 422, "validation-error")["errors"]
+        for password, response in answers.items()
+    }
+    assert messages == {
+        "short": [
+            {
+                "field": "password",
+                "message": "must be 8-100 characters long; needs an upper-case letter; "
+                "needs a digit",
+            }
+        ],
+        "no upper 1": [{"field": "password", "message": "needs an upper-case letter"}],
+        "NoDigitsHere": [{"field": "password", "message": "needs a digit"}],
+    }
 
 
 async def test_bulk_registration_creates_every_user(api: Api) -> None:
