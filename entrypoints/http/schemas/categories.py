@@ -14,6 +14,7 @@ from pydantic import MISSING, BaseModel, Field, Strict
 from entrypoints.http.schemas.fields import (
     NO_CONTROL_CHARACTERS,
     Id,
+    Matches,
     PublicModel,
     RequestModel,
     UtcDatetime,
@@ -37,11 +38,11 @@ Slug = Annotated[
     Strict(),
     Field(
         max_length=200,
-        pattern=SLUG_PATTERN,
         description="Lower-case letters and digits joined by single hyphens; derived from the "
         "name when not given.",
         examples=["home-garden"],
     ),
+    Matches(SLUG_PATTERN, "must be lower-case letters and digits joined by single hyphens"),
 ]
 CategoryDescription = Annotated[str, Strict(), text_limits(2000), NO_CONTROL_CHARACTERS]
 

@@ -3,7 +3,8 @@
 Each type checks at the edge what its column or rule demands, so that nothing out of range
 reaches a driver and every backend refuses the same inputs the same way. The JSON Schema each
 publishes says exactly what is accepted (ints are integers, not numeric strings; text has no
-control characters), so a client reading /openapi.json knows what will be refused.
+control characters), so a client reading /openapi.json knows what will be refused. A refusal
+says what is wrong in words (`Matches`), never by quoting a regular expression.
 
 Money is read from a JSON number or a string ("79.99") and always written as a string with
 two decimals; timestamps are written in ISO 8601, in UTC.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Final
@@ -23,10 +25,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     Strict,
     WithJsonSchema,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 from application.shared.listing import INT4_MAX
 from domain.shared.money import CENT, MAX_AMOUNT
@@ -36,6 +42,7 @@ __all__ = [
     "NO_CONTROL_CHARACTERS",
     "Count",
     "Id",
+    "Matches",
     "Money",
     "MoneyIn",
     "PositiveCount",
@@ -59,6 +66,35 @@ class RequestModel(BaseModel):
     """A request body: unknown fields are refused, so nothing can be mass-assigned."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class Matches:
+    """A string rule written as a regular expression: published as the JSON Schema `pattern`,
+    checked against the whole string, and refused with `message` (what a client should send),
+    not with the expression itself.
+
+    `Annotated[str, Strict(), Field(max_length=64), Matches(SKU_PATTERN, "must be ...")]`"""
+
+    pattern: str
+    message: str
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        compiled = re.compile(self.pattern)
+
+        def check(value: str) -> str:
+            if compiled.fullmatch(value) is None:
+                raise PydanticCustomError("string_pattern_mismatch", self.message)
+            return value
+
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "pattern": self.pattern}
 
 
 class PublicModel(BaseModel):

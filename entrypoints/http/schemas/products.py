@@ -17,6 +17,7 @@ from entrypoints.http.schemas.fields import (
     NO_CONTROL_CHARACTERS,
     Count,
     Id,
+    Matches,
     Money,
     MoneyIn,
     PublicModel,
@@ -34,6 +35,7 @@ __all__ = [
     "ProductPublic",
     "ProductUpdate",
     "ProductWithCategoryPublic",
+    "Sku",
     "StockAdjustment",
 ]
 
@@ -44,10 +46,10 @@ Sku = Annotated[
     Strict(),
     Field(
         max_length=64,
-        pattern=SKU_PATTERN,
         description="Letters, digits and single hyphens; stored in upper case.",
         examples=["WH-001"],
     ),
+    Matches(SKU_PATTERN, "must be letters, digits and single hyphens"),
 ]
 ProductDescription = Annotated[str, Strict(), text_limits(5000), NO_CONTROL_CHARACTERS]
 

@@ -19,6 +19,7 @@ from entrypoints.http.schemas.fields import (
     NO_CONTROL_CHARACTERS,
     Count,
     Id,
+    Matches,
     Money,
     PublicModel,
     RequestModel,
@@ -45,7 +46,8 @@ MAX_BULK_USERS = 100
 Username = Annotated[
     str,
     Strict(),
-    Field(pattern=r"^[A-Za-z0-9_]{3,50}$", description="3-50 letters, digits or underscores."),
+    Field(description="3-50 letters, digits or underscores."),
+    Matches(r"^[A-Za-z0-9_]{3,50}$", "must be 3-50 letters, digits or underscores"),
 ]
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -57,10 +59,10 @@ EmailAddress = Annotated[
     Strict(),
     Field(
         max_length=EMAIL_MAX_LENGTH,
-        pattern=EMAIL_PATTERN,
         description="Compared case-insensitively; stored in lower case.",
         examples=["john@example.com"],
     ),
+    Matches(EMAIL_PATTERN, "must be a valid email address"),
 ]
 
 

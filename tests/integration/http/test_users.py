@@ -124,6 +124,24 @@ async def test_every_broken_password_rule_is_reported_at_once_under_one_problem_
     }
 
 
+async def test_a_bad_email_is_refused_as_not_a_valid_email_address(api: Api) -> None:
+    response = await api.client.post(
+        "/users/",
+        json={"username": api.unique("mail"), "email": "john@", "password": "SecurePass123"},
+    )
+
+    problem = assert_problem(response, 422, "validation-error")
+    assert problem["errors"] == [{"field": "email", "message": "must be a valid email address"}]
+
+
+async def test_a_bad_email_in_the_address_is_refused_in_the_same_words(
+    client: httpx.AsyncClient,
+) -> None:
+    problem = assert_problem(await client.get("/users/by-email/john@"), 422, "validation-error")
+
+    assert problem["errors"] == [{"field": "email", "message": "must be a valid email address"}]
+
+
 async def test_bulk_registration_creates_every_user(api: Api) -> None:
     names = [api.unique("bulk") for _ in range(3)]
 
