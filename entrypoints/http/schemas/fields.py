@@ -12,12 +12,13 @@ two decimals; timestamps are written in ISO 8601, in UTC.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -30,6 +31,7 @@ from pydantic import (
     PlainSerializer,
     Strict,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
@@ -63,9 +65,46 @@ _MONEY_TEXT_RE = re.compile(_MONEY_TEXT)
 
 
 class RequestModel(BaseModel):
-    """A request body: unknown fields are refused, so nothing can be mass-assigned."""
+    """A request body: unknown fields are refused, so nothing can be mass-assigned. Anything
+    but a JSON object is refused with the shape that was expected (`{"users": [...]}`)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # pydantic's own words for this ("a valid dictionary or object to extract fields
+        # from") speak of its internals; a client needs to see what to send instead.
+        if isinstance(data, dict | cls):
+            return data
+        raise PydanticCustomError(
+            "model_type",
+            "must be a JSON object like {shape}, not {kind}",
+            {"shape": _shape(cls), "kind": _json_kind(data)},
+        )
+
+
+@functools.cache
+def _shape(model: type[BaseModel]) -> str:
+    """The required fields of `model` as a JSON skeleton: `{"users": [...]}`."""
+    required = [
+        f'"{name}": {"[...]" if get_origin(field.annotation) is list else "..."}'
+        for name, field in model.model_fields.items()
+        if field.is_required()
+    ]
+    return "{" + ", ".join(required) + "}" if required else "{...}"
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else "this"
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,17 @@ async def test_a_bad_email_in_the_address_is_refused_in_the_same_words(
     assert problem["errors"] == [{"field": "email", "message": "must be a valid email address"}]
 
 
+async def test_a_bare_array_for_bulk_registration_is_told_the_shape_to_send(api: Api) -> None:
+    user = {"username": api.unique("bare"), "email": "bare@example.com", "password": "Secure1Pass"}
+
+    response = await api.client.post("/users/bulk", json=[user])
+
+    problem = assert_problem(response, 422, "validation-error")
+    assert problem["errors"] == [
+        {"field": "body", "message": 'must be a JSON object like {"users": [...]}, not an array'}
+    ]
+
+
 async def test_bulk_registration_creates_every_user(api: Api) -> None:
     names = [api.unique("bulk") for _ in range(3)]
 
