@@ -126,7 +126,9 @@ async def get_order_details(order_id: OrderId, request: Request) -> Response:
 )
 async def change_order_status(
     order_id: OrderId,
-    new_status: Annotated[OrderStatus, Query(description="The status to move the order to.")],
+    new_status: Annotated[
+        OrderStatus, Query(description="The status to move the order to.", examples=["confirmed"])
+    ],
     request: Request,
 ) -> Response:
     """pending → confirmed | cancelled; confirmed → shipped | cancelled; shipped →
