@@ -151,8 +151,9 @@ async def pay_order(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Pay a pending order in full: the payment is recorded and the order confirmed, at
-    once. An order that is not pending is a 409. With an `Idempotency-Key`, a retry gets
-    the first payment back instead of a 409."""
+    once. Only a pending order can be paid: any other is a 409 `invalid-transition` (paying
+    is the move from pending to confirmed). With an `Idempotency-Key`, a retry gets the first
+    payment back instead of a 409."""
     command = PayOrder(
         order_id, body.method, idempotency=idempotent_request(idempotency_key, request, body, 201)
     )
