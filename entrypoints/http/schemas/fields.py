@@ -2,8 +2,9 @@
 
 Each type checks at the edge what its column or rule demands, so that nothing out of range
 reaches a driver and every backend refuses the same inputs the same way. The JSON Schema each
-publishes says exactly what is accepted (ints are integers, not numeric strings; text has no
-control characters), so a client reading /openapi.json knows what will be refused. A refusal
+publishes says exactly what is accepted, so a client reading /openapi.json knows what will be
+refused: ints are integers (`2` or `2.0`, never `"2"` or `true`), money is a multiple of 0.01
+within its column, text has no control characters, and required text is not blank. A refusal
 says what is wrong in words (`Matches`), never by quoting a regular expression.
 
 Money is read from a JSON number or a string ("79.99") and always written as a string with
@@ -40,8 +41,11 @@ from application.shared.listing import INT4_MAX
 from domain.shared.money import CENT, MAX_AMOUNT
 
 __all__ = [
+    "CONTROL",
     "CONTROL_FREE_PATTERN",
+    "NON_BLANK_PATTERN",
     "NO_CONTROL_CHARACTERS",
+    "WHITE_SPACE",
     "Count",
     "Id",
     "Matches",
@@ -57,9 +61,15 @@ __all__ = [
     "text_limits",
 ]
 
-# The characters `domain.shared.text` refuses, as a pattern both Python and JSON Schema read.
-CONTROL_FREE_PATTERN: Final = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The characters `domain.shared.text` refuses (the inside of a character class), and patterns
+# built from it that both Python and JSON Schema read.
+CONTROL: Final = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+CONTROL_FREE_PATTERN: Final = rf"^[^{CONTROL}]*$"
+_CONTROL = re.compile(rf"[{CONTROL}]")
+# What `str.strip()` removes, less the control characters refused anyway: the domain strips
+# text before it measures it, so required text needs one character outside this class.
+WHITE_SPACE: Final = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NON_BLANK_PATTERN: Final = rf"^[^{CONTROL}]*[^{CONTROL}{WHITE_SPACE}][^{CONTROL}]*$"
 _MONEY_TEXT: Final = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
 _MONEY_TEXT_RE = re.compile(_MONEY_TEXT)
 
@@ -142,11 +152,21 @@ class PublicModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-Id = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX)]
-Version = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX)]
-Count = Annotated[int, Strict(), Field(ge=0, le=INT4_MAX)]
-PositiveCount = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX)]
-StockDelta = Annotated[int, Strict(), Field(ge=-INT4_MAX, le=INT4_MAX)]
+def _whole_number(value: Any) -> Any:
+    # JSON has one kind of number, and to JSON Schema `2.0` is the integer 2: a client (or a
+    # JavaScript one) writing it so is sending an integer. `2.5`, `"2"` and `true` are not.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_WHOLE_NUMBER = BeforeValidator(_whole_number)
+
+Id = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX), _WHOLE_NUMBER]
+Version = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX), _WHOLE_NUMBER]
+Count = Annotated[int, Strict(), Field(ge=0, le=INT4_MAX), _WHOLE_NUMBER]
+PositiveCount = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX), _WHOLE_NUMBER]
+StockDelta = Annotated[int, Strict(), Field(ge=-INT4_MAX, le=INT4_MAX), _WHOLE_NUMBER]
 
 
 def _no_control_characters(value: str) -> str:
@@ -159,13 +179,14 @@ NO_CONTROL_CHARACTERS = AfterValidator(_no_control_characters)
 
 
 def text_limits(max_length: int, *, min_length: int = 0) -> Any:
-    """Length limits for a string, published with the pattern that refuses control characters.
+    """Length limits for a string, published with the pattern that refuses control characters
+    (and, for required text, `min_length=1`, white space alone: the domain refuses it blank).
 
     Use with `NO_CONTROL_CHARACTERS`: `Annotated[str, Strict(), text_limits(100), NO_...]`."""
     return Field(
         min_length=min_length,
         max_length=max_length,
-        json_schema_extra={"pattern": CONTROL_FREE_PATTERN},
+        json_schema_extra={"pattern": NON_BLANK_PATTERN if min_length else CONTROL_FREE_PATTERN},
     )
 
 
@@ -196,8 +217,14 @@ MoneyIn = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "number", "exclusiveMinimum": 0, "maximum": float(MAX_AMOUNT)},
-                {"type": "string", "pattern": _MONEY_TEXT},
+                {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": float(MAX_AMOUNT),
+                    "multipleOf": 0.01,
+                },
+                # Digits and dots only, but not zero: "0", "0.00".
+                {"type": "string", "pattern": _MONEY_TEXT, "not": {"pattern": r"^[0.]*$"}},
             ],
             "examples": ["79.99"],
         },

@@ -204,14 +204,31 @@ async def test_integers_in_bodies_are_range_checked(
     assert field_errors(problem) == {field}
 
 
-async def test_integers_are_not_read_from_strings_floats_or_booleans(
+async def test_integers_are_not_read_from_strings_fractions_or_booleans(
     client: httpx.AsyncClient,
 ) -> None:
-    for quantity in ("2", 2.0, True):
+    for quantity in ("2", 2.5, True):
         response = await client.post(
             "/orders/", json={"user_id": 1, "items": [{"product_id": 1, "quantity": quantity}]}
         )
         assert field_errors(assert_problem(response, 422)) == {"items.0.quantity"}
+
+
+async def test_an_integral_float_is_read_as_the_integer_it_is(api: Api) -> None:
+    # To JSON Schema, and so to the published schema, 2.0 is the integer 2.
+    user = await api.user()
+    product = await api.product(stock_quantity=5)
+
+    response = await api.client.post(
+        "/orders/",
+        json={
+            "user_id": float(user["id"]),
+            "items": [{"product_id": product["id"], "quantity": 2.0}],
+        },
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["items"][0]["quantity"] == 2
 
 
 @pytest.mark.parametrize(
