@@ -11,7 +11,7 @@ from decimal import Decimal
 from domain.shared.errors import DuplicateValue, InsufficientCredits, InvalidValue
 from domain.shared.money import ZERO, to_money
 from domain.shared.patch import UNSET, Maybe, Unset
-from domain.shared.text import ensure_single_line, optional_text
+from domain.shared.text import ensure_single_line, has_control_characters, optional_text
 
 __all__ = ["Email", "PasswordPolicy", "User", "Username", "refuse_duplicates_within"]
 
@@ -54,23 +54,34 @@ class Email:
 
 
 class PasswordPolicy:
-    """8-100 characters with at least one upper-case letter and one digit."""
+    """8-100 characters, with at least one upper-case letter and one digit, and no control
+    characters. Letters and digits of any script count (`str.isupper`, `str.isdigit`).
+
+    This is the one definition of the rule: the HTTP edge asks `broken_rules` too, so a client
+    hears of every rule a password breaks in one answer, whichever layer refuses it."""
 
     MIN_LENGTH = 8
     MAX_LENGTH = 100
 
     @classmethod
-    def check(cls, password: str) -> str:
+    def broken_rules(cls, password: str) -> tuple[str, ...]:
+        """What is wrong with `password`, one phrase per broken rule; empty if nothing is."""
+        broken: list[str] = []
         if not cls.MIN_LENGTH <= len(password) <= cls.MAX_LENGTH:
-            raise InvalidValue(
-                "password", f"must be {cls.MIN_LENGTH}-{cls.MAX_LENGTH} characters long"
-            )
+            broken.append(f"must be {cls.MIN_LENGTH}-{cls.MAX_LENGTH} characters long")
         if not any(c.isupper() for c in password):
-            raise InvalidValue("password", "needs at least one upper-case letter")
+            broken.append("needs an upper-case letter")
         if not any(c.isdigit() for c in password):
-            raise InvalidValue("password", "needs at least one digit")
-        if "\x00" in password:
-            raise InvalidValue("password", "must not contain NUL")
+            broken.append("needs a digit")
+        if has_control_characters(password):
+            broken.append("must not contain control characters")
+        return tuple(broken)
+
+    @classmethod
+    def check(cls, password: str) -> str:
+        broken = cls.broken_rules(password)
+        if broken:
+            raise InvalidValue("password", "; ".join(broken))
         return password
 
 

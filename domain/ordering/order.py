@@ -196,9 +196,15 @@ class Order:
         return self.lines if target is OrderStatus.CANCELLED else ()
 
     def pay(self, method: PaymentMethod, now: datetime) -> Payment:
-        """Record a payment of the full total and confirm the order."""
+        """Record a payment of the full total and confirm the order. Only a pending order can
+        be paid: paying is the move from pending to confirmed, not a status of its own."""
         if self.status is not OrderStatus.PENDING:
-            raise InvalidTransition("order", self.status.value, "paid")
+            raise InvalidTransition(
+                "order",
+                self.status.value,
+                OrderStatus.CONFIRMED.value,
+                detail=f"only pending orders can be paid; this order is {self.status.value}",
+            )
         payment = Payment(amount=self.total_amount, method=method, created_at=now)
         self.payments.append(payment)
         self.transition_to(OrderStatus.CONFIRMED, now)

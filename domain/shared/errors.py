@@ -81,8 +81,13 @@ class InsufficientCredits(Conflict):
 
 
 class InvalidTransition(Conflict):
-    def __init__(self, entity: str, current: str, target: str) -> None:
-        super().__init__(f"{entity} cannot move from {current} to {target}")
+    """`current` and `target` are statuses; `detail` replaces the plain "cannot move" sentence
+    when the move has a name of its own (paying an order moves it from pending to confirmed)."""
+
+    def __init__(
+        self, entity: str, current: str, target: str, *, detail: str | None = None
+    ) -> None:
+        super().__init__(detail or f"{entity} cannot move from {current} to {target}")
         self.current = current
         self.target = target
 

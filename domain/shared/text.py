@@ -24,12 +24,15 @@ from domain.shared.errors import InvalidValue
 
 __all__ = [
     "MULTI_LINE_PATTERN",
+    "MULTI_LINE_REFUSED",
     "MULTI_LINE_RULE",
     "SINGLE_LINE_PATTERN",
+    "SINGLE_LINE_REFUSED",
     "SINGLE_LINE_RULE",
     "Slug",
     "clean_text",
     "ensure_single_line",
+    "has_control_characters",
     "optional_text",
 ]
 
@@ -38,8 +41,12 @@ _CONTROLS: Final = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 # What starts a new line or indents one: refused in single-line text only.
 _LINE_BREAKS: Final = r"\t\n\r\x85\u2028\u2029"
 
-MULTI_LINE_PATTERN: Final = rf"^[^{_CONTROLS}]*$"
-SINGLE_LINE_PATTERN: Final = rf"^[^{_CONTROLS}{_LINE_BREAKS}]*$"
+# What each kind refuses, as the inside of a character class (for patterns built on them).
+MULTI_LINE_REFUSED: Final = _CONTROLS
+SINGLE_LINE_REFUSED: Final = _CONTROLS + _LINE_BREAKS
+
+MULTI_LINE_PATTERN: Final = rf"^[^{MULTI_LINE_REFUSED}]*$"
+SINGLE_LINE_PATTERN: Final = rf"^[^{SINGLE_LINE_REFUSED}]*$"
 
 _REFUSED_IN_MULTI_LINE = re.compile(rf"[{_CONTROLS}]")
 _REFUSED_IN_SINGLE_LINE = re.compile(rf"[{_CONTROLS}{_LINE_BREAKS}]")
@@ -47,6 +54,11 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 SINGLE_LINE_RULE: Final = "must be one line, without tabs, line breaks or control characters"
 MULTI_LINE_RULE: Final = "must not contain control characters other than tabs and line breaks"
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether `value` holds a control character other than tab, line feed or carriage return."""
+    return _REFUSED_IN_MULTI_LINE.search(value) is not None
 
 
 def _check_characters(value: str, field: str, *, multiline: bool) -> None:

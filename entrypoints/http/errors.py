@@ -7,7 +7,9 @@ This is the one place where errors become HTTP responses:
     ├── NotFound .......................... 404
     └── Conflict and its kinds ............ 409  (duplicate, stock, transition, version, ...)
     Unavailable (storage down or busy) .... 503  with Retry-After
-    RequestValidationError ................ 422  (malformed JSON too), field errors, no input echoed
+    RequestValidationError ................ 422  (malformed JSON too), field errors, no input
+                                                 echoed; a missing query parameter is shown
+                                                 where it goes, in the operation's address
     BodyTooLarge .......................... 413  a request body over the configured limit
     Starlette HTTPException ............... its status (404 unknown route, 405 wrong method)
     anything else ......................... 500  bare: no detail, logged with the request id
@@ -28,7 +30,7 @@ from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import iter_route_contexts
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -200,16 +202,19 @@ def _field_name(loc: Sequence[int | str]) -> str:
     return ".".join(parts)[:_MAX_FIELD_NAME]
 
 
-async def _validation_error(_: Request, exc: Exception) -> Response:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = []
     malformed = False
     for error in exc.errors()[:_MAX_FIELD_ERRORS]:
+        loc = tuple(error.get("loc", ()))
         if error.get("type") == "json_invalid":
             malformed = True
             position = error.get("loc", ("body", "?"))[-1]
             reason = error.get("ctx", {}).get("error", "invalid JSON")
             errors.append({"field": "body", "message": f"{reason} (at character {position})"})
+        elif error.get("type") == "missing" and len(loc) == 2 and loc[0] == "query":
+            errors.append({"field": str(loc[1]), "message": _missing_query(request, str(loc[1]))})
         else:
             # Deliberately not `input`: a refused value is not echoed back.
             errors.append({"field": _field_name(error.get("loc", ())), "message": error["msg"]})
@@ -219,6 +224,26 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
         else "The request does not match what this operation accepts."
     )
     return problem_response(422, detail, kind="validation-error", errors=errors)
+
+
+def _missing_query(request: Request, name: str) -> str:
+    # "Field required" leaves a client that sent the value in the body none the wiser: say
+    # where it goes, with the operation's own address.
+    example = _query_example(request, name)
+    return f"{name} is a query parameter: {request.method} {request.url.path}?{name}={example}"
+
+
+def _query_example(request: Request, name: str) -> str:
+    """The first example the operation declares for the query parameter `name`, or `...`."""
+    route = request.scope.get("route")
+    dependants = [route.dependant] if isinstance(route, APIRoute) else []
+    while dependants:
+        dependant = dependants.pop()
+        for field in dependant.query_params:
+            if field.alias == name and field.field_info.examples:
+                return str(field.field_info.examples[0])
+        dependants.extend(dependant.dependencies)
+    return "..."
 
 
 _HTTP_DETAILS: Final[Mapping[int, str]] = {

@@ -18,10 +18,18 @@ worked out once, when its route is built (an app-wide dependency would do the sa
 every request, through FastAPI's dependency resolution); a request without repeated names
 costs one comparison of two lengths. The filters are documented in OpenAPI through the
 route's `openapi_extra=LIST.openapi_extra`.
+
+What OpenAPI says of a parameter is exactly what is accepted: `sort` names the list's own
+sort keys, each filter value has the form of its kind (an `__in` list is an array of them,
+comma-separated), and a value in another form is refused here, before the more forgiving
+`ListSchema` reads it.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+import inspect
 import re
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
@@ -37,6 +45,7 @@ from application.shared.errors import InvalidQuery
 from application.shared.listing import (
     DEFAULT_PAGE_SIZE,
     INT4_MAX,
+    MAX_IN_VALUES,
     MAX_PAGE,
     MAX_PAGE_SIZE,
     MAX_TEXT_VALUE,
@@ -47,6 +56,7 @@ from application.shared.listing import (
     Op,
 )
 from domain.shared.text import MULTI_LINE_PATTERN
+from entrypoints.http.schemas.fields import CONTROL, WHITE_SPACE
 
 __all__ = [
     "ListParameters",
@@ -61,6 +71,10 @@ class ListParameters:
     def __init__(self, schema: ListSchema, *, default_sort: str | None = None) -> None:
         self.schema = schema
         self.default_sort = default_sort
+        self.sort = _sort_wire(schema)
+        # FastAPI reads a dependency's parameters from its signature, and every list has sort
+        # keys of its own: this one shows FastAPI `__call__`'s, with `sort` described by them.
+        self.__signature__ = _with_sort(inspect.signature(self.__call__, eval_str=True), self.sort)
 
     async def __call__(
         self,
@@ -69,15 +83,10 @@ class ListParameters:
         page_size: Annotated[
             int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
         ] = DEFAULT_PAGE_SIZE,
-        sort: Annotated[
-            str | None,
-            Query(
-                max_length=MAX_TEXT_VALUE,
-                description="Comma-separated fields, `-` for descending: `-price,name`. "
-                "The id always ends the order.",
-            ),
-        ] = None,
+        sort: str | None = None,  # described to FastAPI with this list's keys: `_with_sort`
     ) -> ListQuery:
+        if sort is not None and not self.sort.accepts(sort):
+            raise InvalidQuery("sort", self.sort.message)
         declared = _declared(request)
         filters: list[tuple[str, str]] = []
         search: str | None = None
@@ -212,27 +221,74 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
 class _Wire:
     """How one kind of filter value is written in a query string: the JSON Schema published
     for it, and the check that holds a value to exactly that (the ListSchema parser behind it
-    is more forgiving: it trims, and reads `yes` as true)."""
+    is more forgiving: it trims, and reads `yes` as true). With `item`, a comma-separated
+    list of 1 to `MAX_IN_VALUES` such items."""
 
     schema: dict[str, Any]
     pattern: re.Pattern[str] | None = None
     choices: frozenset[str] | None = None
     max_length: int | None = None
     message: str = "is not written as this filter expects"
+    item: _Wire | None = None
 
     def accepts(self, raw: str) -> bool:
         if self.max_length is not None and len(raw) > self.max_length:
             return False
+        if self.item is not None:
+            items = raw.split(",")
+            return len(items) <= MAX_IN_VALUES and all(map(self.item.accepts, items))
         if self.choices is not None and raw not in self.choices:
             return False
         return self.pattern is None or self.pattern.fullmatch(raw) is not None
 
 
-_BOOL = _Wire(
-    {"type": "string", "enum": ["true", "false"]},
-    choices=frozenset({"true", "false"}),
-    message="must be true or false",
-)
+def _list_of(item: _Wire) -> _Wire:
+    return _Wire(
+        {"type": "array", "items": item.schema, "minItems": 1, "maxItems": MAX_IN_VALUES},
+        item=item,
+        message=f"takes 1 to {MAX_IN_VALUES} comma-separated values; each {item.message}",
+    )
+
+
+def _choice(choices: tuple[str, ...]) -> _Wire:
+    return _Wire(
+        {"type": "string", "enum": list(choices)},
+        choices=frozenset(choices),
+        message=f"must be one of {', '.join(choices)}",
+    )
+
+
+def _sort_wire(schema: ListSchema) -> _Wire:
+    """`sort`: up to all of the list's sortable fields, comma-separated, each with an optional
+    `-`. (That none is named twice is the ListSchema's to say: a pattern cannot.)"""
+    keys = [name for name, spec in schema.fields.items() if spec.sortable]
+    key = f"-?(?:{'|'.join(map(re.escape, keys))})"
+    pattern = f"^{key}(?:,{key}){{0,{len(keys) - 1}}}$"
+    return _Wire(
+        {"type": "string", "pattern": pattern},
+        pattern=re.compile(pattern),
+        message=f"must be sort keys from {', '.join(keys)}, comma-separated, each with an "
+        "optional - for descending",
+    )
+
+
+def _with_sort(signature: inspect.Signature, sort: _Wire) -> inspect.Signature:
+    """`signature` with its `sort` parameter described by `sort`, the list's own keys."""
+    described = Query(
+        description="Comma-separated fields, `-` for descending: `-price,name`. "
+        "The id always ends the order.",
+        json_schema_extra=sort.schema,
+    )
+    # `str`, not `str | None`: a query parameter is never null, it is absent (default None).
+    return signature.replace(
+        parameters=[
+            p.replace(annotation=Annotated[str, described]) if p.name == "sort" else p
+            for p in signature.parameters.values()
+        ]
+    )
+
+
+_BOOL = _choice(("true", "false"))
 _INT = _Wire(
     {"type": "integer", "minimum": -INT4_MAX - 1, "maximum": INT4_MAX},
     pattern=re.compile(r"-?[0-9]{1,10}"),
@@ -250,10 +306,38 @@ _TEXT = _Wire(
     max_length=MAX_TEXT_VALUE,
     message=f"must be at most {MAX_TEXT_VALUE} characters without control characters",
 )
-_DATETIME = _Wire(
-    {"type": "string", "description": "ISO 8601 with a time zone, e.g. 2026-01-01T00:00:00Z"}
+# An item of a text list: no comma (it would split it), and not blank (it would be dropped).
+_TEXT_ITEM_PATTERN: Final = rf"^[^,{CONTROL}]*[^,{CONTROL}{WHITE_SPACE}][^,{CONTROL}]*$"
+_TEXT_ITEM = _Wire(
+    {"type": "string", "maxLength": MAX_TEXT_VALUE, "pattern": _TEXT_ITEM_PATTERN},
+    pattern=re.compile(_TEXT_ITEM_PATTERN),
+    max_length=MAX_TEXT_VALUE,
+    message=f"must be 1 to {MAX_TEXT_VALUE} characters, not all white space, without commas or "
+    "control characters",
 )
-_LIST = _Wire({"type": "string", "description": "Comma-separated values."})
+# ISO 8601 in the one form documented, with dates that exist (leap days on leap years only)
+# and years 1-9999, the calendar Python's datetime has.
+_YEAR: Final = r"(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
+_MONTH_DAY: Final = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP_YEAR: Final = (
+    r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+)
+_TIME: Final = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+_ZONE: Final = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+_DATETIME_PATTERN: Final = rf"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)T{_TIME}{_ZONE}$"
+_DATETIME = _Wire(
+    {
+        "type": "string",
+        "pattern": _DATETIME_PATTERN,
+        "description": "ISO 8601 with a time zone, e.g. 2026-01-01T00:00:00Z",
+    },
+    pattern=re.compile(_DATETIME_PATTERN),
+    message="must be an ISO 8601 date-time with a time zone, like 2026-01-01T00:00:00Z",
+)
 
 # The operators documented per kind; the others (`__ne`, `__gt`, `__lt`, `__eq`) work too.
 _DOCUMENTED: Final[dict[FieldKind, tuple[Op, ...]]] = {
@@ -273,18 +357,17 @@ _BY_KIND: Final[dict[FieldKind, _Wire]] = {
 }
 
 
+@functools.cache  # a handful of (field, operator) pairs, asked on every filtered request
 def _wire(spec: FieldSpec, op: Op) -> _Wire:
     if op is Op.IS_NULL:
         return _BOOL
     if op is Op.IN:
-        return _LIST
-    if spec.kind is FieldKind.CHOICE:
-        return _Wire(
-            {"type": "string", "enum": list(spec.choices)},
-            choices=frozenset(spec.choices),
-            message=f"must be one of {', '.join(spec.choices)}",
-        )
-    return _BY_KIND[spec.kind]
+        return _list_of(_TEXT_ITEM if spec.kind is FieldKind.TEXT else _one(spec))
+    return _one(spec)
+
+
+def _one(spec: FieldSpec) -> _Wire:
+    return _choice(spec.choices) if spec.kind is FieldKind.CHOICE else _BY_KIND[spec.kind]
 
 
 def _check_wire(schema: ListSchema, key: str, raw: str) -> None:
@@ -329,13 +412,14 @@ def filter_parameters(schema: ListSchema) -> list[dict[str, Any]]:
         if spec.nullable:
             ops.append(Op.IS_NULL)
         for op in ops:
-            parameters.append(
-                {
-                    "name": name if op is Op.EQ else f"{name}__{op.value}",
-                    "in": "query",
-                    "required": False,
-                    "description": f"Filter: {name} {_OP_WORDS[op]} the value.",
-                    "schema": dict(_wire(spec, op).schema),
-                }
-            )
+            parameter = {
+                "name": name if op is Op.EQ else f"{name}__{op.value}",
+                "in": "query",
+                "required": False,
+                "description": f"Filter: {name} {_OP_WORDS[op]} the value.",
+                "schema": copy.deepcopy(_wire(spec, op).schema),  # the wires are shared
+            }
+            if op is Op.IN:  # an array, written `1,2,3`
+                parameter |= {"style": "form", "explode": False}
+            parameters.append(parameter)
     return parameters

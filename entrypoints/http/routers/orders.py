@@ -126,7 +126,9 @@ async def get_order_details(order_id: OrderId, request: Request) -> Response:
 )
 async def change_order_status(
     order_id: OrderId,
-    new_status: Annotated[OrderStatus, Query(description="The status to move the order to.")],
+    new_status: Annotated[
+        OrderStatus, Query(description="The status to move the order to.", examples=["confirmed"])
+    ],
     request: Request,
 ) -> Response:
     """pending → confirmed | cancelled; confirmed → shipped | cancelled; shipped →
@@ -149,8 +151,9 @@ async def pay_order(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Pay a pending order in full: the payment is recorded and the order confirmed, at
-    once. An order that is not pending is a 409. With an `Idempotency-Key`, a retry gets
-    the first payment back instead of a 409."""
+    once. Only a pending order can be paid: any other is a 409 `invalid-transition` (paying
+    is the move from pending to confirmed). With an `Idempotency-Key`, a retry gets the first
+    payment back instead of a 409."""
     command = PayOrder(
         order_id, body.method, idempotency=idempotent_request(idempotency_key, request, body, 201)
     )

@@ -18,15 +18,15 @@ from entrypoints.http.openapi import created
 from entrypoints.http.responses import respond
 from entrypoints.http.routers.parameters import ProductId
 from entrypoints.http.routing import resource_router
-from entrypoints.http.schemas.categories import SLUG_PATTERN
+from entrypoints.http.schemas.categories import Slug
 from entrypoints.http.schemas.pages import PagePublic
 from entrypoints.http.schemas.products import (
-    SKU_PATTERN,
     CategoryStatsPublic,
     ProductCreate,
     ProductPublic,
     ProductUpdate,
     ProductWithCategoryPublic,
+    Sku,
     StockAdjustment,
 )
 from entrypoints.http.use_cases import use_cases
@@ -121,7 +121,7 @@ async def list_products_with_category(
 
 @router.get("/by-sku/{sku}", response_model=ProductPublic, responses=error_responses(404))
 async def get_product_by_sku(
-    sku: Annotated[str, Path(max_length=64, pattern=SKU_PATTERN, description="Any letter case.")],
+    sku: Annotated[Sku, Path(description="Any letter case.")],
     request: Request,
 ) -> Response:
     product = await use_cases(request).product_queries().get_by_sku(sku.upper())
@@ -131,9 +131,7 @@ async def get_product_by_sku(
 
 
 @router.get("/by-slug/{slug}", response_model=ProductPublic, responses=error_responses(404))
-async def get_product_by_slug(
-    slug: Annotated[str, Path(max_length=200, pattern=SLUG_PATTERN)], request: Request
-) -> Response:
+async def get_product_by_slug(slug: Annotated[Slug, Path()], request: Request) -> Response:
     product = await use_cases(request).product_queries().get_by_slug(slug)
     if product is None:
         raise NotFound("product", slug, by="slug")

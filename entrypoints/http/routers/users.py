@@ -30,11 +30,10 @@ from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.orders import OrderPublic
 from entrypoints.http.schemas.pages import PagePublic
 from entrypoints.http.schemas.users import (
-    EMAIL_MAX_LENGTH,
-    EMAIL_PATTERN,
     BulkUsersCreate,
     DeactivatedPublic,
     DeletedPublic,
+    EmailAddress,
     TopSpenderPublic,
     UserCountsPublic,
     UserCreate,
@@ -120,14 +119,7 @@ async def top_spenders(
 
 @router.get("/by-email/{email}", response_model=UserPublic, responses=error_responses(404))
 async def get_user_by_email(
-    email: Annotated[
-        str,
-        Path(
-            max_length=EMAIL_MAX_LENGTH,
-            pattern=EMAIL_PATTERN,
-            description="Compared case-insensitively.",
-        ),
-    ],
+    email: Annotated[EmailAddress, Path(description="Compared case-insensitively.")],
     request: Request,
 ) -> Response:
     user = await use_cases(request).user_queries().get_by_email(email.lower())

@@ -13,8 +13,9 @@ from pydantic import MISSING, BaseModel, Field, Strict
 
 from entrypoints.http.schemas.fields import (
     MULTI_LINE,
-    SINGLE_LINE,
+    REQUIRED_SINGLE_LINE,
     Id,
+    Matches,
     PublicModel,
     RequestModel,
     UtcDatetime,
@@ -31,17 +32,17 @@ __all__ = [
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-CategoryName = Annotated[str, Strict(), Field(min_length=1, max_length=100), SINGLE_LINE]
+CategoryName = Annotated[str, Strict(), Field(min_length=1, max_length=100), REQUIRED_SINGLE_LINE]
 Slug = Annotated[
     str,
     Strict(),
     Field(
         max_length=200,
-        pattern=SLUG_PATTERN,
         description="Lower-case letters and digits joined by single hyphens; derived from the "
         "name when not given.",
         examples=["home-garden"],
     ),
+    Matches(SLUG_PATTERN, "must be lower-case letters and digits joined by single hyphens"),
 ]
 CategoryDescription = Annotated[str, Strict(), Field(max_length=2000), MULTI_LINE]
 

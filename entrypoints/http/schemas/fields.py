@@ -2,9 +2,11 @@
 
 Each type checks at the edge what its column or rule demands, so that nothing out of range
 reaches a driver and every backend refuses the same inputs the same way. The JSON Schema each
-publishes says exactly what is accepted (ints are integers, not numeric strings; text is
-single-line or multi-line, by the domain's own patterns), so a client reading /openapi.json
-knows what will be refused.
+publishes says exactly what is accepted, so a client reading /openapi.json knows what will be
+refused: ints are integers (`2` or `2.0`, never `"2"` or `true`), money is a multiple of 0.01
+within its column, text is single-line or multi-line by the domain's own patterns, and
+required text is not blank. A refusal says what is wrong in words (`Matches`), never by
+quoting a regular expression.
 
 Money is read from a JSON number or a string ("79.99") and always written as a string with
 two decimals; timestamps are written in ISO 8601, in UTC.
@@ -12,12 +14,13 @@ two decimals; timestamps are written in ISO 8601, in UTC.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -30,24 +33,34 @@ from pydantic import (
     PlainSerializer,
     Strict,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 from application.shared.listing import INT4_MAX
 from domain.shared.money import CENT, MAX_AMOUNT
 from domain.shared.text import (
     MULTI_LINE_PATTERN,
+    MULTI_LINE_REFUSED,
     MULTI_LINE_RULE,
     SINGLE_LINE_PATTERN,
+    SINGLE_LINE_REFUSED,
     SINGLE_LINE_RULE,
 )
 
 __all__ = [
+    "CONTROL",
+    "CONTROL_FREE_PATTERN",
     "MULTI_LINE",
+    "NON_BLANK_PATTERN",
+    "NO_CONTROL_CHARACTERS",
+    "REQUIRED_SINGLE_LINE",
     "SINGLE_LINE",
+    "WHITE_SPACE",
     "Count",
     "Id",
+    "Matches",
     "Money",
     "MoneyIn",
     "PositiveCount",
@@ -55,19 +68,110 @@ __all__ = [
     "RequestModel",
     "StockDelta",
     "Text",
-    "TextKind",
     "UtcDatetime",
     "Version",
+    "text_limits",
 ]
 
+# The characters `domain.shared.text` refuses in any text (the inside of a character class),
+# and patterns built from it that both Python and JSON Schema read.
+CONTROL: Final = MULTI_LINE_REFUSED
+CONTROL_FREE_PATTERN: Final = MULTI_LINE_PATTERN
+_CONTROL = re.compile(rf"[{CONTROL}]")
+# What `str.strip()` removes, less the control characters refused anyway: the domain strips
+# text before it measures it, so required text needs one character outside this class.
+WHITE_SPACE: Final = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def _non_blank(refused: str) -> str:
+    """A pattern of text free of `refused` with at least one character that is not white space."""
+    return rf"^[^{refused}]*[^{refused}{WHITE_SPACE}][^{refused}]*$"
+
+
+NON_BLANK_PATTERN: Final = _non_blank(CONTROL)
 _MONEY_TEXT: Final = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
 _MONEY_TEXT_RE = re.compile(_MONEY_TEXT)
 
 
 class RequestModel(BaseModel):
-    """A request body: unknown fields are refused, so nothing can be mass-assigned."""
+    """A request body: unknown fields are refused, so nothing can be mass-assigned. Anything
+    but a JSON object is refused with the shape that was expected (`{"users": [...]}`)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # pydantic's own words for this ("a valid dictionary or object to extract fields
+        # from") speak of its internals; a client needs to see what to send instead.
+        if isinstance(data, dict | cls):
+            return data
+        raise PydanticCustomError(
+            "model_type",
+            "must be a JSON object like {shape}, not {kind}",
+            {"shape": _shape(cls), "kind": _json_kind(data)},
+        )
+
+
+@functools.cache
+def _shape(model: type[BaseModel]) -> str:
+    """The required fields of `model` as a JSON skeleton: `{"users": [...]}`."""
+    required = [
+        f'"{name}": {"[...]" if get_origin(field.annotation) is list else "..."}'
+        for name, field in model.model_fields.items()
+        if field.is_required()
+    ]
+    return "{" + ", ".join(required) + "}" if required else "{...}"
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else "this"
+
+
+@dataclass(frozen=True)
+class Matches:
+    """A string rule written as a regular expression: published as the JSON Schema `pattern`,
+    checked against the whole string, and refused with `message` (what a client should send),
+    not with the expression itself.
+
+    `Annotated[str, Strict(), Field(max_length=64), Matches(SKU_PATTERN, "must be ...")]`"""
+
+    pattern: str
+    message: str
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        compiled = re.compile(self.pattern)
+
+        def check(value: str) -> str:
+            if compiled.fullmatch(value) is None:
+                raise PydanticCustomError("string_pattern_mismatch", self.message)
+            return value
+
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "pattern": self.pattern}
+
+
+# The two kinds of text of `domain.shared.text`, published and checked by the domain's own
+# patterns; required single-line text (names) must also hold more than white space.
+SINGLE_LINE: Final = Matches(SINGLE_LINE_PATTERN, SINGLE_LINE_RULE)
+MULTI_LINE: Final = Matches(MULTI_LINE_PATTERN, MULTI_LINE_RULE)
+REQUIRED_SINGLE_LINE: Final = Matches(
+    _non_blank(SINGLE_LINE_REFUSED), f"{SINGLE_LINE_RULE}, and not blank"
+)
 
 
 class PublicModel(BaseModel):
@@ -76,49 +180,45 @@ class PublicModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-Id = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX)]
-Version = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX)]
-Count = Annotated[int, Strict(), Field(ge=0, le=INT4_MAX)]
-PositiveCount = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX)]
-StockDelta = Annotated[int, Strict(), Field(ge=-INT4_MAX, le=INT4_MAX)]
+def _whole_number(value: Any) -> Any:
+    # JSON has one kind of number, and to JSON Schema `2.0` is the integer 2: a client (or a
+    # JavaScript one) writing it so is sending an integer. `2.5`, `"2"` and `true` are not.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
-@dataclass(frozen=True)
-class TextKind:
-    """One of the two kinds of text of `domain.shared.text`, as a field's metadata.
+_WHOLE_NUMBER = BeforeValidator(_whole_number)
 
-    It publishes the domain's pattern in the JSON Schema and checks with that same pattern,
-    here rather than through pydantic's `pattern`, so that a refusal reads as the rule and
-    not as a regular expression. Put it after the length:
-    `Annotated[str, Strict(), Field(max_length=100), SINGLE_LINE]`."""
-
-    pattern: str
-    rule: str
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        compiled = re.compile(self.pattern)
-
-        def check(value: str) -> str:
-            if not compiled.fullmatch(value):
-                raise ValueError(self.rule)
-            return value
-
-        return core_schema.no_info_after_validator_function(check, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        published = handler(schema)
-        published["pattern"] = self.pattern
-        return published
+Id = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX), _WHOLE_NUMBER]
+Version = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX), _WHOLE_NUMBER]
+Count = Annotated[int, Strict(), Field(ge=0, le=INT4_MAX), _WHOLE_NUMBER]
+PositiveCount = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX), _WHOLE_NUMBER]
+StockDelta = Annotated[int, Strict(), Field(ge=-INT4_MAX, le=INT4_MAX), _WHOLE_NUMBER]
 
 
-SINGLE_LINE: Final = TextKind(SINGLE_LINE_PATTERN, SINGLE_LINE_RULE)
-MULTI_LINE: Final = TextKind(MULTI_LINE_PATTERN, MULTI_LINE_RULE)
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
 
-Text = Annotated[str, Strict(), Field(max_length=200), MULTI_LINE]
+
+NO_CONTROL_CHARACTERS = AfterValidator(_no_control_characters)
+
+
+def text_limits(max_length: int, *, min_length: int = 0) -> Any:
+    """Length limits for a string, published with the pattern that refuses control characters
+    (and, for required text, `min_length=1`, white space alone: the domain refuses it blank).
+
+    Use with `NO_CONTROL_CHARACTERS`: `Annotated[str, Strict(), text_limits(100), NO_...]`."""
+    return Field(
+        min_length=min_length,
+        max_length=max_length,
+        json_schema_extra={"pattern": NON_BLANK_PATTERN if min_length else CONTROL_FREE_PATTERN},
+    )
+
+
+Text = Annotated[str, Strict(), text_limits(200), NO_CONTROL_CHARACTERS]
 
 
 def _money_input(value: Any) -> Any:
@@ -145,8 +245,14 @@ MoneyIn = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "number", "exclusiveMinimum": 0, "maximum": float(MAX_AMOUNT)},
-                {"type": "string", "pattern": _MONEY_TEXT},
+                {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": float(MAX_AMOUNT),
+                    "multipleOf": 0.01,
+                },
+                # Digits and dots only, but not zero: "0", "0.00".
+                {"type": "string", "pattern": _MONEY_TEXT, "not": {"pattern": r"^[0.]*$"}},
             ],
             "examples": ["79.99"],
         },

@@ -15,9 +15,10 @@ from pydantic import MISSING, BaseModel, Field, Strict
 from entrypoints.http.schemas.categories import CategoryPublic, Slug
 from entrypoints.http.schemas.fields import (
     MULTI_LINE,
-    SINGLE_LINE,
+    REQUIRED_SINGLE_LINE,
     Count,
     Id,
+    Matches,
     Money,
     MoneyIn,
     PublicModel,
@@ -34,20 +35,21 @@ __all__ = [
     "ProductPublic",
     "ProductUpdate",
     "ProductWithCategoryPublic",
+    "Sku",
     "StockAdjustment",
 ]
 
-ProductName = Annotated[str, Strict(), Field(min_length=1, max_length=200), SINGLE_LINE]
+ProductName = Annotated[str, Strict(), Field(min_length=1, max_length=200), REQUIRED_SINGLE_LINE]
 SKU_PATTERN = r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"
 Sku = Annotated[
     str,
     Strict(),
     Field(
         max_length=64,
-        pattern=SKU_PATTERN,
         description="Letters, digits and single hyphens; stored in upper case.",
         examples=["WH-001"],
     ),
+    Matches(SKU_PATTERN, "must be letters, digits and single hyphens"),
 ]
 ProductDescription = Annotated[str, Strict(), Field(max_length=5000), MULTI_LINE]
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import MISSING, BaseModel, Field, Strict
+from pydantic import MISSING, AfterValidator, BaseModel, Field, Strict
+from pydantic_core import PydanticCustomError
 
 from application.identity.handlers import MAX_BULK_USERS
+from domain.identity.user import PasswordPolicy
 from entrypoints.http.schemas.fields import (
+    CONTROL_FREE_PATTERN,
     MULTI_LINE,
     SINGLE_LINE,
     Count,
     Id,
+    Matches,
     Money,
     PublicModel,
     RequestModel,
@@ -41,7 +45,8 @@ __all__ = [
 Username = Annotated[
     str,
     Strict(),
-    Field(pattern=r"^[A-Za-z0-9_]{3,50}$", description="3-50 letters, digits or underscores."),
+    Field(description="3-50 letters, digits or underscores."),
+    Matches(r"^[A-Za-z0-9_]{3,50}$", "must be 3-50 letters, digits or underscores"),
 ]
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -53,20 +58,37 @@ EmailAddress = Annotated[
     Strict(),
     Field(
         max_length=EMAIL_MAX_LENGTH,
-        pattern=EMAIL_PATTERN,
         description="Compared case-insensitively; stored in lower case.",
         examples=["john@example.com"],
     ),
+    Matches(EMAIL_PATTERN, "must be a valid email address"),
 ]
+
+
+def _password_policy(password: str) -> str:
+    # The domain's policy, asked here too so that every broken rule is answered at once,
+    # alongside whatever else the body got wrong, in the same problem as the rest.
+    broken = PasswordPolicy.broken_rules(password)
+    if broken:
+        raise PydanticCustomError("password_policy", "{rules}", {"rules": "; ".join(broken)})
+    return password
+
+
 Password = Annotated[
     str,
     Strict(),
+    AfterValidator(_password_policy),
     Field(
-        min_length=8,
-        max_length=100,
-        description="8-100 characters with at least one upper-case letter and one digit.",
+        description=f"{PasswordPolicy.MIN_LENGTH}-{PasswordPolicy.MAX_LENGTH} characters with at "
+        "least one upper-case letter and one digit (of any script), no control characters.",
+        # The lengths and characters JSON Schema can say; an upper-case letter and a digit of
+        # any script (`str.isupper`, `str.isdigit`) have no portable pattern.
+        json_schema_extra={
+            "minLength": PasswordPolicy.MIN_LENGTH,
+            "maxLength": PasswordPolicy.MAX_LENGTH,
+            "pattern": CONTROL_FREE_PATTERN,
+        },
     ),
-    MULTI_LINE,
 ]
 FullName = Annotated[str, Strict(), Field(max_length=100), SINGLE_LINE]
 Bio = Annotated[str, Strict(), Field(max_length=1000), MULTI_LINE]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from domain.shared.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN
 from entrypoints.container import Container
 from entrypoints.http.errors import install_problem_handlers
 from entrypoints.http.listing import StrictQueryRoute
+from entrypoints.http.schemas.fields import REQUIRED_SINGLE_LINE
 from tests.integration.http.api import PROBLEM, Api, assert_problem, field_errors
 
 INT4_MAX = 2_147_483_647
@@ -288,10 +290,10 @@ async def test_integers_in_bodies_are_range_checked(
     assert field_errors(problem) == {field}
 
 
-async def test_integers_are_not_read_from_strings_floats_or_booleans(
+async def test_integers_are_not_read_from_strings_fractions_or_booleans(
     client: httpx.AsyncClient,
 ) -> None:
-    for quantity in ("2", 2.0, True):
+    for quantity in ("2", 2.5, True):
         response = await client.post(
             "/orders/", json={"user_id": 1, "items": [{"product_id": 1, "quantity": quantity}]}
         )
@@ -351,6 +353,23 @@ async def test_more_than_100_values_in_one_in_filter_is_a_422_that_says_the_limi
     problem = assert_problem(refused, 422, "invalid-query")
     assert field_errors(problem) == {"id__in"}
     assert "100" in problem["errors"][0]["message"]
+
+
+async def test_an_integral_float_is_read_as_the_integer_it_is(api: Api) -> None:
+    # To JSON Schema, and so to the published schema, 2.0 is the integer 2.
+    user = await api.user()
+    product = await api.product(stock_quantity=5)
+
+    response = await api.client.post(
+        "/orders/",
+        json={
+            "user_id": float(user["id"]),
+            "items": [{"product_id": product["id"], "quantity": 2.0}],
+        },
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["items"][0]["quantity"] == 2
 
 
 @pytest.mark.parametrize(
@@ -452,10 +471,17 @@ async def test_the_openapi_document_publishes_each_field_s_kind_of_text(api: Api
         branch = next(s for s in published.get("anyOf", [published]) if s["type"] == "string")
         return str(branch["pattern"])
 
+    # Names are required single-line text: the single-line pattern, and not blank.
     for model, field in [
         ("CategoryCreate", "name"),
         ("ProductCreate", "name"),
         ("ProductUpdate", "name"),
+    ]:
+        assert pattern(model, field) == REQUIRED_SINGLE_LINE.pattern, (model, field)
+        assert re.fullmatch(pattern(model, field), "Lamp")
+        assert not re.fullmatch(pattern(model, field), "Desk\tlamp")
+        assert not re.fullmatch(pattern(model, field), "   ")
+    for model, field in [
         ("UserCreate", "full_name"),
         ("UserPatch", "full_name"),
         ("OrderCreate", "shipping_address"),

@@ -249,6 +249,37 @@ async def test_paying_an_order_records_the_payment_and_confirms_it(api: Api) -> 
     assert_problem(twice, 409, "invalid-transition")
 
 
+async def test_a_status_sent_in_the_body_is_told_it_is_a_query_parameter(api: Api) -> None:
+    user = await api.user()
+    product = await api.product()
+    order = await api.order(user["id"], (product["id"], 1))
+
+    response = await api.client.patch(
+        f"/orders/{order['id']}/status", json={"new_status": "confirmed"}
+    )
+
+    problem = assert_problem(response, 422, "validation-error")
+    assert problem["errors"] == [
+        {
+            "field": "new_status",
+            "message": "new_status is a query parameter: "
+            f"PATCH /orders/{order['id']}/status?new_status=confirmed",
+        }
+    ]
+
+
+async def test_paying_a_confirmed_order_says_only_pending_orders_can_be_paid(api: Api) -> None:
+    user = await api.user()
+    product = await api.product()
+    order = await api.order(user["id"], (product["id"], 1))
+    await api.client.patch(f"/orders/{order['id']}/status", params={"new_status": "confirmed"})
+
+    response = await api.client.post(f"/orders/{order['id']}/payments", json={"method": "card"})
+
+    problem = assert_problem(response, 409, "invalid-transition")
+    assert problem["detail"] == "only pending orders can be paid; this order is confirmed"
+
+
 async def test_an_unknown_payment_method_is_a_422(api: Api) -> None:
     response = await api.client.post("/orders/1/payments", json={"method": "iou"})
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from typing import Any
+
 import httpx
 
+from domain.shared.text import has_control_characters
+from entrypoints.http.schemas.fields import WHITE_SPACE
 from tests.integration.http.api import Api, assert_problem, field_errors
 
 
@@ -143,6 +149,103 @@ async def test_sorting_by_an_unknown_field_is_a_422(client: httpx.AsyncClient) -
     response = await client.get("/products/", params={"sort": "-secret"})
 
     assert field_errors(assert_problem(response, 422, "invalid-query")) == {"sort"}
+
+
+async def _parameters(client: httpx.AsyncClient, path: str) -> dict[str, dict[str, Any]]:
+    document = (await client.get("/openapi.json")).json()
+    return {p["name"]: p for p in document["paths"][path]["get"]["parameters"]}
+
+
+async def test_the_sort_parameter_is_published_as_the_lists_own_keys(
+    client: httpx.AsyncClient,
+) -> None:
+    sort = re.compile((await _parameters(client, "/products/"))["sort"]["schema"]["pattern"])
+
+    assert sort.fullmatch("-price,name")
+    assert sort.fullmatch("stock_quantity")
+    for refused in ("secret", "+price", "price,", " price", "-price, name", "price;name"):
+        assert not sort.fullmatch(refused), refused
+
+
+async def test_a_sort_in_another_form_than_the_published_one_is_a_422(
+    client: httpx.AsyncClient,
+) -> None:
+    for sort in ("+price", " price", "price, name"):
+        response = await client.get("/products/", params={"sort": sort})
+        assert field_errors(assert_problem(response, 422, "invalid-query")) == {"sort"}, sort
+
+
+async def test_an_in_filter_is_published_as_an_array_of_values_of_its_kind(
+    client: httpx.AsyncClient,
+) -> None:
+    parameters = await _parameters(client, "/products/")
+
+    assert parameters["id__in"]["schema"]["type"] == "array"
+    assert parameters["id__in"]["schema"]["items"]["type"] == "integer"
+    assert (parameters["id__in"]["style"], parameters["id__in"]["explode"]) == ("form", False)
+    assert parameters["id__in"]["schema"]["minItems"] == 1
+
+
+async def test_an_in_filter_with_an_empty_or_blank_value_is_a_422(
+    client: httpx.AsyncClient,
+) -> None:
+    for key, value in (("id__in", ""), ("id__in", "1,,2"), ("id__in", "1, 2"), ("sku__in", "A, ")):
+        response = await client.get("/products/", params={key: value})
+        assert field_errors(assert_problem(response, 422, "invalid-query")) == {key}, value
+    assert (await client.get("/products/", params={"id__in": "1,2"})).status_code == 200
+
+
+async def test_a_datetime_filter_is_taken_in_the_one_published_form(
+    client: httpx.AsyncClient,
+) -> None:
+    pattern = (await _parameters(client, "/products/"))["created_at__gte"]["schema"]["pattern"]
+    for accepted in ("2026-01-01T00:00:00Z", "2024-02-29T23:59:59.123456+05:30"):
+        assert re.fullmatch(pattern, accepted), accepted
+        response = await client.get("/products/", params={"created_at__gte": accepted})
+        assert response.status_code == 200, accepted
+    for refused in ("2026-01-01 00:00:00Z", "2026-01-01T00:00:00", "2023-02-29T00:00:00Z"):
+        assert not re.fullmatch(pattern, refused), refused
+        response = await client.get("/products/", params={"created_at__gte": refused})
+        assert field_errors(assert_problem(response, 422, "invalid-query")) == {
+            "created_at__gte"
+        }, refused
+
+
+async def test_a_price_is_published_as_a_positive_multiple_of_a_cent(
+    client: httpx.AsyncClient,
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+    number, text = document["components"]["schemas"]["ProductCreate"]["properties"]["price"][
+        "anyOf"
+    ]
+
+    assert (number["multipleOf"], number["exclusiveMinimum"]) == (0.01, 0)
+    assert number["maximum"] == 9999999999.99
+    assert re.fullmatch(text["pattern"], "0.00")  # the form of a price, but
+    assert re.fullmatch(text["not"]["pattern"], "0.00")  # not zero
+    assert not re.fullmatch(text["not"]["pattern"], "0.01")
+
+
+async def test_a_required_name_is_published_as_not_blank(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    name = re.compile(
+        document["components"]["schemas"]["ProductCreate"]["properties"]["name"]["pattern"]
+    )
+
+    assert name.fullmatch(" a ")
+    for blank in ("", " ", "\t\n", "\u3000\xa0"):
+        assert not name.fullmatch(blank), repr(blank)
+
+
+def test_white_space_published_is_what_the_domain_strips() -> None:
+    # Required text is refused blank once stripped, so the published class must be exactly
+    # what str.strip() removes (less the control characters, refused anyway).
+    published = re.compile(f"[{WHITE_SPACE}]")
+    stripped = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+    assert {c for c in map(chr, range(sys.maxunicode + 1)) if published.fullmatch(c)} == {
+        c for c in stripped if not has_control_characters(c)
+    }
 
 
 async def test_low_stock_lists_products_at_or_under_the_threshold_fewest_first(api: Api) -> None:

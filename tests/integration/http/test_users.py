@@ -88,8 +88,69 @@ async def test_a_password_without_a_digit_is_refused_naming_the_field(api: Api) 
         },
     )
 
-    problem = assert_problem(response, 422, "invalid-value")
+    problem = assert_problem(response, 422, "validation-error")
     assert field_errors(problem) == {"password"}
+
+
+async def test_every_broken_password_rule_is_reported_at_once_under_one_problem_type(
+    api: Api,
+) -> None:
+    answers = {
+        password: await api.client.post(
+            "/users/",
+            json={
+                "username": api.unique("weak"),
+                "email": f"{api.unique('weak')}@example.com",
+                "password": password,
+            },
+        )
+        for password in ("short", "no upper 1", "NoDigitsHere")
+    }
+
+    messages = {
+        password: assert_problem(response, 422, "validation-error")["errors"]
+        for password, response in answers.items()
+    }
+    assert messages == {
+        "short": [
+            {
+                "field": "password",
+                "message": "must be 8-100 characters long; needs an upper-case letter; "
+                "needs a digit",
+            }
+        ],
+        "no upper 1": [{"field": "password", "message": "needs an upper-case letter"}],
+        "NoDigitsHere": [{"field": "password", "message": "needs a digit"}],
+    }
+
+
+async def test_a_bad_email_is_refused_as_not_a_valid_email_address(api: Api) -> None:
+    response = await api.client.post(
+        "/users/",
+        json={"username": api.unique("mail"), "email": "john@", "password": "SecurePass123"},
+    )
+
+    problem = assert_problem(response, 422, "validation-error")
+    assert problem["errors"] == [{"field": "email", "message": "must be a valid email address"}]
+
+
+async def test_a_bad_email_in_the_address_is_refused_in_the_same_words(
+    client: httpx.AsyncClient,
+) -> None:
+    problem = assert_problem(await client.get("/users/by-email/john@"), 422, "validation-error")
+
+    assert problem["errors"] == [{"field": "email", "message": "must be a valid email address"}]
+
+
+async def test_a_bare_array_for_bulk_registration_is_told_the_shape_to_send(api: Api) -> None:
+    user = {"username": api.unique("bare"), "email": "bare@example.com", "password": "Secure1Pass"}
+
+    response = await api.client.post("/users/bulk", json=[user])
+
+    problem = assert_problem(response, 422, "validation-error")
+    assert problem["errors"] == [
+        {"field": "body", "message": 'must be a JSON object like {"users": [...]}, not an array'}
+    ]
 
 
 async def test_bulk_registration_creates_every_user(api: Api) -> None:

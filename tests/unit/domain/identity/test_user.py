@@ -75,6 +75,15 @@ def test_passwords_that_break_the_policy_are_refused(password):
     assert refused.value.field == "password"
 
 
+def test_the_password_policy_names_every_rule_a_password_breaks_at_once():
+    with pytest.raises(InvalidValue) as refused:
+        PasswordPolicy.check("short")
+    assert refused.value.reason == (
+        "must be 8-100 characters long; needs an upper-case letter; needs a digit"
+    )
+    assert PasswordPolicy.broken_rules("Abcdefg1\x01") == ("must not contain control characters",)
+
+
 def test_a_new_user_is_active_not_a_superuser_and_has_no_credits():
     user = a_user(full_name="  Alice A.  ", bio="   ")
     assert user.is_active

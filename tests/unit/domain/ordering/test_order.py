@@ -168,3 +168,10 @@ def test_paying_an_order_that_is_not_pending_is_refused(status):
     with pytest.raises(InvalidTransition):
         order.pay(PaymentMethod.CARD, LATER)
     assert (order.payments, order.status) == ([], status)
+
+
+def test_paying_a_confirmed_order_says_only_pending_orders_can_be_paid():
+    with pytest.raises(InvalidTransition) as refused:
+        an_order(C).pay(PaymentMethod.CARD, LATER)
+    assert str(refused.value) == "only pending orders can be paid; this order is confirmed"
+    assert "paid" not in (refused.value.current, refused.value.target)  # "paid" is no status
