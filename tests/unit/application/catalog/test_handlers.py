@@ -66,7 +66,7 @@ async def test_seeding_a_new_store_gives_it_the_default_categories_as_1_to_4(uow
     added = await SeedCategoriesHandler(uow, clock)(SeedCategories())
 
     assert [id_of(category) for category in added] == [1, 2, 3, 4]
-    assert [(c.name, c.slug, c.description) for c in store.categories.values()] == list(
+    assert [(c.name, c.slug, c.description) for c in store.rows(Category).values()] == list(
         DEFAULT_CATEGORIES
     )
 
@@ -78,7 +78,7 @@ async def test_seeding_a_store_twice_adds_the_default_categories_once(uow, clock
     again = await seed_categories(SeedCategories())
 
     assert again == []
-    assert len(store.categories) == len(DEFAULT_CATEGORIES)
+    assert len(store.rows(Category)) == len(DEFAULT_CATEGORIES)
 
 
 async def test_seeding_keeps_a_category_that_took_a_default_name(uow, clock, store):
@@ -88,7 +88,7 @@ async def test_seeding_keeps_a_category_that_took_a_default_name(uow, clock, sto
     added = await SeedCategoriesHandler(uow, clock)(SeedCategories((*DEFAULT_CATEGORIES, extra)))
 
     assert [c.slug for c in added] == ["electronics", "clothing", "home-garden", "games"]
-    assert store.categories[id_of(mine)].slug == "reading"
+    assert store.rows(Category)[id_of(mine)].slug == "reading"
 
 
 # -- categories --------------------------------------------------------------------------
