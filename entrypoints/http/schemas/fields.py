@@ -6,7 +6,8 @@ publishes says exactly what is accepted (ints are integers, not numeric strings;
 control characters), so a client reading /openapi.json knows what will be refused.
 
 Money is read from a JSON number or a string ("79.99") and always written as a string with
-two decimals; timestamps are written in ISO 8601, in UTC.
+two decimals; so is a decimal that is not money, such as an average (`DecimalText`; the rule is
+in application/shared/decimals.py). Timestamps are written in ISO 8601, in UTC.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "CONTROL_FREE_PATTERN",
     "NO_CONTROL_CHARACTERS",
     "Count",
+    "DecimalText",
     "Id",
     "Money",
     "MoneyIn",
@@ -131,18 +133,31 @@ MoneyIn = Annotated[
 ]
 
 
-def _money_text(value: Decimal) -> str:
-    return str(value.quantize(CENT))
+def _two_places(value: Decimal) -> str:
+    return str(value.quantize(CENT))  # half to even: the decimal module's default rounding
 
+
+_TWO_PLACES_TEXT: Final = r"^-?[0-9]+\.[0-9]{2}$"
 
 Money = Annotated[
     Decimal,
-    PlainSerializer(_money_text, return_type=str),
+    PlainSerializer(_two_places, return_type=str),
     WithJsonSchema(
-        {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["79.99"]},
+        {"type": "string", "pattern": _TWO_PLACES_TEXT, "examples": ["79.99"]},
         mode="serialization",
     ),
 ]
+
+DecimalText = Annotated[
+    Decimal,
+    PlainSerializer(_two_places, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": _TWO_PLACES_TEXT, "examples": ["4.33"]},
+        mode="serialization",
+    ),
+]
+"""A decimal that is not money (an average rating) in a response: a string with two places,
+written as money is."""
 
 
 def _as_utc(value: datetime) -> datetime:
