@@ -10,12 +10,16 @@ from domain.shared.errors import InvalidValue
 
 __all__ = ["Slug", "clean_text", "optional_text"]
 
+# The ASCII control characters but tab, line feed and carriage return, and DEL: NUL, escape,
+# backspace... Tab and line breaks are text (a comment may span lines). Other Unicode controls
+# (U+0080-U+009F) are not refused.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def clean_text(value: str, field: str, *, max_length: int, min_length: int = 1) -> str:
-    """Strip surrounding white space and enforce length; refuse control characters (NUL...)."""
+    """Strip surrounding white space and enforce length; refuse the ASCII control characters
+    other than tab, line feed and carriage return (NUL, escape, DEL...)."""
     if _CONTROL.search(value):
         raise InvalidValue(field, "must not contain control characters")
     text = value.strip()

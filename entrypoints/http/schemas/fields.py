@@ -3,7 +3,8 @@
 Each type checks at the edge what its column or rule demands, so that nothing out of range
 reaches a driver and every backend refuses the same inputs the same way. The JSON Schema each
 publishes says exactly what is accepted (ints are integers, not numeric strings; text has no
-control characters), so a client reading /openapi.json knows what will be refused.
+ASCII control character but tab and line breaks), so a client reading /openapi.json knows what
+will be refused.
 
 Money is read from a JSON number or a string ("79.99") and always written as a string with
 two decimals; so is a decimal that is not money, such as an average (`DecimalText`; the rule is
