@@ -11,8 +11,19 @@ column types included. Indexes marked PostgreSQL-only in the metadata are left o
 comparison on other engines, where the migrations never create them; SQLite's own
 bookkeeping tables are never compared.
 
-A new table's `info` (the entity errors.py reports it as) is not part of the DDL; autogenerate
-leaves it out of the revision it writes.
+What autogenerate writes (`make migration`) reads like the revisions written by hand:
+
+- The project's column types (adapters/sqlalchemy/column_types.py) are written as the plain
+  SQLAlchemy types they store, spelled as the initial schema spells them
+  (`sa.DateTime(timezone=True)`, `sa.Numeric(12, 2)`, `sa.String(16)`): a revision imports
+  nothing of the application, so that it keeps meaning what it meant when it was written.
+- Operations are plain (`op.create_table`, `op.create_index`), never batch: `make migration`
+  compares with a SQLite database, and batch rendering would wrap every index in
+  `op.batch_alter_table`. Batch mode only matters when a revision ALTERs an existing table
+  in a way SQLite cannot (a constraint, a column's type or nullability); such a revision
+  wraps that part in `with op.batch_alter_table(...)` by hand (it runs on PostgreSQL too).
+- A new table's `info` (the entity errors.py reports it as) is not part of the DDL; it is left
+  out.
 
 Downgrading to base also drops Alembic's version table, so that `alembic downgrade base`
 leaves no table of ours behind.
@@ -22,13 +33,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any
+from typing import Any, Literal
 
 from alembic.autogenerate import rewriter
+from alembic.autogenerate.api import AutogenContext
 from alembic.operations import ops
-from sqlalchemy import inspect, pool, text
+from sqlalchemy import DateTime, Numeric, String, inspect, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.types import TypeDecorator
 
 from adapters.sqlalchemy import metadata
 from adapters.sqlalchemy.schema import POSTGRESQL_ONLY
@@ -74,15 +87,37 @@ def _create_table_without_info(
     return op
 
 
+def plain_type(type_: TypeDecorator[Any]) -> str:
+    """How a revision spells a column type of the project: as the type it stores."""
+    impl = type_.impl_instance
+    if isinstance(impl, DateTime):
+        return "sa.DateTime(timezone=True)" if impl.timezone else "sa.DateTime()"
+    if isinstance(impl, Numeric):
+        return f"sa.Numeric({impl.precision}, {impl.scale})"
+    if isinstance(impl, String) and impl.collation is None:
+        return f"sa.String({impl.length})" if impl.length is not None else "sa.String()"
+    raise NotImplementedError(
+        f"alembic/env.py cannot spell {type(type_).__name__} (stored as {impl!r}) in a "
+        "revision: teach plain_type() the type it stores"
+    )
+
+
+def render_item(kind: str, obj: Any, _context: AutogenContext) -> str | Literal[False]:
+    """Autogenerate's hook: our column types as plain SQLAlchemy types; the rest as usual."""
+    if kind == "type" and isinstance(obj, TypeDecorator):
+        return plain_type(obj)
+    return False
+
+
 def _configure(connection: Connection) -> None:
     dialect = connection.dialect.name
     context.configure(
         connection=connection,
         target_metadata=metadata,
         compare_type=True,
-        render_as_batch=dialect == "sqlite",
         include_object=comparison_filter(dialect),
         process_revision_directives=without_info,
+        render_item=render_item,
     )
 
 
@@ -114,7 +149,6 @@ def run_migrations_offline(url: str) -> None:
         url=url,
         target_metadata=metadata,
         literal_binds=True,
-        render_as_batch=dialect == "sqlite",
         include_object=comparison_filter(dialect),
         dialect_opts={"paramstyle": "named"},
     )

@@ -2,12 +2,13 @@
 
 `InMemoryStore` holds the committed state; `InMemoryUnitOfWork` runs one transaction over it
 with private copies, a writer lock and savepoints; the `InMemory*Queries` read the committed
-state with the list semantics of the SQL adapters. `InMemoryAdapterSet` puts them together.
+state with the list semantics of the SQL adapters. The composition root
+(entrypoints/container.py) puts them together; a new context's adapters are imported from their
+own subpackage (`adapters.memory.reviews.queries`), not added here.
 """
 
 from __future__ import annotations
 
-from adapters.memory.adapter_set import InMemoryAdapterSet
 from adapters.memory.catalog.queries import InMemoryCategoryQueries, InMemoryProductQueries
 from adapters.memory.catalog.repository import (
     InMemoryCategoryRepository,
@@ -23,7 +24,6 @@ from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 
 __all__ = [
-    "InMemoryAdapterSet",
     "InMemoryCategoryQueries",
     "InMemoryCategoryRepository",
     "InMemoryNotificationRepository",

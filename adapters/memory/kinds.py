@@ -7,11 +7,11 @@
     )
 
 A `RecordKind` says what the SQL schema says of a table: its unique constraints
-(`UniqueRule`), its foreign keys and what they do when the row they point to is deleted
-(`Reference`), and, for an aggregate stored as one record, the inner parts that get ids of their
-own (`Part`). The store, the transaction and the deletes read these declarations and know
-nothing else of any kind. Invariant: a declaration is only data and checks; nothing in this
-module holds state.
+(`UniqueRule`), its foreign keys (`Reference`: the id must name a stored record, and what
+happens when that record is deleted), and, for an aggregate stored as one record, the inner
+parts that get ids of their own (`Part`). The store, the transaction and the deletes read
+these declarations and know nothing else of any kind. Invariant: a declaration is only data and
+checks; nothing in this module holds state.
 """
 
 from __future__ import annotations
@@ -65,7 +65,10 @@ class Part(Generic[E]):
 
 @dataclass(frozen=True)
 class Reference(Generic[E]):
-    """A foreign key: `field` holds the id of a `to` entity, or None.
+    """A foreign key: `field` holds the id of a stored `to` entity, or None.
+
+    Like the foreign key, it is checked both ways: a record added or committed naming a `to`
+    that is not there is refused (`NotFound`), and `on_delete` says what deleting a `to` does.
 
     With `within`, the field is on the aggregate's inner parts (an order's items refer to
     products), not on the record itself. `named` is how a refused delete names the referring
@@ -81,6 +84,13 @@ class Reference(Generic[E]):
     def holders(self, row: E) -> Iterable[object]:
         """The objects that carry `field`: the row itself, or its parts."""
         return (row,) if self.within is None else self.within.of(row)
+
+    def keys(self, row: E) -> Iterable[int]:
+        """The ids `row` refers to through this reference (None refers to nothing)."""
+        for holder in self.holders(row):
+            key = getattr(holder, self.field)
+            if key is not None:
+                yield key
 
     def refers_to(self, row: E, key: int) -> bool:
         return any(getattr(holder, self.field) == key for holder in self.holders(row))

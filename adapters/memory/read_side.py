@@ -22,5 +22,6 @@ class InMemoryQueries:
 
 
 def money(amount: Decimal) -> Decimal:
-    """A sum or average rounded to cents as the SQL adapters round it: half to even."""
+    """A sum rounded to cents as the SQL adapters round it: half to even (averages:
+    `application.shared.decimals.average`)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)

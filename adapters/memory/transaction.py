@@ -1,8 +1,9 @@
 """One in-memory transaction: every record kind as it sees them, and how it commits.
 
 Everything here is derived from the registered record kinds (`adapters.memory.kinds`): a
-`Tracked` per kind, the unique checks, the ids of new records and of their inner parts, what a
-delete does to the records that refer to the deleted one, savepoints and the write-back.
+`Tracked` per kind, the unique checks, the reference checks (a record names only records that
+are there), the ids of new records and of their inner parts, what a delete does to the records
+that refer to the deleted one, savepoints and the write-back.
 Invariant: no kind is named here; a new kind needs no change to this module.
 """
 
@@ -15,7 +16,7 @@ from adapters.memory.kinds import OnDelete, RecordKind, Reference
 from adapters.memory.registry import kind_of, record_kinds
 from adapters.memory.store import InMemoryStore
 from adapters.memory.tracking import Entity, Snapshot, Tracked, key_of
-from domain.shared.errors import InUse
+from domain.shared.errors import InUse, NotFound
 
 __all__ = ["Transaction", "TransactionSnapshot"]
 
@@ -45,7 +46,8 @@ class Transaction:
 
     # -- writing -------------------------------------------------------------------------
     def add(self, entity: Entity) -> None:
-        """Track a new record: check its unique rules, give it and its parts ids.
+        """Track a new record: check its unique rules, then its references, as SQL checks
+        its constraints, and give it and its parts ids.
 
         Adding a record this transaction already tracks changes nothing, as with a session.
         """
@@ -54,6 +56,7 @@ class Transaction:
         if rows.is_tracking(entity):
             return
         kind.check_unique(rows.peek(), [entity])
+        self._check_references(kind, entity)
         if entity.id is not None:
             raise ValueError(f"{kind.name} {entity.id} is stored already")
         entity.id = self.store.next_id(kind.name)
@@ -120,6 +123,15 @@ class Transaction:
             if part.id is None:
                 part.id = self.store.next_id(counter)
 
+    def _check_references(self, kind: RecordKind[Any], row: Entity) -> None:
+        """What a foreign key does on INSERT and UPDATE: every id `row` names, through each
+        reference in the order they are declared, is a record this transaction sees."""
+        for reference in kind.references:
+            referred = self.rows(reference.to)
+            for key in reference.keys(row):
+                if referred.peek_one(key) is None:
+                    raise NotFound(kind_of(reference.to).name, key)
+
     # -- commit --------------------------------------------------------------------------
     def check_unique(self) -> None:
         """Every unique rule, over the records this transaction may have changed."""
@@ -127,9 +139,18 @@ class Transaction:
             rows = self.rows(kind.entity)
             kind.check_unique(rows.peek(), rows.loaded())
 
+    def check_references(self) -> None:
+        """Every reference of the records this transaction may have changed (a product moved
+        to another category after it was loaded, a line added to an order)."""
+        for kind in record_kinds():
+            if kind.references:
+                for row in self.rows(kind.entity).loaded():
+                    self._check_references(kind, row)
+
     def commit(self) -> None:
         """Check first, then write everything; no await in between, so no one sees half."""
         self.check_unique()
+        self.check_references()
         self.number_parts()
         for tracked in self._tracked.values():
             tracked.write_back()

@@ -37,7 +37,7 @@ once imported. Importing a context registers its tables on the MetaData, its map
 start_mappers() and its repositories for the unit of work. A new context — say
 reviews/{__init__,tables,mapping,repository,queries}.py — is therefore new files only, with no
 line to add to any module here; the composition root imports its query adapter from
-`adapters.sqlalchemy.reviews`. A list would have to be kept in step by hand, and forgetting
+`adapters.sqlalchemy.reviews.queries`. A list would have to be kept in step by hand, and forgetting
 it would fail late (a table missing from the schema Alembic compares, a repository the unit of
 work cannot find).
 

@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool, StaticPool
 
-from adapters.sqlalchemy.errors import first_broken_unique_on_sqlite
+from adapters.sqlalchemy.errors import broken_foreign_key_on_sqlite, first_broken_unique_on_sqlite
 
 __all__ = [
     "EngineSettings",
@@ -153,6 +153,8 @@ def _sqlite_engine(url: str, settings: EngineSettings, *, in_memory: bool) -> As
 
     # SQLite checks unique constraints in the reverse of PostgreSQL's order (see errors.py).
     event.listen(engine.sync_engine, "handle_error", first_broken_unique_on_sqlite)
+    # SQLite does not say which foreign key an INSERT or UPDATE broke (see errors.py).
+    event.listen(engine.sync_engine, "handle_error", broken_foreign_key_on_sqlite)
     return engine
 
 

@@ -3,7 +3,8 @@
     IntegrityError
     ├── unique violation      -> DuplicateValue(entity, field)   (field read off the constraint)
     ├── foreign key violation -> InUse       (a DELETE of a row others still refer to)
-    │                          -> NotFound    (an INSERT/UPDATE naming a row that is not there)
+    │                          -> NotFound(referred entity, key)
+    │                                         (an INSERT/UPDATE naming a row that is not there)
     └── check violation       -> InvalidValue(field)
     StaleDataError            -> StaleVersion (a product row moved on since it was loaded)
     deadlock, serialization failure, lock not available, SQLite "database is locked"
@@ -29,6 +30,16 @@ the one SQLite named, in the failed statement's own transaction (SQLite undid th
 not the transaction): one SELECT per earlier constraint, on the error path only. The in-memory
 adapter checks its unique rules in the same order. tests/integration/migrations holds both
 engines to the order this relies on.
+
+A missing referred row. An INSERT or UPDATE naming a row that is not there is
+`NotFound(entity, key)`: the entity of the table the broken foreign key refers to, and the key
+written. PostgreSQL names the constraint and quotes the key in its detail (`Key
+(product_id)=(999) ...`), of which only the key is kept, as the column's Python type. SQLite
+says only "FOREIGN KEY constraint failed"; `broken_foreign_key_on_sqlite` finds the foreign
+key from the MetaData, in the failed statement's own transaction: among the statement table's
+foreign keys, the first declared whose written value has no row to refer to (one SELECT per
+foreign key written, on the error path only); failing that, the table's only foreign key. The
+in-memory adapter checks its declared references in the same order (adapters/memory).
 """
 
 from __future__ import annotations
@@ -52,6 +63,7 @@ from sqlalchemy import (
     Update,
     literal,
     select,
+    tuple_,
 )
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import ExceptionContext
@@ -72,6 +84,7 @@ from domain.shared.errors import (
 __all__ = [
     "WRITTEN_BY_ID",
     "WrittenById",
+    "broken_foreign_key_on_sqlite",
     "first_broken_unique_on_sqlite",
     "storage_errors",
     "translate",
@@ -93,8 +106,14 @@ _UNAVAILABLE_PREFIXES = ("08", "53", "57P")
 _SQLITE_CONTENTION = ("database is locked", "database table is locked", "database is busy")
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w., ]+)")
 _SQLITE_CHECK = re.compile(r"CHECK constraint failed: (?P<name>\w+)")
+_SQLITE_FOREIGN_KEY = "FOREIGN KEY constraint failed"
+# PostgreSQL's detail of a foreign key violation, "Key (product_id)=(999) is not present in
+# table ...", in any language the server speaks: the columns and the key, in parentheses.
+_POSTGRES_KEY = re.compile(r"\((?P<columns>[^()]*)\)=\((?P<key>[^()]*)\)")
 # Set on an IntegrityError by `first_broken_unique_on_sqlite`: the constraint to report.
 _FIRST_BROKEN = "storefront_first_broken_unique"
+# Set on an IntegrityError by `broken_foreign_key_on_sqlite`: (constraint name, key or None).
+_BROKEN_FOREIGN_KEY = "storefront_broken_foreign_key"
 
 
 @dataclass(frozen=True, eq=False)  # one per constraint: compared by identity
@@ -106,6 +125,27 @@ class _Unique:
     field: str
 
 
+@dataclass(frozen=True, eq=False)  # one per constraint: compared by identity
+class _ForeignKey:
+    name: str
+    columns: tuple[Column[Any], ...]  # of the referring table
+    referred_columns: tuple[Column[Any], ...]
+    entity: str  # what a row of the referred table is
+
+    @classmethod
+    def of(cls, constraint: ForeignKeyConstraint) -> _ForeignKey:
+        return cls(
+            str(constraint.name),
+            tuple(constraint.columns),
+            tuple(element.column for element in constraint.elements),
+            _entity(constraint.referred_table),
+        )
+
+    def not_found(self, key: object) -> NotFound:
+        by = ", ".join(column.name for column in self.referred_columns)
+        return NotFound(self.entity, "given" if key is None else key, by=by)
+
+
 @dataclass(frozen=True)
 class _Schema:
     """What translating needs to know of the schema, read once off the MetaData."""
@@ -114,7 +154,8 @@ class _Schema:
     uniques: dict[str, tuple[_Unique, ...]]  # table -> its unique constraints, as declared
     unique_by_name: dict[str, _Unique]
     unique_by_columns: dict[tuple[str, frozenset[str]], _Unique]
-    referred_by_foreign_key: dict[str, str]  # constraint -> referred table
+    foreign_keys: dict[str, tuple[_ForeignKey, ...]]  # table -> its foreign keys, as declared
+    foreign_key_by_name: dict[str, _ForeignKey]
     check_fields: dict[str, str]  # constraint -> field
 
 
@@ -139,10 +180,11 @@ def _field(constraint: UniqueConstraint | CheckConstraint) -> str:
 def _schema() -> _Schema:
     """Read on first use, when every context has declared its tables (the package imports
     them all before anything can fail)."""
-    schema = _Schema({}, {}, {}, {}, {}, {})
+    schema = _Schema({}, {}, {}, {}, {}, {}, {})
     for table in metadata.tables.values():
         schema.entities[table.name] = _entity(table)
         uniques: list[_Unique] = []
+        foreign_keys: list[_ForeignKey] = []
         for constraint in declared_constraints(table):
             name = str(constraint.name)
             if isinstance(constraint, UniqueConstraint):
@@ -152,10 +194,13 @@ def _schema() -> _Schema:
                 schema.unique_by_name[name] = unique
                 schema.unique_by_columns[(table.name, frozenset(columns))] = unique
             elif isinstance(constraint, ForeignKeyConstraint):
-                schema.referred_by_foreign_key[name] = constraint.referred_table.name
+                foreign_key = _ForeignKey.of(constraint)
+                foreign_keys.append(foreign_key)
+                schema.foreign_key_by_name[name] = foreign_key
             elif isinstance(constraint, CheckConstraint):
                 schema.check_fields[name] = _field(constraint)
         schema.uniques[table.name] = tuple(uniques)
+        schema.foreign_keys[table.name] = tuple(foreign_keys)
     return schema
 
 
@@ -277,6 +322,80 @@ def _taken(connection: Connection, unique: _Unique, rows: Sequence[Mapping[str, 
     return False
 
 
+# -- SQLite: the foreign key an INSERT or UPDATE broke ------------------------------------------
+
+
+def broken_foreign_key_on_sqlite(context: ExceptionContext) -> None:
+    """`handle_error` hook of SQLite engines: when an INSERT or UPDATE breaks a foreign key,
+    which SQLite does not name, find which one from the MetaData and mark the error with it
+    and the key that has no row (see the module docstring).
+
+    It runs while the failed statement's transaction is still open, so it sees what the
+    statement saw. If the lookup itself fails, a table with one foreign key still names it."""
+    error = context.sqlalchemy_exception
+    execution = context.execution_context
+    connection = context.connection
+    if not isinstance(error, sa_exc.IntegrityError) or connection is None:
+        return
+    if _SQLITE_FOREIGN_KEY not in str(context.original_exception):
+        return
+    if not isinstance(execution, DefaultExecutionContext):  # no statement was being run
+        return
+    compiled = execution.compiled
+    statement = compiled.statement if compiled is not None else None
+    if not isinstance(statement, Insert | Update) or not isinstance(statement.table, Table):
+        return  # a DELETE breaks a foreign key from the referred side: InUse, no lookup
+    foreign_keys = _schema().foreign_keys.get(statement.table.name, ())
+    written = execution.execution_options.get(WRITTEN_BY_ID)
+    broken: tuple[_ForeignKey, object] | None = None
+    try:
+        rows = _rows_written(connection, statement, execution.compiled_parameters, written)
+        for foreign_key in foreign_keys:
+            key = _missing_key(connection, foreign_key, rows)
+            if key is not None:
+                broken = (foreign_key, key)
+                break
+    except Exception:  # the hook must not replace the error it was called for
+        log.warning("looking for the broken foreign key failed", exc_info=True)
+    if broken is None and len(foreign_keys) == 1:
+        broken = (foreign_keys[0], None)
+    if broken is not None:
+        setattr(error, _BROKEN_FOREIGN_KEY, (broken[0].name, broken[1]))
+
+
+def _missing_key(
+    connection: Connection, foreign_key: _ForeignKey, rows: Sequence[Mapping[str, Any]]
+) -> object | None:
+    """The first key `rows` write to `foreign_key` that no referred row holds, or None."""
+    keys: list[tuple[Any, ...]] = []
+    for row in rows:
+        key = tuple(row.get(column.name) for column in foreign_key.columns)
+        if None not in key and key not in keys:  # NULL refers to nothing: never broken
+            keys.append(key)
+    if not keys:
+        return None
+    referred = foreign_key.referred_columns
+    held = select(*referred).where(tuple_(*referred).in_(keys))
+    found = {tuple(row) for row in connection.execute(held)}
+    missing = next((key for key in keys if key not in found), None)
+    if missing is None:
+        return None
+    return missing[0] if len(missing) == 1 else missing
+
+
+def _postgres_key(driver: BaseException | None, foreign_key: _ForeignKey) -> object | None:
+    """The key PostgreSQL's detail says has no row, as the column's Python type; or None."""
+    match = _POSTGRES_KEY.search(str(getattr(driver, "detail", None) or ""))
+    columns = [column.name for column in foreign_key.columns]
+    if match is None or len(columns) != 1 or match["columns"] != columns[0]:
+        return None
+    try:
+        key: object = foreign_key.columns[0].type.python_type(match["key"])
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+    return key
+
+
 # -- translation -------------------------------------------------------------------------------
 
 
@@ -301,15 +420,20 @@ def _integrity(error: sa_exc.IntegrityError) -> DomainError:
         if unique is None:
             return DuplicateValue("record", "unique field")
         return DuplicateValue(unique.entity, unique.field)
-    if sqlstate == "23503" or "FOREIGN KEY constraint failed" in message:
+    if sqlstate == "23503" or _SQLITE_FOREIGN_KEY in message:
         # Ids never change, so only a DELETE can break a foreign key from the referred side
         # (PostgreSQL: "update or delete on table ..."); an INSERT or UPDATE breaks it by
         # naming a row that is not there. SQLite does not say which constraint it was.
-        referred = schema.referred_by_foreign_key.get(str(constraint), "")
+        foreign_key = schema.foreign_key_by_name.get(str(constraint)) if constraint else None
         if statement.startswith("DELETE") or "update or delete on table" in message:
-            entity = schema.entities.get(referred, "record")
+            entity = foreign_key.entity if foreign_key is not None else "record"
             return InUse(f"this {entity} is still referred to and cannot be deleted")
-        return NotFound(schema.entities.get(referred, "referenced record"), "given")
+        marked = getattr(error, _BROKEN_FOREIGN_KEY, None)
+        if marked is not None:
+            return schema.foreign_key_by_name[marked[0]].not_found(marked[1])
+        if foreign_key is not None:
+            return foreign_key.not_found(_postgres_key(driver, foreign_key))
+        return NotFound("referenced record", "given")
     if sqlstate == "23514" or "CHECK constraint failed" in message:
         match = _SQLITE_CHECK.search(message)
         name = str(constraint) if constraint else (match["name"] if match else "")

@@ -7,8 +7,9 @@ Money sums are exact on both engines. PostgreSQL sums NUMERIC exactly. SQLite st
 NUMERIC(12, 2) as binary floats, whose sum could drift in the last place and then order two
 equal totals differently from the in-memory adapter; there, amounts are summed as integer
 cents (`ROUND(amount * 100)`, exact for every two-place amount the domain accepts).
-Averages are divided in Python from the exact sum and count, rounded half-even to the cent,
-so every backend answers the same.
+Averages are divided in Python from the exact sum and count, rounded half-even to the cent
+(`application.shared.decimals.average`, which the in-memory fakes call too), so every backend
+answers the same.
 
 On PostgreSQL through asyncpg, the hottest reads (a product by key, a page of products) skip
 SQLAlchemy's execution path: `DriverStatements` compiles each statement shape once to the
@@ -25,7 +26,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import Decimal
 from typing import Any, TypeAlias
 from weakref import WeakKeyDictionary
 
@@ -45,7 +46,6 @@ __all__ = [
     "DriverStatement",
     "DriverStatements",
     "ReadSide",
-    "average",
     "money_sum",
     "money_total",
 ]
@@ -167,10 +167,3 @@ def money_total(value: Any, dialect: str) -> Decimal:
     if dialect == "sqlite":
         return (Decimal(int(value)) / 100).quantize(CENT)
     return Decimal(value).quantize(CENT) if value is not None else ZERO
-
-
-def average(total: Decimal, count: int) -> Decimal:
-    """`total / count` rounded half-even to the cent, from exact operands."""
-    with localcontext() as exact:
-        exact.prec = 60
-        return (total / count).quantize(CENT, rounding=ROUND_HALF_EVEN)

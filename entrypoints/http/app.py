@@ -94,8 +94,10 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
     )
     app.state.use_cases = container.use_cases()
     # Routes are matched in order, each one tried in turn; the hottest resources go first.
-    # Their prefixes are all distinct, so the order changes no answer, only the work.
-    # They become the app's own routes (see entrypoints/http/routing.py).
+    # No request matches operations of two routers (a router under another's prefix, such as
+    # /products/{product_id:int}/reviews, takes paths of its own), so the order changes no
+    # answer, only the work; tests/integration/http/test_composition.py checks it. They
+    # become the app's own routes (see entrypoints/http/routing.py).
     for router in (
         products.router,
         orders.router,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from adapters.memory.catalog.views import category_node, category_view
 from adapters.memory.listing import list_page
-from adapters.memory.read_side import InMemoryQueries, money
+from adapters.memory.read_side import InMemoryQueries
 from adapters.memory.tracking import key_of
 from application.catalog.queries import CategoryQueries, ProductQueries
 from application.catalog.read_models import (
@@ -17,6 +17,7 @@ from application.catalog.read_models import (
     ProductView,
     ProductWithCategory,
 )
+from application.shared.decimals import average
 from application.shared.listing import ListQuery, Page
 from domain.catalog.category import Category
 from domain.catalog.product import Product
@@ -87,15 +88,11 @@ class InMemoryProductQueries(InMemoryQueries, ProductQueries):
 def _category_stats(category: Category, prices: list[Decimal]) -> CategoryStats:
     if not prices:
         return CategoryStats(key_of(category), category.name, 0, None, None, None)
-    with localcontext() as exact:
-        # Enough digits that the sum's quotient is exact up to where the rounding decides.
-        exact.prec = 60
-        average = money(sum(prices, ZERO) / len(prices))
     return CategoryStats(
         category_id=key_of(category),
         category_name=category.name,
         product_count=len(prices),
-        avg_price=average,
+        avg_price=average(sum(prices, ZERO), len(prices)),
         min_price=min(prices),
         max_price=max(prices),
     )

@@ -9,7 +9,7 @@ from sqlalchemy import and_, bindparam, func, select
 
 from adapters.sqlalchemy.catalog.tables import categories, products
 from adapters.sqlalchemy.list_queries import ListCompiler, fetch_page
-from adapters.sqlalchemy.read_side import AnyRow, ReadSide, average, money_sum, money_total
+from adapters.sqlalchemy.read_side import AnyRow, ReadSide, money_sum, money_total
 from application.catalog.queries import (
     CATEGORY_LIST,
     PRODUCT_LIST,
@@ -23,6 +23,7 @@ from application.catalog.read_models import (
     ProductView,
     ProductWithCategory,
 )
+from application.shared.decimals import average
 from application.shared.listing import ListQuery, Page
 from domain.shared.money import CENT
 

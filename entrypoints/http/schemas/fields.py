@@ -9,7 +9,8 @@ required text is not blank. A refusal says what is wrong in words (`Matches`), n
 quoting a regular expression.
 
 Money is read from a JSON number or a string ("79.99") and always written as a string with
-two decimals; timestamps are written in ISO 8601, in UTC.
+two decimals; so is a decimal that is not money, such as an average (`DecimalText`; the rule is
+in application/shared/decimals.py). Timestamps are written in ISO 8601, in UTC.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ __all__ = [
     "SINGLE_LINE",
     "WHITE_SPACE",
     "Count",
+    "DecimalText",
     "Id",
     "Matches",
     "Money",
@@ -261,18 +263,31 @@ MoneyIn = Annotated[
 ]
 
 
-def _money_text(value: Decimal) -> str:
-    return str(value.quantize(CENT))
+def _two_places(value: Decimal) -> str:
+    return str(value.quantize(CENT))  # half to even: the decimal module's default rounding
 
+
+_TWO_PLACES_TEXT: Final = r"^-?[0-9]+\.[0-9]{2}$"
 
 Money = Annotated[
     Decimal,
-    PlainSerializer(_money_text, return_type=str),
+    PlainSerializer(_two_places, return_type=str),
     WithJsonSchema(
-        {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["79.99"]},
+        {"type": "string", "pattern": _TWO_PLACES_TEXT, "examples": ["79.99"]},
         mode="serialization",
     ),
 ]
+
+DecimalText = Annotated[
+    Decimal,
+    PlainSerializer(_two_places, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": _TWO_PLACES_TEXT, "examples": ["4.33"]},
+        mode="serialization",
+    ),
+]
+"""A decimal that is not money (an average rating) in a response: a string with two places,
+written as money is."""
 
 
 def _as_utc(value: datetime) -> datetime:

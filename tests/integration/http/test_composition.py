@@ -13,7 +13,8 @@ from dependency_injector import providers
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from sqlalchemy.pool import QueuePool
-from starlette.routing import BaseRoute
+from starlette.convertors import IntegerConvertor
+from starlette.routing import BaseRoute, Match
 
 from application.catalog.defaults import DEFAULT_CATEGORIES
 from application.catalog.queries import CATEGORY_LIST
@@ -236,3 +237,29 @@ def test_every_operation_refuses_query_parameters_it_does_not_declare() -> None:
 
     assert len(operations) >= 40
     assert lax == []
+
+
+def _sample_path(route: APIRoute) -> str:
+    """A concrete path the route's template matches: 1 for an int, a word for the rest."""
+    path = route.path_format
+    for name, convertor in route.param_convertors.items():
+        value = "1" if isinstance(convertor, IntegerConvertor) else "sample"
+        path = path.replace("{" + name + "}", value)
+    return path
+
+
+def test_each_operation_is_the_only_one_its_requests_match() -> None:
+    """So the order of the routers in app.py changes no answer: a new router under another's
+    prefix must take paths of its own."""
+    app = create_app(_settings("memory://"))
+    operations = [route for route in app.routes if isinstance(route, APIRoute)]
+
+    shared: dict[str, list[str]] = {}
+    for route in operations:
+        for method in sorted(route.methods or ()):
+            scope = {"type": "http", "method": method, "path": _sample_path(route)}
+            matching = [o.name for o in operations if o.matches(scope)[0] is Match.FULL]
+            if matching != [route.name]:
+                shared[f"{method} {scope['path']}"] = matching
+
+    assert shared == {}

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from adapters.memory import (
-    InMemoryAdapterSet,
     InMemoryCategoryQueries,
     InMemoryOrderQueries,
     InMemoryProductQueries,
@@ -372,17 +371,7 @@ async def test_order_stats_name_every_status_and_count_revenue_of_non_cancelled(
     }
 
 
-# -- the set -------------------------------------------------------------------------------
+# -- health --------------------------------------------------------------------------------
 async def test_the_memory_storage_reports_itself_healthy():
     report = await InMemoryStorageHealth().check()
     assert (report.healthy, report.backend) == (True, "memory")
-
-
-async def test_the_adapter_set_shares_one_store_between_writes_and_reads():
-    adapters = InMemoryAdapterSet()
-    async with adapters.unit_of_work() as uow:
-        user = User.register(username="ann", email="a@example.com", hashed_password="h", now=START)
-        await uow.users.add(user)
-        await uow.commit()
-    assert (await adapters.users.counts()).total == 1
-    assert (await adapters.health.check()).healthy

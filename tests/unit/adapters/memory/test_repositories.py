@@ -278,6 +278,7 @@ async def test_order_numbers_are_unique(uow, store):
 
 async def test_a_users_notifications_come_newest_first(uow, seed: Seed):
     user = await seed.user()
+    other = await seed.user()
     async with uow:
         for minutes in (0, 2, 1):
             await uow.notifications.add(
@@ -287,7 +288,9 @@ async def test_a_users_notifications_come_newest_first(uow, seed: Seed):
                     now=START + timedelta(minutes=minutes),
                 )
             )
-        await uow.notifications.add(Notification.create(user_id=999, message="other", now=START))
+        await uow.notifications.add(
+            Notification.create(user_id=id_of(other), message="other", now=START)
+        )
         await uow.commit()
     async with uow:
         mine = await uow.notifications.list_for_user(id_of(user))

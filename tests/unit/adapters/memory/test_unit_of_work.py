@@ -192,12 +192,14 @@ async def test_ids_are_never_reused_even_after_a_rollback(uow, store):
 
 
 async def test_an_order_its_items_and_its_payments_get_ids(uow, store):
+    buyer = await committed_user(store, "ann")
+    pen, ink = await committed_product(store, "pen"), await committed_product(store, "ink")
     order = Order.place(
         order_number=OrderNumber.build(START, "00000A"),
-        user_id=1,
+        user_id=id_of(buyer),
         items=[
-            OrderItem.priced(OrderLine(1, 1), Decimal("1.00")),
-            OrderItem.priced(OrderLine(2, 1), Decimal("2.00")),
+            OrderItem.priced(OrderLine(id_of(pen), 1), Decimal("1.00")),
+            OrderItem.priced(OrderLine(id_of(ink), 1), Decimal("2.00")),
         ],
         now=START,
     )
