@@ -2,7 +2,9 @@
 
 Every figure in the file is derived from the raw runs listed in it: a median is taken over the
 measured rounds (warm-ups excluded) of one variant on one endpoint, and a ratio divides the
-app's median requests/s by a baseline's.
+app's median requests/s by a baseline's. The app at another checkout (`app@<name>`) is set
+against the app the same way, median against median, in a table of its own; the targets are
+the app's alone.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ __all__ = [
     "Median",
     "Results",
     "Target",
+    "app_at_rows",
     "medians",
     "render_markdown",
     "summary",
@@ -79,6 +82,8 @@ class Results:
     peak_rss_kib: dict[str, int | None] = field(default_factory=dict)
     parity: list[str] = field(default_factory=list)
     quick: bool = False
+    # app@<name> -> its directory, git revision and where `entrypoints` was imported from
+    apps_at: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def measured(self) -> list[WrkRun]:
@@ -124,6 +129,57 @@ def _ratio(table: dict[tuple[str, str], Median], endpoint: str, baseline: str) -
     if app is None or other is None or not other.requests_per_s:
         return None
     return app.requests_per_s / other.requests_per_s
+
+
+def _cpu_ratio(variant: Median, app: Median) -> str:
+    if variant.cpu_ms_per_request is None or not app.cpu_ms_per_request:
+        return "—"
+    return f"{variant.cpu_ms_per_request / app.cpu_ms_per_request:.2f}"
+
+
+_APP_AT_HEADER = (
+    "endpoint",
+    "variant",
+    "req/s",
+    "app req/s",
+    "req/s ÷ app",
+    "app vs variant",
+    "CPU ms/req",
+    "app CPU ms/req",
+    "CPU/req ÷ app",
+)
+
+
+def app_at_rows(results: Results) -> list[list[str]]:
+    """Each app@<name> against the app, per endpoint: the ratio of their median req/s, how many
+    more (+) or fewer (-) requests per second the app answers than the variant, and the ratio
+    of their worker CPU per request."""
+    table = medians(results)
+    rows = []
+    for endpoint in results.endpoints:
+        app = table.get((endpoint, "app"))
+        if app is None:
+            continue
+        for variant in results.variants:
+            other = table.get((endpoint, variant))
+            if not variant.startswith("app@") or other is None or not other.requests_per_s:
+                continue
+            ratio = other.requests_per_s / app.requests_per_s
+            gain = app.requests_per_s / other.requests_per_s - 1
+            rows.append(
+                [
+                    ENDPOINTS[endpoint].label,
+                    variant,
+                    f"{other.requests_per_s:,.0f}",
+                    f"{app.requests_per_s:,.0f}",
+                    f"{ratio:.2f}",
+                    f"{gain * 100:+.1f} %",
+                    _ms(other.cpu_ms_per_request),
+                    _ms(app.cpu_ms_per_request),
+                    _cpu_ratio(other, app),
+                ]
+            )
+    return rows
 
 
 def _statements_equal(results: Results, variant: str) -> bool | None:
@@ -225,6 +281,8 @@ def summary(results: Results) -> str:
         "",
         *_table(["endpoint", "app / raw_asyncpg", "app / seed_style"], _ratio_rows(results)),
     ]
+    if results.apps_at:
+        lines += ["", *_table(_APP_AT_HEADER, app_at_rows(results))]
     if results.statements:
         lines += ["", *_statement_table(results)]
     lines += ["", *_table(["target", "measured", "verdict"], target_verdicts(results))]
@@ -265,7 +323,27 @@ def render_markdown(results: Results) -> str:
     out += ["Servers (environment added to the runner's: " + results.server_environment + "):"]
     out += ["", "```sh"]
     out += [f"# {variant}\n{command}" for variant, command in results.server_commands.items()]
-    out += ["```", "", "Load (`<url>` is each server's address):", "", "```sh"]
+    out += ["```", ""]
+    if results.apps_at:
+        out += [
+            "The app at other checkouts (checked before the run: the servers' interpreter, in "
+            "a variant's working directory and environment, imports `entrypoints` from there):",
+            "",
+        ]
+        out += _table(
+            ["variant", "directory", "git revision", "entrypoints imported from"],
+            [
+                [
+                    name,
+                    facts["directory"],
+                    facts["git revision"],
+                    facts["entrypoints imported from"],
+                ]
+                for name, facts in results.apps_at.items()
+            ],
+        )
+        out += [""]
+    out += ["Load (`<url>` is each server's address):", "", "```sh"]
     out += [f"# {endpoint}\n{command}" for endpoint, command in results.wrk_commands.items()]
     out += ["```", ""]
 
@@ -283,6 +361,17 @@ def render_markdown(results: Results) -> str:
     ]
     out += ["", "## Ratios (app median req/s ÷ baseline median req/s)", ""]
     out += _table(["endpoint", "app / raw_asyncpg", "app / seed_style"], _ratio_rows(results))
+
+    if results.apps_at:
+        out += ["", "## The app at other checkouts against the app", ""]
+        out += _table(_APP_AT_HEADER, app_at_rows(results))
+        out += [
+            "",
+            "req/s ÷ app: the variant's median req/s divided by the app's; app vs variant: "
+            "how many more (+) or fewer (-) requests per second the app answers than the "
+            "variant, app ÷ variant - 1; CPU/req ÷ app: the variant's worker CPU per request "
+            "divided by the app's.",
+        ]
 
     out += ["", "## SQL statements per POST /orders/", ""]
     if results.statements:

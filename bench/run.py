@@ -1,14 +1,20 @@
 """The benchmark runner: `python -m bench.run` (or `make bench`).
 
+    check where each app@<name> imports its code from
     create storefront_bench_<hex>  ->  migrate  ->  seed 10,000 products, 1,000 users
-    start app, raw_asyncpg, seed_style (one uvicorn worker each, same pool)
-    compare their JSON  ->  warm up each  ->  rounds of A B C per endpoint (wrk)
+    start app, [app@<name> ...], raw_asyncpg, seed_style (one uvicorn worker each, same pool)
+    compare their JSON  ->  warm up each  ->  rounds of A B C ... per endpoint (wrk)
     peak RSS  ->  stop  ->  statements per order, 1 line vs 30 (counted on the wire)
     drop the database  ->  bench/results/YYYY-MM-DD.md + summary table
 
 Every step has a time limit; the servers are stopped and the database dropped on every exit,
 errors, Ctrl-C and SIGTERM included. Exit status: 0 when every request succeeded and the JSON
 matched, 1 otherwise, 2 when the run could not start, 130 when interrupted.
+
+`--app-at before=/path/to/checkout` (repeatable) adds the app as that checkout has it, as the
+variant `app@before`, measured in turn with the others (right after `app`). The schema and
+the seed are this checkout's. Ratios to the baselines and the verdicts are the app's, as
+without it; each `app@<name>` is compared with `app` in a table of its own.
 """
 
 from __future__ import annotations
@@ -34,7 +40,15 @@ from bench.load import ENDPOINTS, ORDER_LINES, LoadSettings, WrkRun, run_wrk, wr
 from bench.machine import git_revision, machine_facts, package_versions, wrk_version
 from bench.parity import check_parity
 from bench.report import Results, render_markdown, summary
-from bench.servers import REPOSITORY, VARIANTS, Server
+from bench.servers import (
+    APP_AT_PREFIX,
+    REPOSITORY,
+    VARIANTS,
+    Server,
+    Variant,
+    app_at,
+    imported_from,
+)
 from bench.statement_counter import StatementCounter, count_order_statements
 
 __all__ = ["Benchmark", "Plan", "main"]
@@ -66,6 +80,17 @@ wrk is not installed; the benchmark drives its load with it. On Debian or Ubuntu
 (elsewhere: build it from https://github.com/wg/wrk), then run the benchmark again."""
 
 
+def _app_at_option(raw: str) -> Variant:
+    """`NAME=DIR` of --app-at, as the variant `app@NAME`."""
+    name, equals, directory = raw.partition("=")
+    if not equals or not name or not directory:
+        raise argparse.ArgumentTypeError(f"expected NAME=DIR, got {raw!r}")
+    try:
+        return app_at(name, Path(directory))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
@@ -85,6 +110,15 @@ def _parser() -> argparse.ArgumentParser:
         "--variants",
         default=",".join(VARIANTS),
         help=f"comma-separated, from {', '.join(VARIANTS)} (all)",
+    )
+    parser.add_argument(
+        "--app-at",
+        action="append",
+        default=[],
+        type=_app_at_option,
+        metavar="NAME=DIR",
+        help="also measure the app of the checkout in DIR, as the variant app@NAME, right "
+        "after app (repeatable)",
     )
     parser.add_argument(
         "--endpoints",
@@ -117,11 +151,24 @@ def _choices(raw: str, known: Sequence[str], what: str) -> list[str]:
     return chosen
 
 
+def _with_apps_at(chosen: list[str], apps_at: Sequence[Variant]) -> list[str]:
+    """`chosen` with the app@<name> variants in the order given, right after `app` (first
+    when `app` is not chosen). Raises SystemExit(2) when two have the same name."""
+    names = [variant.name for variant in apps_at]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        print(f"--app-at names a variant twice: {', '.join(repeated)}", file=sys.stderr)
+        raise SystemExit(2)
+    at = chosen.index("app") + 1 if "app" in chosen else 0
+    return [*chosen[:at], *names, *chosen[at:]]
+
+
 @dataclass(frozen=True)
 class Plan:
     """What one run does, with the --quick defaults resolved."""
 
     variants: list[str]
+    catalogue: dict[str, Variant]  # every variant of `variants`, by name
     endpoints: list[str]
     rounds: int
     duration_s: int
@@ -138,8 +185,12 @@ class Plan:
         def pick(given: int | None, normal: int, short: int) -> int:
             return given if given is not None else (short if quick else normal)
 
+        apps_at: list[Variant] = options.app_at
         return cls(
-            variants=_choices(options.variants, list(VARIANTS), "variant(s)"),
+            variants=_with_apps_at(
+                _choices(options.variants, list(VARIANTS), "variant(s)"), apps_at
+            ),
+            catalogue={**VARIANTS, **{variant.name: variant for variant in apps_at}},
             endpoints=_choices(options.endpoints, list(ENDPOINTS), "endpoint(s)"),
             rounds=pick(options.rounds, 3, 1),
             duration_s=pick(options.duration, 10, 3),
@@ -150,11 +201,27 @@ class Plan:
             quick=quick,
         )
 
+    @property
+    def apps_at(self) -> list[Variant]:
+        """The app@<name> variants, in the order they are measured."""
+        return [self.catalogue[name] for name in self.variants if name.startswith(APP_AT_PREFIX)]
+
     def describe(self) -> dict[str, str]:
         return {
             "measured rounds": f"{self.rounds}, {self.duration_s} s each, interleaved: per "
             f"round and endpoint, each variant in turn ({', '.join(self.variants)})",
             "warm-up": f"{self.warmup_s} s per variant and endpoint, before the first round",
+            **(
+                {
+                    "apps at other checkouts": "; ".join(
+                        f"{variant.name}: {variant.directory}" for variant in self.apps_at
+                    )
+                    + " (working directory and PYTHONPATH; the same interpreter, packages, "
+                    "schema and seed as app)"
+                }
+                if self.apps_at
+                else {}
+            ),
             "wrk": f"{self.load.threads} threads, {self.load.connections} connections, "
             f"{self.load.timeout_s} s timeout",
             "servers": "uvicorn, 1 worker, uvloop + httptools, no access log, a pool of "
@@ -182,13 +249,14 @@ def _via(url: str, host: str, port: int) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
-def _describe(run: WrkRun) -> str:
+def _describe(run: WrkRun, width: int = 12) -> str:
+    """One line of progress for `run`; `width` fits the longest variant name."""
     kind = "warm-up" if run.round == 0 else f"round {run.round}"
     failures = ""
     if run.non_2xx or run.socket_errors:
         failures = f", {run.non_2xx} non-2xx, {run.socket_errors} socket errors"
     return (
-        f"{kind:8s} {run.endpoint:14s} {run.variant:12s} {run.requests_per_s:9,.0f} req/s  "
+        f"{kind:8s} {run.endpoint:14s} {run.variant:{width}s} {run.requests_per_s:9,.0f} req/s  "
         f"p50 {run.latency_p50_ms:6.2f} ms  p99 {run.latency_p99_ms:7.2f} ms{failures}"
     )
 
@@ -267,11 +335,20 @@ class Benchmark:
     async def _start(
         self, variant: str, database_url: str, log_name: str, seed: SeedData
     ) -> Server:
-        server = Server(VARIANTS[variant], database_url, self.plan.pool_size, self.logs / log_name)
+        server = Server(
+            self.plan.catalogue[variant], database_url, self.plan.pool_size, self.logs / log_name
+        )
         self.servers.append(server)
         await server.start()
         await server.wait_ready(f"/products/{seed.first_product_id}")
         self.clock.say(f"{variant} ready on {server.base_url} (pid {server.pid})")
+        if server.variant.elsewhere:
+            # The import check (_check_apps_at) ran in this directory: the server must too.
+            running_in = server.working_directory()
+            if running_in != server.variant.directory:
+                raise RuntimeError(f"{variant} runs in {running_in}, not in its checkout")
+            where = self.results.apps_at[variant]["entrypoints imported from"]
+            self.clock.say(f"{variant} runs in {running_in}; entrypoints from {where}")
         return server
 
     async def _load(self, seed: SeedData) -> None:
@@ -280,14 +357,20 @@ class Benchmark:
             await self._start(name, self.database.sqlalchemy_url, f"{name}.log", seed)
             for name in plan.variants
         ]
-        results.server_commands = {s.variant.name: shlex.join(s.command) for s in servers}
+        results.server_commands = {
+            s.variant.name: _server_command(s.command, s.variant) for s in servers
+        }
         results.server_environment = ", ".join(
-            f"{key}={value}" for key, value in servers[0].environment.items()
+            f"{key}={value}"
+            for key, value in servers[0].environment.items()
+            if key not in servers[0].variant.environment
         )
 
         results.parity = await check_parity(servers, seed)
         for line in results.parity:
             self.clock.say(f"JSON check: {line}")
+
+        width = max(12, *(len(name) for name in plan.variants))
 
         async def measure(round_number: int, endpoint: str, server: Server, seconds: int) -> None:
             await self.database.analyze()  # each run starts with statistics of the data as is
@@ -303,7 +386,7 @@ class Benchmark:
             if cpu_before is not None and cpu_after is not None:
                 run = replace(run, worker_cpu_s=cpu_after - cpu_before)
             results.runs.append(run)
-            self.clock.say(_describe(run))
+            self.clock.say(_describe(run, width))
 
         for endpoint in plan.endpoints:
             for server in servers:
@@ -360,6 +443,32 @@ class Benchmark:
         self.clock.say(f"servers stopped, database {self.database.name} dropped")
 
 
+def _server_command(command: Sequence[str], variant: Variant) -> str:
+    """`command` as a shell line, prefixed with what a variant run elsewhere adds."""
+    line = shlex.join(command)
+    if not variant.elsewhere:
+        return line
+    added = " ".join(f"{key}={shlex.quote(value)}" for key, value in variant.environment.items())
+    return f"cd {shlex.quote(str(variant.directory))} && {added} {line}"
+
+
+async def _check_apps_at(plan: Plan, results: Results) -> str | None:
+    """Record where each app@<name> imports its code from and its revision; None when every
+    one imports from its own checkout, else what is wrong."""
+    for variant in plan.apps_at:
+        try:
+            found = await imported_from(variant)
+        except RuntimeError as err:
+            return str(err)
+        results.apps_at[variant.name] = {
+            "directory": str(variant.directory),
+            "git revision": git_revision(variant.directory),
+            "entrypoints imported from": str(found),
+        }
+        print(f"{variant.name}: entrypoints imported from {found}", flush=True)
+    return None
+
+
 def _results_path(plan: Plan, output: Path | None, today: str) -> Path:
     if output is not None:
         return output
@@ -406,6 +515,10 @@ async def _run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         endpoints=plan.endpoints,
         quick=plan.quick,
     )
+    wrong_checkout = await _check_apps_at(plan, results)
+    if wrong_checkout is not None:
+        print(wrong_checkout, file=sys.stderr)
+        return 2
     unreachable = await database.connection_problem()
     if unreachable is not None:
         print(

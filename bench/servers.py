@@ -3,12 +3,19 @@
 Every variant runs with the same uvicorn options (uvloop, httptools, no access log) and the
 same connection pool (DB_POOL_SIZE connections, no overflow), so the only difference between
 them is the code behind the routes.
+
+Besides the three fixed variants, the app at another checkout of the repository can be
+served as `app@<name>` (`app_at`): the same target, the same interpreter and packages, but
+run from that directory (working directory and PYTHONPATH), so that `entrypoints` is imported
+from there. `imported_from` asks that interpreter, in that environment, where the module
+really comes from; the runner refuses a variant that would import this checkout's code.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sys
@@ -17,11 +24,24 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["REPOSITORY", "VARIANTS", "Server", "Variant", "free_port"]
+__all__ = [
+    "APP_AT_PREFIX",
+    "REPOSITORY",
+    "VARIANTS",
+    "Server",
+    "Variant",
+    "app_at",
+    "free_port",
+    "imported_from",
+]
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
+IMPORT_CHECK_TIMEOUT_S = 60.0
+APP_TARGET = "entrypoints.http.app:app"
+APP_AT_PREFIX = "app@"
+_APP_AT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass(frozen=True)
@@ -29,12 +49,24 @@ class Variant:
     name: str
     target: str  # what uvicorn imports
     description: str
+    directory: Path = REPOSITORY  # the working directory the server runs in
+
+    @property
+    def elsewhere(self) -> bool:
+        """Run from another checkout than the runner's (an `app@<name>` variant)."""
+        return self.directory != REPOSITORY
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """What the variant adds to a server's environment: for a checkout elsewhere, that
+        checkout first on the import path."""
+        return {"PYTHONPATH": str(self.directory)} if self.elsewhere else {}
 
 
 VARIANTS: dict[str, Variant] = {
     variant.name: variant
     for variant in (
-        Variant("app", "entrypoints.http.app:app", "the storefront app (entrypoints/http)"),
+        Variant("app", APP_TARGET, "the storefront app (entrypoints/http)"),
         Variant(
             "raw_asyncpg",
             "bench.baselines.raw_asyncpg:app",
@@ -47,6 +79,67 @@ VARIANTS: dict[str, Variant] = {
         ),
     )
 }
+
+
+def app_at(name: str, directory: Path) -> Variant:
+    """`app@<name>`: the app as the checkout in `directory` has it.
+
+    Raises ValueError for a name that cannot label a variant or a directory that holds no
+    app."""
+    if not _APP_AT_NAME.fullmatch(name):
+        raise ValueError(f"{name!r} cannot name a variant: letters, digits, '.', '_' and '-' only")
+    directory = directory.expanduser().resolve()
+    if not (directory / "entrypoints" / "http" / "app.py").is_file():
+        raise ValueError(f"{directory} holds no entrypoints/http/app.py")
+    if directory == REPOSITORY:
+        raise ValueError(f"{directory} is this checkout: it is measured as `app` already")
+    return Variant(
+        f"{APP_AT_PREFIX}{name}", APP_TARGET, f"the storefront app at {directory}", directory
+    )
+
+
+_WHERE_FROM = """\
+import importlib, os, sys
+importlib.import_module(sys.argv[1].partition(":")[0])
+import entrypoints
+print(os.path.realpath(entrypoints.__file__))
+"""
+
+
+async def imported_from(variant: Variant) -> Path:
+    """Where `entrypoints` comes from when the variant's target is imported by the servers'
+    interpreter, in the servers' working directory and environment (importing the app builds
+    it, and connects to nothing). Raises RuntimeError when the import fails, or when a
+    checkout elsewhere would not be the one imported."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _WHERE_FROM,
+        variant.target,
+        cwd=variant.directory,
+        env={**os.environ, "DATABASE_URL": "memory://", **variant.environment},
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), IMPORT_CHECK_TIMEOUT_S)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    if process.returncode != 0:
+        raise RuntimeError(
+            f"{variant.name}: importing {variant.target} in {variant.directory} failed:\n"
+            f"{stderr.decode(errors='replace')[-2000:]}"
+        )
+    # The child printed the module's real path: nothing left to resolve here.
+    found = Path(stdout.decode().strip().splitlines()[-1])
+    if not found.is_relative_to(variant.directory):
+        raise RuntimeError(
+            f"{variant.name}: entrypoints is imported from {found}, not from {variant.directory}"
+        )
+    return found
 
 
 def free_port() -> int:
@@ -98,12 +191,13 @@ class Server:
 
     @property
     def environment(self) -> dict[str, str]:
-        """What the runner sets on top of its own environment."""
+        """What the runner sets on top of its own environment (the variant's own last)."""
         return {
             "DATABASE_URL": self.database_url,
             "DB_POOL_SIZE": str(self.pool_size),
             "DB_MAX_OVERFLOW": "0",
             "LOG_LEVEL": "WARNING",
+            **self.variant.environment,
         }
 
     async def start(self) -> None:
@@ -113,7 +207,7 @@ class Server:
             # server in order instead of leaving it half shut down.
             self.process = await asyncio.create_subprocess_exec(
                 *self.command,
-                cwd=REPOSITORY,
+                cwd=self.variant.directory,
                 env={**os.environ, **self.environment},
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log,
@@ -150,6 +244,15 @@ class Server:
             return None
         try:
             return Path(f"/proc/{self.process.pid}/{name}").read_text()
+        except OSError:
+            return None
+
+    def working_directory(self) -> Path | None:
+        """The running worker's working directory (/proc/<pid>/cwd), None once it is gone."""
+        if self.process is None or self.process.returncode is not None:
+            return None
+        try:
+            return Path(os.readlink(f"/proc/{self.process.pid}/cwd"))
         except OSError:
             return None
 
