@@ -13,6 +13,14 @@ SQL repository that implements that port (`implementation_of`), made once per un
 over its current session. A context that adds a repository to the port adds its class and
 nothing here. The idempotency store is not one of the domain's repositories; it is wired by
 hand.
+
+Two special paths bypass the ORM's usual flush inside this unit of work, each in a module of
+its own and each kept for a measured reason: `core_inserts.py` (a new order, its items and
+its notification as prepared Core INSERTs: +15.3 % req/s on POST /orders/) and
+`catalog/product_writes.py`, hooked on the session factory's flush (every changed product in
+one guarded UPDATE: 10 statements per order of 1 or 30 lines, where the ORM sends 39 for 30).
+The read side has one more, outside any unit of work: `read_side.py`'s prepared driver
+statements.
 """
 
 from __future__ import annotations
