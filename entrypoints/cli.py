@@ -1,9 +1,13 @@
-"""The command line: `storefront serve|migrate` (the same program as `python -m entrypoints.cli`).
+"""The command line: `storefront serve|migrate|create-admin` (the same program as
+`python -m entrypoints.cli`).
 
-    serve      migrate the SQL database to the newest revision (unless DATABASE_URL is
-               memory:// or --no-migrate is given), then serve the API with uvicorn on
-               127.0.0.1:8000 (--host/--port), with uvloop and httptools when installed
-    migrate    migrate the SQL database to the newest revision and exit
+    serve         migrate the SQL database to the newest revision (unless DATABASE_URL is
+                  memory:// or --no-migrate is given), then serve the API with uvicorn on
+                  127.0.0.1:8000 (--host/--port), with uvloop and httptools when installed
+    migrate       migrate the SQL database to the newest revision and exit
+    create-admin  migrate, then create an admin account (--username, --email); the password
+                  comes from STOREFRONT_ADMIN_PASSWORD or a prompt, never from the command
+                  line, where other users of the machine and the shell history would see it
 
 Settings come from the environment and `.env` (see `entrypoints.settings`).
 
@@ -18,8 +22,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import importlib.util
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,12 +52,14 @@ settings are read from the environment and from ./.env:
   DATABASE_URL   sqlite+aiosqlite:///./storefront.db (the default),
                  postgresql+asyncpg://user:password@host:5432/name, or memory://
   LOG_LEVEL      CRITICAL, ERROR, WARNING, INFO (the default) or DEBUG
-  the others (pool sizes, timeouts) are listed in README.md
+  JWT_SECRET     the key access tokens are signed with (at least 32 bytes)
+  the others (pool sizes, timeouts, token lifetimes) are listed in README.md
 
 examples:
   storefront serve
   storefront serve --host 0.0.0.0 --port 8080 --no-migrate
   DATABASE_URL=memory:// storefront serve
+  storefront create-admin --username admin --email admin@example.com
 """
 
 
@@ -93,6 +101,14 @@ def _parser() -> argparse.ArgumentParser:
         help="migrate the database to the newest revision, then exit",
         description="Migrate the database named by DATABASE_URL to the newest revision.",
     )
+    admin = commands.add_parser(
+        "create-admin",
+        help="create an admin account (the password is asked, never given as an argument)",
+        description="Migrate the database, then create an admin account. The password is "
+        "read from STOREFRONT_ADMIN_PASSWORD when it is set, else asked twice at a prompt.",
+    )
+    admin.add_argument("--username", required=True, help="3-50 letters, digits or underscores")
+    admin.add_argument("--email", required=True, help="the admin's email address")
     return parser
 
 
@@ -140,6 +156,49 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     )
 
 
+def _admin_password() -> str | None:
+    """From STOREFRONT_ADMIN_PASSWORD, else typed twice at a prompt; None if they differ."""
+    given = os.environ.get("STOREFRONT_ADMIN_PASSWORD")
+    if given:
+        return given
+    first = getpass.getpass("Password for the new admin: ")
+    if getpass.getpass("The same password again: ") != first:
+        return None
+    return first
+
+
+def _create_admin(settings: Settings, username: str, email: str) -> int:
+    from application.identity.commands import CreateAdmin
+    from domain.shared.errors import DomainError
+    from entrypoints.container import build_container, close_storage, open_storage
+
+    if settings.backend == "memory":
+        return _fail(
+            "memory:// keeps nothing after this command ends: set STOREFRONT_ADMIN_USERNAME, "
+            "STOREFRONT_ADMIN_EMAIL and STOREFRONT_ADMIN_PASSWORD for `serve` instead",
+            EXIT_BAD_SETTING,
+        )
+    password = _admin_password()
+    if password is None:
+        return _fail("the two passwords differ; nothing was created", EXIT_BAD_SETTING)
+
+    async def create() -> None:
+        container = build_container(settings)
+        await open_storage(container)
+        try:
+            command = CreateAdmin(username=username, email=email, password=password)
+            user, _ = await container.use_cases().create_admin()(command)
+        finally:
+            await close_storage(container)
+        print(f"created admin {user.username!r} (id {user.id})")
+
+    try:
+        asyncio.run(create())
+    except DomainError as error:
+        return _fail(f"cannot create the admin: {error.detail}", EXIT_BAD_SETTING)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -158,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "serve":
         _serve(settings, args.host, args.port)
+    if args.command == "create-admin":
+        return _create_admin(settings, args.username, args.email)
     return 0
 
 

@@ -2,7 +2,7 @@
 
     Container
     ├── config                    from Settings (DATABASE_URL picks `backend`)
-    ├── clock, hasher, order_numbers                 Singletons
+    ├── clock, hasher, order_numbers, access_tokens  Singletons
     ├── sqlalchemy set            primary engine, optional replica engine, session factory
     ├── memory set                one InMemoryStore
     ├── unit_of_work, *_queries, storage_health      Selector(backend): sqlalchemy | memory
@@ -29,6 +29,8 @@ the override, since their dependencies are these very providers.
 from __future__ import annotations
 
 import asyncio
+import logging
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -43,7 +45,7 @@ from adapters.memory import (
     InMemoryUnitOfWork,
     InMemoryUserQueries,
 )
-from adapters.security import Argon2PasswordHasher
+from adapters.security import Argon2PasswordHasher, JwtAccessTokens
 from adapters.sqlalchemy import (
     EngineSettings,
     SqlAlchemyCategoryQueries,
@@ -59,10 +61,14 @@ from adapters.sqlalchemy import (
 )
 from adapters.system import RandomOrderNumbers, SystemClock
 from application.catalog.commands import SeedCategories
+from application.identity.commands import CreateAdmin
+from domain.shared.errors import DuplicateValue
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
 
 __all__ = ["Container", "build_container", "close_storage", "open_storage", "prepare_storage"]
+
+log = logging.getLogger(__name__)
 
 
 class Container(containers.DeclarativeContainer):
@@ -72,6 +78,9 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(Argon2PasswordHasher)
     order_numbers = providers.Singleton(RandomOrderNumbers)
+    access_token_lifetime = providers.Factory(timedelta, minutes=config.access_token_minutes)
+    access_tokens = providers.Singleton(JwtAccessTokens, config.jwt_secret, access_token_lifetime)
+    refresh_lifetime = providers.Factory(timedelta, days=config.refresh_token_days)
 
     # -- the SQLAlchemy set -----------------------------------------------------------------
     engine_settings = providers.Singleton(
@@ -141,6 +150,8 @@ class Container(containers.DeclarativeContainer):
         hasher=hasher,
         order_numbers=order_numbers,
         idempotency_ttl=idempotency_ttl,
+        access_tokens=access_tokens,
+        refresh_lifetime=refresh_lifetime,
         user_queries=user_queries,
         category_queries=category_queries,
         product_queries=product_queries,
@@ -155,6 +166,13 @@ def build_container(settings: Settings) -> Container:
     container.config.from_dict(
         {
             **settings.model_dump(),
+            "jwt_secret": _signing_secret(settings),
+            "jwt_secret_generated": settings.jwt_secret is None,
+            "storefront_admin_password": (
+                None
+                if settings.storefront_admin_password is None
+                else settings.storefront_admin_password.get_secret_value()
+            ),
             "backend": settings.backend,
             "read_from": "replica" if settings.read_replica_url else "primary",
         }
@@ -162,13 +180,21 @@ def build_container(settings: Settings) -> Container:
     return container
 
 
+def _signing_secret(settings: Settings) -> str:
+    """JWT_SECRET, or a key made for this process only (`open_storage` warns of it)."""
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    return secrets.token_urlsafe(48)
+
+
 def _uses_sql(container: Any) -> bool:
     return bool(container.config.backend() == "sqlalchemy")
 
 
 async def open_storage(container: Any) -> None:
-    """Create what the adapter set needs before the first request (engines, mappings), and
-    give an in-memory store what a migrated database holds: the default categories."""
+    """Create what the adapter set needs before the first request (engines, mappings), give
+    an in-memory store what a migrated database holds (the default categories), and make sure
+    the start-up admin of the settings exists, if they name one."""
     if _uses_sql(container):
         start_mappers()
         container.primary_engine()
@@ -176,6 +202,34 @@ async def open_storage(container: Any) -> None:
     else:
         # Through the use case, as any write: one seeded already keeps what it has.
         await container.use_cases().seed_categories()(SeedCategories())
+    if container.config.jwt_secret_generated():
+        log.warning(
+            "JWT_SECRET is not set: access tokens are signed with a key made for this "
+            "process only; they will not survive a restart or work across workers"
+        )
+    await _ensure_start_up_admin(container)
+
+
+async def _ensure_start_up_admin(container: Any) -> None:
+    config = container.config
+    username = config.storefront_admin_username()
+    if username is None:
+        return
+    command = CreateAdmin(
+        username=username,
+        email=config.storefront_admin_email(),
+        password=config.storefront_admin_password(),
+        existing_ok=True,
+    )
+    try:
+        _, created = await container.use_cases().create_admin()(command)
+    except DuplicateValue as error:
+        raise RuntimeError(
+            f"STOREFRONT_ADMIN_USERNAME names an account that is not an admin ({error.detail}): "
+            "choose another username, or make that account an admin"
+        ) from error
+    if created:
+        log.info("created the start-up admin %r", username)
 
 
 async def close_storage(container: Any) -> None:

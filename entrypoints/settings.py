@@ -7,6 +7,14 @@ async driver, so a URL copied from another tool still works.
 
 Passwords inside URLs never reach a log line: `repr(settings)` masks them.
 
+JWT_SECRET signs the access tokens (at least 32 bytes; `python -c "import secrets;
+print(secrets.token_urlsafe(48))"` makes one). Without it the app makes one at each start and
+warns: tokens then die with the process and are not shared between workers. It, the start-up
+admin's password and the database URLs' passwords never reach a log line.
+
+STOREFRONT_ADMIN_USERNAME, STOREFRONT_ADMIN_EMAIL and STOREFRONT_ADMIN_PASSWORD, all three
+set, make sure at start-up that this admin exists (how `memory://` gets its first admin).
+
 CORS_ORIGINS lists, comma-separated, the only origins whose pages may call the API from a
 browser; unset, no cross-origin call is allowed. Each is written as a browser sends it,
 `scheme://host[:port]`, so a trailing slash or a path (which would never match) is refused.
@@ -18,7 +26,7 @@ import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Backend", "Settings", "redact_url"]
@@ -90,6 +98,14 @@ class Settings(BaseSettings):
     # OpenTelemetry SDK. Off, it costs nothing; on, every request checks for providers.
     otel_enabled: bool = False
 
+    # -- access ----------------------------------------------------------------------------
+    jwt_secret: SecretStr | None = Field(default=None, min_length=32)
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    storefront_admin_username: str | None = None
+    storefront_admin_email: str | None = None
+    storefront_admin_password: SecretStr | None = None
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -121,6 +137,22 @@ class Settings(BaseSettings):
     @classmethod
     def _log_level(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _start_up_admin(self) -> Settings:
+        given = [
+            self.storefront_admin_username,
+            self.storefront_admin_email,
+            self.storefront_admin_password,
+        ]
+        if any(value is not None for value in given) and not all(
+            value is not None for value in given
+        ):
+            raise ValueError(
+                "set all three of STOREFRONT_ADMIN_USERNAME, STOREFRONT_ADMIN_EMAIL and "
+                "STOREFRONT_ADMIN_PASSWORD, or none"
+            )
+        return self
 
     @property
     def backend(self) -> Backend:

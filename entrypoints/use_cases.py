@@ -2,10 +2,16 @@
 
     UseCases
     ├── what they are built from   (Dependency: given by the composition root)
-    │   unit_of_work, clock, hasher, order_numbers, idempotency_ttl,
+    │   unit_of_work, clock, hasher, order_numbers, access_tokens, lifetimes,
     │   user_queries, category_queries, product_queries, order_queries, storage_health
-    └── one Factory per use case   register_user, place_order, ...   (a fresh handler, hence a
-                                   fresh unit of work, per call)
+    ├── one Factory per use case   register_user, place_order, log_in, ...   (a fresh handler,
+    │                              hence a fresh unit of work, per call)
+    └── the reads                  user_reads, product_reads, order_reads: the query ports
+                                   with the access rules applied (who may see what)
+
+A use case whose rule depends on who asks takes the caller first: `place_order()(actor,
+command)`. Routes reach the read side through the `*_reads`, or through a query port directly
+when their rule lets only admins in (lists of users, stats, exports).
 
 This module names ports and use cases only, never an adapter: the HTTP routers and the CLI
 take what they need from here (`use_cases.place_order()`), while `entrypoints/container.py`,
@@ -30,7 +36,9 @@ from application.catalog.handlers import (
     UpdateProductHandler,
 )
 from application.catalog.queries import CategoryQueries, ProductQueries
+from application.catalog.reads import ProductReads
 from application.identity.handlers import (
+    CreateAdminHandler,
     DeactivateStaleUsersHandler,
     DeactivateUserHandler,
     EditUserHandler,
@@ -39,12 +47,21 @@ from application.identity.handlers import (
     RegisterUsersHandler,
 )
 from application.identity.queries import UserQueries
+from application.identity.reads import UserReads
+from application.identity.sessions import (
+    AuthenticateHandler,
+    LogInHandler,
+    LogOutHandler,
+    RefreshHandler,
+)
+from application.identity.tokens import AccessTokens
 from application.ordering.handlers import (
     ChangeOrderStatusHandler,
     PayOrderHandler,
     PlaceOrderHandler,
 )
 from application.ordering.queries import OrderQueries
+from application.ordering.reads import OrderReads
 from application.shared.health import StorageHealth
 from application.shared.ports import Clock, OrderNumbers, PasswordHasher
 from application.shared.unit_of_work import UnitOfWork
@@ -61,6 +78,8 @@ class UseCases(containers.DeclarativeContainer):
     order_numbers: providers.Dependency[OrderNumbers] = providers.Dependency()
     # How long a stored answer serves retries with the same Idempotency-Key.
     idempotency_ttl: providers.Dependency[timedelta] = providers.Dependency()
+    access_tokens: providers.Dependency[AccessTokens] = providers.Dependency()
+    refresh_lifetime: providers.Dependency[timedelta] = providers.Dependency()
 
     # -- the read side: stateless, shared by every request --------------------------------
     user_queries: providers.Dependency[UserQueries] = providers.Dependency()
@@ -68,6 +87,20 @@ class UseCases(containers.DeclarativeContainer):
     product_queries: providers.Dependency[ProductQueries] = providers.Dependency()
     order_queries: providers.Dependency[OrderQueries] = providers.Dependency()
     storage_health: providers.Dependency[StorageHealth] = providers.Dependency()
+    # ... and as a caller may see it.
+    user_reads = providers.Factory(UserReads, user_queries)
+    product_reads = providers.Factory(ProductReads, product_queries)
+    order_reads = providers.Factory(OrderReads, order_queries, user_queries)
+
+    # -- sessions ---------------------------------------------------------------------------
+    log_in = providers.Factory(
+        LogInHandler, unit_of_work, clock, hasher, access_tokens, refresh_lifetime
+    )
+    refresh = providers.Factory(
+        RefreshHandler, unit_of_work, clock, access_tokens, refresh_lifetime
+    )
+    log_out = providers.Factory(LogOutHandler, unit_of_work, clock)
+    authenticate = providers.Factory(AuthenticateHandler, clock, access_tokens, user_queries)
 
     # -- identity ---------------------------------------------------------------------------
     register_user = providers.Factory(RegisterUserHandler, unit_of_work, clock, hasher)
@@ -76,6 +109,7 @@ class UseCases(containers.DeclarativeContainer):
     deactivate_user = providers.Factory(DeactivateUserHandler, unit_of_work, clock)
     deactivate_stale_users = providers.Factory(DeactivateStaleUsersHandler, unit_of_work, clock)
     purge_inactive_users = providers.Factory(PurgeInactiveUsersHandler, unit_of_work)
+    create_admin = providers.Factory(CreateAdminHandler, unit_of_work, clock, hasher)
 
     # -- catalog ----------------------------------------------------------------------------
     create_category = providers.Factory(CreateCategoryHandler, unit_of_work, clock)

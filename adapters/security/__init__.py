@@ -1,7 +1,8 @@
-"""Security adapters: the argon2id implementation of the password-hasher port."""
+"""Security adapters: argon2id password hashing and JWT access tokens."""
 
 from __future__ import annotations
 
+from adapters.security.access_tokens import JwtAccessTokens
 from adapters.security.password_hasher import Argon2PasswordHasher
 
-__all__ = ["Argon2PasswordHasher"]
+__all__ = ["Argon2PasswordHasher", "JwtAccessTokens"]

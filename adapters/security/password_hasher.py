@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from typing import Self
 
@@ -52,6 +53,9 @@ class Argon2PasswordHasher(PasswordHasher):
             type=Type.ID,
         )
         self.workers = workers or _usable_cpus()
+        # Made on first use with the same parameters: verifying against it costs what
+        # verifying against a real user's hash costs.
+        self._nobody: str | None = None
         # Threads start on first use and stay idle between hashes; they end with the process.
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="argon2")
 
@@ -68,6 +72,18 @@ class Argon2PasswordHasher(PasswordHasher):
         """True only for the password that made `hashed`; a malformed hash is just False."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, self._verify, hashed, password)
+
+    async def verify_nobody(self, password: str) -> bool:
+        if self._nobody is None:
+            self._nobody = await self.hash(secrets.token_urlsafe(24))
+        await self.verify(self._nobody, password)
+        return False
+
+    def needs_rehash(self, hashed: str) -> bool:
+        try:
+            return self._argon2.check_needs_rehash(hashed)
+        except (Argon2Error, ValueError):
+            return True
 
     def _verify(self, hashed: str, password: str) -> bool:
         try:

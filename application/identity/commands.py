@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.shared.access import MAIN_STORE
 from domain.shared.patch import UNSET, Maybe
 
 __all__ = [
+    "Authenticate",
+    "CreateAdmin",
     "DeactivateStaleUsers",
     "DeactivateUser",
+    "LogIn",
+    "LogOut",
     "PatchUser",
     "PurgeInactiveUsers",
+    "Refresh",
     "RegisterUser",
     "RegisterUsers",
     "ReplaceUser",
@@ -24,6 +30,8 @@ class RegisterUser:
     password: str
     full_name: str | None = None
     bio: str | None = None
+    # Only an admin may create an admin.
+    is_superuser: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class ReplaceUser:
     bio: str | None
     is_active: bool
     password: str | None = None
+    # Asked of whoever changes their own password or email.
+    current_password: str | None = None
 
     def as_patch(self) -> PatchUser:
         """The same edit as a PATCH that sends every field."""
@@ -55,6 +65,7 @@ class ReplaceUser:
             bio=self.bio,
             is_active=self.is_active,
             password=UNSET if self.password is None else self.password,
+            current_password=self.current_password,
         )
 
 
@@ -69,6 +80,8 @@ class PatchUser:
     bio: Maybe[str | None] = UNSET
     is_active: Maybe[bool] = UNSET
     password: Maybe[str] = UNSET
+    # Asked of whoever changes their own password or email.
+    current_password: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,3 +101,41 @@ class DeactivateStaleUsers:
 @dataclass(frozen=True)
 class PurgeInactiveUsers:
     """Delete inactive users that have no orders."""
+
+
+@dataclass(frozen=True)
+class LogIn:
+    """`login` is a username, or an email when it has an @."""
+
+    login: str
+    password: str
+    store: str = MAIN_STORE
+
+
+@dataclass(frozen=True)
+class Refresh:
+    refresh_token: str
+    store: str = MAIN_STORE
+
+
+@dataclass(frozen=True)
+class LogOut:
+    refresh_token: str
+
+
+@dataclass(frozen=True)
+class Authenticate:
+    """A bearer access token, as presented."""
+
+    token: str
+
+
+@dataclass(frozen=True)
+class CreateAdmin:
+    """An admin account, from the operator. With `existing_ok`, an admin of that username
+    already there is enough."""
+
+    username: str
+    email: str
+    password: str
+    existing_ok: bool = False

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from application.identity.commands import (
+    CreateAdmin,
     DeactivateStaleUsers,
     DeactivateUser,
     PatchUser,
@@ -21,6 +22,7 @@ from application.identity.commands import (
     RegisterUsers,
     ReplaceUser,
 )
+from application.shared.access import Forbidden, Principal
 from application.shared.ports import Clock, PasswordHasher
 from application.shared.retry import retried_on_contention
 from application.shared.unit_of_work import UnitOfWork
@@ -29,6 +31,7 @@ from domain.shared.errors import DuplicateValue, InvalidValue, NotFound
 from domain.shared.patch import UNSET, Unset
 
 __all__ = [
+    "CreateAdminHandler",
     "DeactivateStaleUsersHandler",
     "DeactivateUserHandler",
     "EditUserHandler",
@@ -46,12 +49,16 @@ MAX_STALE_DAYS = 36_500
 
 @dataclass(frozen=True)
 class RegisterUserHandler:
+    """Sign-up: anyone may create a customer account; only an admin may create an admin."""
+
     uow: UnitOfWork
     clock: Clock
     hasher: PasswordHasher
 
     @retried_on_contention
-    async def __call__(self, command: RegisterUser) -> User:
+    async def __call__(self, actor: Principal, command: RegisterUser) -> User:
+        if command.is_superuser and not actor.is_admin:
+            raise Forbidden("only an admin may create an admin")
         user = _draft(command, self.clock.now())
         user.hashed_password = await self.hasher.hash(command.password)
         async with self.uow as uow:
@@ -96,20 +103,32 @@ class RegisterUsersHandler:
 class EditUserHandler:
     """One edit of an account: PUT sends every field (`ReplaceUser`, the password only when it
     changes), PATCH only the fields to change (`PatchUser`). A new password is hashed again,
-    before the transaction begins."""
+    before the transaction begins, and ends every session of the account.
+
+    Who may: an admin edits anyone; a customer only their own profile, never whether it is
+    active. Whoever changes their own password or email gives the current password first, so
+    that a stolen access token cannot take the account over."""
 
     uow: UnitOfWork
     clock: Clock
     hasher: PasswordHasher
 
     @retried_on_contention
-    async def __call__(self, command: PatchUser | ReplaceUser) -> User:
+    async def __call__(self, actor: Principal, command: PatchUser | ReplaceUser) -> User:
         edit = command.as_patch() if isinstance(command, ReplaceUser) else command
+        own = edit.user_id == actor.user_id
+        if not own and not actor.is_admin:
+            raise NotFound("user", edit.user_id)
+        if not actor.is_admin and not isinstance(edit.is_active, Unset):
+            raise Forbidden("only an admin may activate or deactivate an account")
+        if own and _changes_credentials(edit):
+            await self._confirm(edit)
         hashed = (
             UNSET if isinstance(edit.password, Unset) else await _hash(edit.password, self.hasher)
         )
         async with self.uow as uow:
             user = await _user(uow, edit.user_id)
+            generation = user.token_generation
             user.revise(
                 self.clock.now(),
                 username=edit.username,
@@ -119,8 +138,50 @@ class EditUserHandler:
                 is_active=edit.is_active,
                 hashed_password=hashed,
             )
+            if user.token_generation != generation:
+                await uow.refresh_tokens.revoke_all_of(edit.user_id, self.clock.now())
             await uow.commit()
         return user
+
+    async def _confirm(self, edit: PatchUser) -> None:
+        """The current password, checked outside any transaction (a hash is slow)."""
+        if edit.current_password is None:
+            raise InvalidValue(
+                "current_password", "is required to change your own password or email"
+            )
+        async with self.uow as uow:
+            user = await _user(uow, edit.user_id)
+        if not await self.hasher.verify(user.hashed_password, edit.current_password):
+            raise InvalidValue("current_password", "is not the account's password")
+
+
+@dataclass(frozen=True)
+class CreateAdminHandler:
+    """An admin account, for the operator: the command line's `create-admin` and the
+    start-up admin of the settings. Not reachable over HTTP.
+
+    With `existing_ok`, an admin of that username already there is the answer (the start-up
+    admin is made sure of at every start); any other account of that name is a conflict."""
+
+    uow: UnitOfWork
+    clock: Clock
+    hasher: PasswordHasher
+
+    @retried_on_contention
+    async def __call__(self, command: CreateAdmin) -> tuple[User, bool]:
+        async with self.uow as uow:
+            existing = await uow.users.get_by_username(command.username)
+        if existing is not None:
+            if command.existing_ok and existing.is_superuser:
+                return existing, False
+            raise DuplicateValue("user", "username", command.username)
+        new = RegisterUser(command.username, command.email, command.password, is_superuser=True)
+        user = _draft(new, self.clock.now())
+        user.hashed_password = await self.hasher.hash(command.password)
+        async with self.uow as uow:
+            await uow.users.add(user)
+            await uow.commit()
+        return user, True
 
 
 @dataclass(frozen=True)
@@ -132,9 +193,11 @@ class DeactivateUserHandler:
 
     @retried_on_contention
     async def __call__(self, command: DeactivateUser) -> User:
+        now = self.clock.now()
         async with self.uow as uow:
             user = await _user(uow, command.user_id)
-            user.deactivate(self.clock.now())
+            user.deactivate(now)
+            await uow.refresh_tokens.revoke_all_of(command.user_id, now)
             await uow.commit()
         return user
 
@@ -179,6 +242,10 @@ async def _user(uow: UnitOfWork, user_id: int) -> User:
     return user
 
 
+def _changes_credentials(edit: PatchUser) -> bool:
+    return not isinstance(edit.password, Unset) or not isinstance(edit.email, Unset)
+
+
 async def _hash(password: str, hasher: PasswordHasher) -> str:
     return await hasher.hash(PasswordPolicy.check(password))
 
@@ -193,6 +260,7 @@ def _draft(command: RegisterUser, now: datetime) -> User:
         hashed_password="",
         full_name=command.full_name,
         bio=command.bio,
+        is_superuser=command.is_superuser,
         now=now,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import AsyncIterator, Sequence
 
-from application.identity.read_models import TopSpender, UserCounts, UserView
+from application.identity.read_models import TopSpender, UserCounts, UserStanding, UserView
 from application.shared.listing import FieldKind, FieldSpec, ListQuery, ListSchema, Page
 
 __all__ = ["USER_LIST", "UserQueries"]
@@ -29,6 +29,11 @@ USER_LIST = ListSchema(
 class UserQueries(abc.ABC):
     @abc.abstractmethod
     async def get(self, user_id: int) -> UserView | None: ...
+
+    @abc.abstractmethod
+    async def standing(self, user_id: int) -> UserStanding | None:
+        """Whether the account is active, an admin, and in which generation of sessions:
+        asked on every authenticated request, so an adapter answers it cheaply."""
 
     @abc.abstractmethod
     async def get_by_email(self, email: str) -> UserView | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-__all__ = ["TopSpender", "UserCounts", "UserView"]
+__all__ = ["TopSpender", "UserCounts", "UserStanding", "UserView"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +36,12 @@ class TopSpender:
     email: str
     order_count: int
     total_spent: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class UserStanding:
+    """What every authenticated request asks of its account."""
+
+    is_active: bool
+    is_superuser: bool
+    token_generation: int

@@ -12,10 +12,11 @@ __all__ = ["ChangeOrderStatus", "PayOrder", "PlaceOrder"]
 
 @dataclass(frozen=True)
 class PlaceOrder:
-    """Lines may name a product twice; they are merged into one line."""
+    """Lines may name a product twice; they are merged into one line. Without a `user_id`,
+    the order is the caller's."""
 
-    user_id: int
     lines: tuple[OrderLine, ...]
+    user_id: int | None = None
     shipping_address: str | None = None
     idempotency: IdempotentRequest | None = None
 

@@ -4,7 +4,10 @@ Each one is a callable whose body is its whole transaction: `async with self.uow
 … `await uow.commit()`. `@retried_on_contention` runs that body again when the database gave
 up on it (a deadlock, a busy SQLite); a conflict of state is never retried. The use cases a
 client may retry with an `Idempotency-Key` replay and record their answers through
-`IdempotencyKeys`, inside the same transaction.
+`IdempotencyKeys`, inside the same transaction, each caller's keys apart from another's.
+
+Who may: a customer orders for themself, pays their own orders and cancels them while they
+are pending; an admin does anything. Another customer's order is `NotFound`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import timedelta
 
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
 from application.ordering.read_models import OrderView, PaymentView
+from application.shared.access import Forbidden, Principal
 from application.shared.errors import Contention
 from application.shared.idempotency.answers import DEFAULT_TTL, Answer, IdempotencyKeys
 from application.shared.ports import Clock, OrderNumbers
@@ -22,7 +26,7 @@ from application.shared.retry import retried_on_contention
 from application.shared.unit_of_work import UnitOfWork
 from domain.notifications.notification import Notification
 from domain.ordering import reservation
-from domain.ordering.order import Order, OrderNumber, merge_lines
+from domain.ordering.order import Order, OrderNumber, OrderStatus, merge_lines
 from domain.shared.errors import DomainError, DuplicateValue, Inactive, NotFound
 
 __all__ = ["ChangeOrderStatusHandler", "PayOrderHandler", "PlaceOrderHandler"]
@@ -46,18 +50,21 @@ class PlaceOrderHandler:
     idempotency_ttl: timedelta = DEFAULT_TTL
 
     @retried_on_contention
-    async def __call__(self, command: PlaceOrder) -> Answer[OrderView]:
-        keys = IdempotencyKeys("place_order", self.idempotency_ttl)
+    async def __call__(self, actor: Principal, command: PlaceOrder) -> Answer[OrderView]:
+        user_id = actor.acting_user() if command.user_id is None else command.user_id
+        if user_id != actor.user_id and not actor.is_admin:
+            raise Forbidden("a customer places orders for themself only")
+        keys = IdempotencyKeys(_scope("place_order", actor), self.idempotency_ttl)
         lines = merge_lines(command.lines)
         async with self.uow as uow:
             now = self.clock.now()
             if replay := await keys.replay(uow.idempotency, command.idempotency, now):
                 return replay
-            await _ensure_active_user(uow, command.user_id)
+            await _ensure_active_user(uow, user_id)
             products = await uow.products.get_for_update([line.product_id for line in lines])
             order = Order.place(
                 order_number=OrderNumber.build(now, self.order_numbers.suffix()),
-                user_id=command.user_id,
+                user_id=user_id,
                 items=reservation.reserve(lines, products, now),
                 shipping_address=command.shipping_address,
                 now=now,
@@ -73,15 +80,20 @@ class PlaceOrderHandler:
 
 @dataclass(frozen=True)
 class ChangeOrderStatusHandler:
-    """Move an order along; cancelling puts its reserved stock back, exactly once."""
+    """Move an order along; cancelling puts its reserved stock back, exactly once. An admin
+    makes any move; a customer only cancels their own order, while it is pending."""
 
     uow: UnitOfWork
     clock: Clock
 
     @retried_on_contention
-    async def __call__(self, command: ChangeOrderStatus) -> Order:
+    async def __call__(self, actor: Principal, command: ChangeOrderStatus) -> Order:
         async with self.uow as uow:
-            order = await _order(uow, command.order_id)
+            order = await _order(uow, command.order_id, actor)
+            if not actor.is_admin and not (
+                command.status is OrderStatus.CANCELLED and order.status is OrderStatus.PENDING
+            ):
+                raise Forbidden("a customer may only cancel their own order while it is pending")
             now = self.clock.now()
             to_release = order.transition_to(command.status, now)
             if to_release:
@@ -104,13 +116,13 @@ class PayOrderHandler:
     idempotency_ttl: timedelta = DEFAULT_TTL
 
     @retried_on_contention
-    async def __call__(self, command: PayOrder) -> Answer[PaymentView]:
-        keys = IdempotencyKeys("pay_order", self.idempotency_ttl)
+    async def __call__(self, actor: Principal, command: PayOrder) -> Answer[PaymentView]:
+        keys = IdempotencyKeys(_scope("pay_order", actor), self.idempotency_ttl)
         async with self.uow as uow:
             now = self.clock.now()
             if replay := await keys.replay(uow.idempotency, command.idempotency, now):
                 return replay
-            order = await _order(uow, command.order_id)
+            order = await _order(uow, command.order_id, actor)
             payment = order.pay(command.method, now)
             await keys.record(
                 uow.idempotency, command.idempotency, now, lambda: PaymentView.of(payment)
@@ -120,11 +132,17 @@ class PayOrderHandler:
 
 
 # -- steps the use cases share -------------------------------------------------------------
-async def _order(uow: UnitOfWork, order_id: int) -> Order:
-    """The order, locked for this transaction."""
+def _scope(operation: str, actor: Principal) -> str:
+    """Whose Idempotency-Keys these are: one caller's key never replays another's answer."""
+    return f"{operation}:{actor.user_id}"
+
+
+async def _order(uow: UnitOfWork, order_id: int, actor: Principal) -> Order:
+    """The order, locked for this transaction, if the caller may see it."""
     order = await uow.orders.get(order_id, for_update=True)
     if order is None:
         raise NotFound("order", order_id)
+    actor.visible(order.user_id, "order", order_id)
     return order
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -147,6 +147,10 @@ class ListQuery:
     sort: tuple[SortKey, ...] = (SortKey("id"),)
     page: PageRequest = field(default_factory=PageRequest)
     search: str | None = None
+
+    def narrowed(self, name: str, value: FilterValue) -> ListQuery:
+        """The same query, kept to rows whose `name` equals `value` as well."""
+        return replace(self, filters=(*self.filters, Filter(name, Op.EQ, value)))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,16 @@ class PasswordHasher(abc.ABC):
     @abc.abstractmethod
     async def verify(self, hashed: str, password: str) -> bool: ...
 
+    @abc.abstractmethod
+    async def verify_nobody(self, password: str) -> bool:
+        """Cost what `verify` costs and answer False: what a sign-in with an unknown name
+        does, so that its answer takes as long as a wrong password's."""
+
+    @abc.abstractmethod
+    def needs_rehash(self, hashed: str) -> bool:
+        """Whether `hashed` was made with other parameters than those the hasher uses now
+        (the password is hashed again at its next successful sign-in)."""
+
 
 class OrderNumbers(abc.ABC):
     @abc.abstractmethod

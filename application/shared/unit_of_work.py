@@ -17,7 +17,11 @@ from typing import Self
 
 from application.shared.idempotency.store import IdempotencyStore
 from domain.catalog.repository import CategoryRepository, ProductRepository
-from domain.identity.repository import UserRepository
+from domain.identity.repository import (
+    LoginThrottleRepository,
+    RefreshTokenRepository,
+    UserRepository,
+)
 from domain.notifications.repository import NotificationRepository
 from domain.ordering.repository import OrderRepository
 
@@ -26,6 +30,8 @@ __all__ = ["UnitOfWork"]
 
 class UnitOfWork(abc.ABC):
     users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+    login_throttles: LoginThrottleRepository
     categories: CategoryRepository
     products: ProductRepository
     orders: OrderRepository

@@ -6,9 +6,10 @@ import abc
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from domain.identity.sessions import LoginThrottle, RefreshToken
 from domain.identity.user import User
 
-__all__ = ["UserRepository"]
+__all__ = ["LoginThrottleRepository", "RefreshTokenRepository", "UserRepository"]
 
 
 class UserRepository(abc.ABC):
@@ -48,6 +49,9 @@ class UserRepository(abc.ABC):
         """`email` is already normalised (lower-case)."""
 
     @abc.abstractmethod
+    async def get_by_username(self, username: str) -> User | None: ...
+
+    @abc.abstractmethod
     async def deactivate_not_updated_since(self, cutoff: datetime, now: datetime) -> int:
         """Deactivate active users whose `updated_at` is before `cutoff`; return how many."""
 
@@ -56,3 +60,39 @@ class UserRepository(abc.ABC):
         """Delete inactive users that never placed an order; return how many.
 
         Users with orders are kept, so that no order history is ever destroyed."""
+
+
+class RefreshTokenRepository(abc.ABC):
+    """Refresh tokens by their hash; a family is revoked as a whole."""
+
+    @abc.abstractmethod
+    async def add(self, token: RefreshToken) -> None: ...
+
+    @abc.abstractmethod
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
+        """The token, locked until the unit ends: of two requests presenting it at once, the
+        second sees what the first did to it."""
+
+    @abc.abstractmethod
+    async def revoke_family(self, family: str, now: datetime) -> int:
+        """Revoke every token of the family not yet revoked; return how many."""
+
+    @abc.abstractmethod
+    async def revoke_all_of(self, user_id: int, now: datetime) -> int:
+        """Revoke every token of the user not yet revoked; return how many."""
+
+
+class LoginThrottleRepository(abc.ABC):
+    """Failed sign-ins in a row, per account."""
+
+    @abc.abstractmethod
+    async def get(self, account: str) -> LoginThrottle | None: ...
+
+    @abc.abstractmethod
+    async def record_failure(self, account: str, now: datetime) -> LoginThrottle:
+        """Count one more failure for `account` as of `now`, in one atomic step: failures
+        recorded at the same time by other workers are all counted."""
+
+    @abc.abstractmethod
+    async def clear(self, account: str) -> None:
+        """Forget the failures of `account` (a successful sign-in)."""

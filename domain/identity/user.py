@@ -107,6 +107,9 @@ class User:
     is_active: bool = True
     is_superuser: bool = False
     credits: Decimal = ZERO
+    # Moves on whenever the tokens issued so far must stop working: a new password, a
+    # deactivation. An access token names the generation it was issued in.
+    token_generation: int = 0
     id: int | None = field(default=None)
 
     @classmethod
@@ -119,14 +122,16 @@ class User:
         now: datetime,
         full_name: str | None = None,
         bio: str | None = None,
+        is_superuser: bool = False,
     ) -> User:
-        """A new, active, non-superuser account with no credits."""
+        """A new, active account with no credits (an admin only when asked)."""
         return cls(
             username=Username(username).value,
             email=Email.parse(email).value,
             hashed_password=hashed_password,
             full_name=_full_name(full_name),
             bio=_bio(bio),
+            is_superuser=is_superuser,
             created_at=now,
             updated_at=now,
         )
@@ -145,7 +150,8 @@ class User:
         """Change the given fields as one edit; fields left UNSET keep their value.
 
         Every value is checked before any is set, so a refused edit changes nothing; an edit
-        whose every value equals the current one is no change, and leaves `updated_at`."""
+        whose every value equals the current one is no change, and leaves `updated_at`. A
+        new password or a deactivation ends every token issued so far."""
         changes: dict[str, object] = {}
         if not isinstance(username, Unset):
             changes["username"] = Username(username).value
@@ -164,7 +170,13 @@ class User:
             return
         for key, value in changed.items():
             setattr(self, key, value)
+        if "hashed_password" in changed or changed.get("is_active") is False:
+            self.end_sessions()
         self.updated_at = now
+
+    def end_sessions(self) -> None:
+        """Every access token issued so far is refused from now on."""
+        self.token_generation += 1
 
     def change_username(self, username: str, now: datetime) -> None:
         self.username = Username(username).value
@@ -181,9 +193,16 @@ class User:
 
     def change_password(self, hashed_password: str, now: datetime) -> None:
         self.hashed_password = hashed_password
+        self.end_sessions()
         self.updated_at = now
 
+    def rehash_password(self, hashed_password: str) -> None:
+        """The same password under a stronger hash: not an edit, sessions go on."""
+        self.hashed_password = hashed_password
+
     def set_active(self, active: bool, now: datetime) -> None:
+        if self.is_active and not active:
+            self.end_sessions()
         self.is_active = active
         self.updated_at = now
 

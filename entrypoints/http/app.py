@@ -37,7 +37,7 @@ from entrypoints.http.middleware import (
 )
 from entrypoints.http.openapi import install_openapi, operation_id
 from entrypoints.http.responses import REPLAYED_HEADER
-from entrypoints.http.routers import categories, exports, health, orders, products, users
+from entrypoints.http.routers import auth, categories, exports, health, orders, products, users
 from entrypoints.http.routing import add_operations
 from entrypoints.settings import Settings
 
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         categories.router,
         users.router,
         exports.router,
+        auth.router,
         health.router,
     ):
         add_operations(app, router)
@@ -118,8 +119,8 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Content-Type", KEY_FIELD, REQUEST_ID_HEADER],
-            expose_headers=[REQUEST_ID_HEADER, REPLAYED_HEADER, "Retry-After"],
+            allow_headers=["Authorization", "Content-Type", KEY_FIELD, REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, REPLAYED_HEADER, "Retry-After", "WWW-Authenticate"],
         )
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)

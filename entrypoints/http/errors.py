@@ -6,6 +6,10 @@ This is the one place where errors become HTTP responses:
     ├── InvalidValue, InvalidQuery ........ 422  with `errors: [{field, message}]`
     ├── NotFound .......................... 404
     └── Conflict and its kinds ............ 409  (duplicate, stock, transition, version, ...)
+    Unauthenticated ....................... 401  with WWW-Authenticate: Bearer; one body for
+                                                 every wrong name or password
+    Forbidden ............................. 403
+    TooManyAttempts ....................... 429  with Retry-After (failed sign-ins)
     Unavailable (storage down or busy) .... 503  with Retry-After
     RequestValidationError ................ 422  (malformed JSON too), field errors, no input
                                                  echoed; a missing query parameter is shown
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
@@ -37,6 +42,8 @@ from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from application.identity.sessions import TooManyAttempts
+from application.shared.access import Forbidden, Unauthenticated
 from application.shared.errors import ApplicationError, InvalidQuery, RequestInProgress, Unavailable
 from domain.shared.errors import (
     Conflict,
@@ -183,6 +190,20 @@ async def _domain_error(_: Request, exc: Exception) -> Response:
 async def _application_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApplicationError)
     request_id = getattr(request.state, "request_id", "-")
+    if isinstance(exc, Unauthenticated):
+        return problem_response(
+            401, exc.detail, kind="unauthenticated", headers={"WWW-Authenticate": "Bearer"}
+        )
+    if isinstance(exc, Forbidden):
+        return problem_response(403, exc.detail, kind="forbidden")
+    if isinstance(exc, TooManyAttempts):
+        seconds = max(1, math.ceil(exc.retry_after.total_seconds()))
+        return problem_response(
+            429,
+            f"{exc.detail} (in {seconds} s)",
+            kind="too-many-attempts",
+            headers={"Retry-After": str(seconds)},
+        )
     if isinstance(exc, Unavailable):
         log.warning("storage unavailable [request id %s]: %s", request_id, exc.detail)
         return problem_response(
@@ -359,7 +380,9 @@ def _incoming_request_id(scope: Scope) -> str | None:
 
 # ----------------------------------------------------------------------------- OpenAPI
 _DESCRIPTIONS: Final[Mapping[int, str]] = {
-    404: "Not found: no such resource (problem details).",
+    401: "No valid bearer token, or wrong credentials (problem details).",
+    403: "Signed in, but not allowed to do this (problem details).",
+    404: "Not found: no such resource, or not yours to see (problem details).",
     409: "Conflict with the current state (problem details).",
     413: "Request body larger than the server accepts (problem details).",
     422: "Invalid input: malformed JSON, a refused field or query parameter (problem details).",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
+from entrypoints.http.access import rule_of
 from entrypoints.http.errors import error_responses
 from entrypoints.http.listing import StrictQueryRoute
 from entrypoints.http.openapi import operation_id
@@ -36,8 +37,17 @@ def resource_router(prefix: str, tag: str, *statuses: int) -> APIRouter:
 
 
 def add_operations(app: FastAPI, router: APIRouter) -> None:
-    """Append the operations of `router` to the app's routes, in their order."""
+    """Append the operations of `router` to the app's routes, in their order.
+
+    Deny by default: an operation that names no access rule (entrypoints/http/access.py)
+    is refused here, so an app with one cannot even be built."""
     for route in router.routes:
         if not isinstance(route, APIRoute):
             raise TypeError(f"{route!r}: only operations are added; include other routes")
+        if rule_of(route) is None:
+            methods = ",".join(sorted(route.methods or ()))
+            raise TypeError(
+                f"{methods} {route.path} names no access rule: give it an `actor: Anyone | "
+                "SignedIn | Admin` parameter (entrypoints/http/access.py)"
+            )
         app.router.routes.append(route)

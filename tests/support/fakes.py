@@ -47,3 +47,9 @@ class PlainHasher(PasswordHasher):
 
     async def verify(self, hashed: str, password: str) -> bool:
         return hashed == f"plain${password}"
+
+    async def verify_nobody(self, password: str) -> bool:
+        return False
+
+    def needs_rehash(self, hashed: str) -> bool:
+        return not hashed.startswith("plain$")

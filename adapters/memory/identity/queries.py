@@ -10,7 +10,7 @@ from adapters.memory.identity.views import user_view
 from adapters.memory.listing import list_page
 from adapters.memory.read_side import InMemoryQueries, money
 from application.identity.queries import UserQueries
-from application.identity.read_models import TopSpender, UserCounts, UserView
+from application.identity.read_models import TopSpender, UserCounts, UserStanding, UserView
 from application.shared.listing import ListQuery, Page
 from domain.identity.user import User
 from domain.ordering.order import Order, OrderStatus
@@ -24,6 +24,12 @@ class InMemoryUserQueries(InMemoryQueries, UserQueries):
     async def get(self, user_id: int) -> UserView | None:
         user = self._store.rows(User).get(user_id)
         return None if user is None else user_view(user)
+
+    async def standing(self, user_id: int) -> UserStanding | None:
+        user = self._store.rows(User).get(user_id)
+        if user is None:
+            return None
+        return UserStanding(user.is_active, user.is_superuser, user.token_generation)
 
     async def get_by_email(self, email: str) -> UserView | None:
         wanted = email.lower()

@@ -59,6 +59,11 @@ class InMemoryUserRepository(InMemoryRepository, UserRepository):
         found = next((u for u in users.peek() if u.email == email), None)
         return None if found is None else users.get(key_of(found))
 
+    async def get_by_username(self, username: str) -> User | None:
+        users = self._tx.rows(User)
+        found = next((u for u in users.peek() if u.username == username), None)
+        return None if found is None else users.get(key_of(found))
+
     async def deactivate_not_updated_since(self, cutoff: datetime, now: datetime) -> int:
         stale = self._tx.rows(User).load_where(lambda u: u.is_active and u.updated_at < cutoff)
         for user in stale:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from adapters.sqlalchemy.identity.tables import users
 from adapters.sqlalchemy.list_queries import ListCompiler, fetch_page
 from adapters.sqlalchemy.ordering.tables import orders
 from adapters.sqlalchemy.read_side import AnyRow, ReadSide, money_sum, money_total
 from application.identity.queries import USER_LIST, UserQueries
-from application.identity.read_models import TopSpender, UserCounts, UserView
+from application.identity.read_models import TopSpender, UserCounts, UserStanding, UserView
 from application.shared.listing import ListQuery, Page
 from domain.ordering.order import OrderStatus
 from domain.shared.errors import InvalidValue
@@ -29,6 +29,9 @@ _COLUMNS = (
     users.c.credits,
     users.c.created_at,
     users.c.updated_at,
+)
+_STANDING = select(users.c.is_active, users.c.is_superuser, users.c.token_generation).where(
+    users.c.id == bindparam("id")
 )
 _LIST = ListCompiler(
     USER_LIST,
@@ -58,6 +61,13 @@ class SqlAlchemyUserQueries(ReadSide, UserQueries):
         async with self._connection() as connection:
             row = (await connection.execute(select(*_COLUMNS).where(users.c.id == user_id))).first()
         return None if row is None else _view(row)
+
+    async def standing(self, user_id: int) -> UserStanding | None:
+        async with self._connection() as connection:
+            row = (await connection.execute(_STANDING, {"id": user_id})).first()
+        if row is None:
+            return None
+        return UserStanding(bool(row.is_active), bool(row.is_superuser), row.token_generation)
 
     async def get_by_email(self, email: str) -> UserView | None:
         # Stored emails are lower-case already (the domain's Email), so equality suffices.

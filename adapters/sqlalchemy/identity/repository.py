@@ -81,11 +81,20 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository, UserRepository):
             result = await self._session.execute(select(User).where(users.c.email == email))
             return result.scalars().first()
 
+    async def get_by_username(self, username: str) -> User | None:
+        async with storage_errors():
+            result = await self._session.execute(select(User).where(users.c.username == username))
+            return result.scalars().first()
+
     async def deactivate_not_updated_since(self, cutoff: datetime, now: datetime) -> int:
         statement = (
             update(User)
             .where(users.c.is_active.is_(True), users.c.updated_at < cutoff)
-            .values(is_active=False, updated_at=now)
+            .values(
+                is_active=False,
+                updated_at=now,
+                token_generation=users.c.token_generation + 1,
+            )
             .execution_options(synchronize_session="fetch")
         )
         async with storage_errors():

@@ -1,4 +1,4 @@
-"""The identity context's table: users.
+"""The identity context's tables: users, their refresh tokens, and sign-in throttles.
 
 Lengths follow the domain's rules (the email's from `Email.MAX_LENGTH`); the database is the
 last line of defence, not the first. A duplicate username is reported before a duplicate
@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    ForeignKey,
     Integer,
     String,
     Table,
@@ -21,7 +22,7 @@ from adapters.sqlalchemy.column_types import Money, UtcDateTime
 from adapters.sqlalchemy.schema import ENTITY, FIELD, metadata
 from domain.identity.user import Email
 
-__all__ = ["users"]
+__all__ = ["login_throttles", "refresh_tokens", "users"]
 
 users = Table(
     "users",
@@ -37,9 +38,47 @@ users = Table(
     Column("credits", Money, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("token_generation", Integer, nullable=False, server_default="0"),
     UniqueConstraint("username"),
     UniqueConstraint("email"),
     CheckConstraint("credits >= 0", name="credits_not_negative", info={FIELD: "credits"}),
     sqlite_autoincrement=True,
     info={ENTITY: "user"},
+)
+
+# Only the hash of a refresh token is kept; a user's tokens go with the user.
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("family", String(32), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("retired_at", UtcDateTime, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    UniqueConstraint("token_hash"),
+    sqlite_autoincrement=True,
+    info={ENTITY: "refresh token"},
+)
+
+# Keyed by account ("user:<id>", or "name:<login>" for a name no account has), not by user:
+# unknown names are throttled alike, so the answers tell no one which names exist.
+login_throttles = Table(
+    "login_throttles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String(300), nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", UtcDateTime, nullable=False),
+    UniqueConstraint("account"),
+    sqlite_autoincrement=True,
+    info={ENTITY: "login throttle"},
 )

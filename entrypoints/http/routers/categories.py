@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
 from application.catalog.commands import CreateCategory, DeleteCategory, UpdateCategory
 from application.catalog.queries import CATEGORY_LIST, PRODUCT_LIST
-from application.shared.listing import Filter, ListQuery, Op
+from application.shared.listing import ListQuery
 from domain.shared.errors import NotFound
+from entrypoints.http.access import Admin, Anyone
 from entrypoints.http.errors import error_responses
 from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
@@ -61,7 +61,7 @@ async def _existing_category(found: UseCases, category_id: int) -> object:
         ),
     },
 )
-async def create_category(body: CategoryCreate, request: Request) -> Response:
+async def create_category(body: CategoryCreate, request: Request, _: Admin) -> Response:
     """Create a category; its slug is derived from the name unless given. A parent that does
     not exist is a 404; a taken name or slug a 409."""
     category = await use_cases(request).create_category()(CreateCategory(**body.model_dump()))
@@ -70,20 +70,20 @@ async def create_category(body: CategoryCreate, request: Request) -> Response:
 
 @router.get("/", response_model=PagePublic[CategoryPublic], openapi_extra=CATEGORIES.openapi_extra)
 async def list_categories(
-    query: Annotated[ListQuery, Depends(CATEGORIES)], request: Request
+    query: Annotated[ListQuery, Depends(CATEGORIES)], request: Request, _: Anyone
 ) -> Response:
     page = await use_cases(request).category_queries().list(query)
     return respond(page, PagePublic[CategoryPublic])
 
 
 @router.get("/tree", response_model=list[CategoryNode])
-async def category_tree(request: Request) -> Response:
+async def category_tree(request: Request, _: Anyone) -> Response:
     """Root categories with their sub-trees, each level sorted by name."""
     return respond(await use_cases(request).category_queries().tree(), list[CategoryNode])
 
 
 @router.get("/{category_id:int}", response_model=CategoryPublic, responses=error_responses(404))
-async def get_category(category_id: CategoryId, request: Request) -> Response:
+async def get_category(category_id: CategoryId, request: Request, _: Anyone) -> Response:
     return respond(await _existing_category(use_cases(request), category_id), CategoryPublic)
 
 
@@ -91,7 +91,7 @@ async def get_category(category_id: CategoryId, request: Request) -> Response:
     "/{category_id:int}", response_model=CategoryPublic, responses=error_responses(404, 409)
 )
 async def update_category(
-    category_id: CategoryId, body: CategoryUpdate, request: Request
+    category_id: CategoryId, body: CategoryUpdate, request: Request, _: Admin
 ) -> Response:
     """Change only the fields sent. Moving a category under its own descendant is a 409."""
     command = UpdateCategory(category_id=category_id, **body.changes())
@@ -100,7 +100,7 @@ async def update_category(
 
 
 @router.delete("/{category_id:int}", status_code=204, responses=error_responses(404))
-async def delete_category(category_id: CategoryId, request: Request) -> Response:
+async def delete_category(category_id: CategoryId, request: Request, _: Admin) -> Response:
     """Delete a category; its children become roots and its products uncategorised."""
     await use_cases(request).delete_category()(DeleteCategory(category_id))
     return Response(status_code=204)
@@ -113,10 +113,13 @@ async def delete_category(category_id: CategoryId, request: Request) -> Response
     openapi_extra=PRODUCTS.openapi_extra,
 )
 async def list_category_products(
-    category_id: CategoryId, query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request
+    category_id: CategoryId,
+    query: Annotated[ListQuery, Depends(PRODUCTS)],
+    request: Request,
+    actor: Anyone,
 ) -> Response:
-    """The category's products; `total` is how many it has."""
+    """The category's products (active ones, unless you are an admin); `total` is how many."""
     found = use_cases(request)
     await _existing_category(found, category_id)
-    filed = replace(query, filters=(*query.filters, Filter("category_id", Op.EQ, category_id)))
-    return respond(await found.product_queries().list(filed), PagePublic[ProductPublic])
+    filed = query.narrowed("category_id", category_id)
+    return respond(await found.product_reads().list(actor, filed), PagePublic[ProductPublic])

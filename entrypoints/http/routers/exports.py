@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 
 from application.identity.read_models import UserView
+from entrypoints.http.access import Admin
 from entrypoints.http.routing import resource_router
 from entrypoints.http.use_cases import use_cases
 
@@ -72,7 +73,7 @@ def _csv(rows: Sequence[Sequence[object]]) -> str:
         }
     },
 )
-async def export_users(request: Request) -> StreamingResponse:
+async def export_users(request: Request, _: Admin) -> StreamingResponse:
     """All users as CSV, read and sent in batches so that memory stays flat however many
     there are. Text cells that a spreadsheet would run as a formula are prefixed with `'`."""
     batches = aiter(use_cases(request).user_queries().export(BATCH_SIZE))

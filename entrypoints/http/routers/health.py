@@ -7,6 +7,7 @@ from typing import Literal
 from fastapi import Request, Response
 
 from application.shared.health import HealthReport
+from entrypoints.http.access import Anyone
 from entrypoints.http.responses import respond
 from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.health import (
@@ -24,7 +25,7 @@ router = resource_router("", "health", 422, 500)
 
 
 @router.get("/", response_model=ServiceInfo)
-async def root() -> Response:
+async def root(_: Anyone) -> Response:
     info = ServiceInfo(name=SERVICE_NAME, version=service_version(), docs="/docs")
     return respond(info, ServiceInfo)
 
@@ -42,7 +43,7 @@ def _status_code(report: HealthReport) -> int:
     response_model=HealthPublic,
     responses={503: {"model": HealthPublic, "description": "The storage does not answer."}},
 )
-async def health(request: Request) -> Response:
+async def health(request: Request, _: Anyone) -> Response:
     """200 when the storage answers a trivial query, 503 when it does not."""
     report = await use_cases(request).storage_health().check()
     database = DatabaseHealth(
@@ -57,7 +58,7 @@ async def health(request: Request) -> Response:
     response_model=PoolHealthPublic,
     responses={503: {"model": PoolHealthPublic, "description": "The storage does not answer."}},
 )
-async def database_health(request: Request) -> Response:
+async def database_health(request: Request, _: Anyone) -> Response:
     """The connection pool in detail: size, connections checked in and out, overflow."""
     report = await use_cases(request).storage_health().check()
     public = PoolHealthPublic(

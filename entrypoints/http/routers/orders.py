@@ -1,17 +1,21 @@
-"""/orders: placing orders, moving them along, paying, and the figures over all of them."""
+"""/orders: placing orders, moving them along, paying, and the figures over all of them.
+
+A customer places orders for themself, reads, pays and (while pending) cancels their own;
+another customer's order is a 404. Confirming, shipping, delivering and the figures over all
+orders are for admins.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
 
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
 from application.ordering.queries import ORDER_LIST
-from application.shared.listing import Filter, ListQuery, Op
+from application.shared.listing import ListQuery
 from domain.ordering.order import OrderLine, OrderStatus
-from domain.shared.errors import NotFound
+from entrypoints.http.access import Admin, SignedIn
 from entrypoints.http.errors import error_responses
 from entrypoints.http.idempotency import IdempotencyKey, idempotent_request
 from entrypoints.http.listing import ListParameters
@@ -42,7 +46,7 @@ ORDERS = ListParameters(ORDER_LIST)
     status_code=201,
     response_model=OrderPublic,
     responses={
-        **error_responses(404, 409),
+        **error_responses(403, 404, 409),
         **created(
             "The new order, pending, with its items priced.",
             GetOrder=("get_order", {"order_id": "$response.body#/id"}),
@@ -54,32 +58,39 @@ ORDERS = ListParameters(ORDER_LIST)
     },
 )
 async def place_order(
-    body: OrderCreate, request: Request, idempotency_key: IdempotencyKey = None
+    body: OrderCreate,
+    request: Request,
+    actor: SignedIn,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Place an order, all or nothing: the user must be active, every product active and in
     stock; the stock is reserved at once. Lines naming the same product are merged. An
-    unknown user or product is a 404; too little stock or an inactive party a 409. With an
-    `Idempotency-Key`, a retry gets the first answer and places no second order."""
+    unknown user or product is a 404; too little stock or an inactive party a 409. The order
+    is the caller's: `user_id` may be left out or name the caller (an admin may name anyone;
+    a customer naming another user is a 403). With an `Idempotency-Key`, a retry gets the
+    first answer and places no second order."""
     command = PlaceOrder(
         user_id=body.user_id,
         lines=tuple(OrderLine(item.product_id, item.quantity) for item in body.items),
         shipping_address=body.shipping_address,
         idempotency=idempotent_request(idempotency_key, request, body, 201),
     )
-    answer = await use_cases(request).place_order()(command)
+    answer = await use_cases(request).place_order()(actor, command)
     return respond(answer, OrderPublic, 201)
 
 
 @router.get("/", response_model=PagePublic[OrderPublic], openapi_extra=ORDERS.openapi_extra)
-async def list_orders(query: Annotated[ListQuery, Depends(ORDERS)], request: Request) -> Response:
+async def list_orders(
+    query: Annotated[ListQuery, Depends(ORDERS)], request: Request, actor: SignedIn
+) -> Response:
     """Orders with their items, newest first unless sorted otherwise (`status=pending`,
-    `total_amount__gte=100`, `sort=-total_amount`)."""
-    page = await use_cases(request).order_queries().list(query)
+    `total_amount__gte=100`, `sort=-total_amount`): your own, or every order for an admin."""
+    page = await use_cases(request).order_reads().list(actor, query)
     return respond(page, PagePublic[OrderPublic])
 
 
 @router.get("/stats/summary", response_model=OrderStatsPublic)
-async def order_stats(request: Request) -> Response:
+async def order_stats(request: Request, _: Admin) -> Response:
     """How many orders, the revenue of those not cancelled, and a count per status."""
     return respond(await use_cases(request).order_queries().stats(), OrderStatsPublic)
 
@@ -91,38 +102,33 @@ async def order_stats(request: Request) -> Response:
     openapi_extra=ORDERS.openapi_extra,
 )
 async def list_orders_of_user(
-    user_id: UserId, query: Annotated[ListQuery, Depends(ORDERS)], request: Request
+    user_id: UserId,
+    query: Annotated[ListQuery, Depends(ORDERS)],
+    request: Request,
+    actor: SignedIn,
 ) -> Response:
     """One user's orders, newest first; the same list as `/users/{user_id:int}/orders`."""
-    found = use_cases(request)
-    if await found.user_queries().get(user_id) is None:
-        raise NotFound("user", user_id)
-    mine = replace(query, filters=(*query.filters, Filter("user_id", Op.EQ, user_id)))
-    return respond(await found.order_queries().list(mine), PagePublic[OrderPublic])
+    page = await use_cases(request).order_reads().of_user(actor, user_id, query)
+    return respond(page, PagePublic[OrderPublic])
 
 
 @router.get("/{order_id:int}", response_model=OrderPublic, responses=error_responses(404))
-async def get_order(order_id: OrderId, request: Request) -> Response:
+async def get_order(order_id: OrderId, request: Request, actor: SignedIn) -> Response:
     """The order with its items."""
-    order = await use_cases(request).order_queries().get(order_id)
-    if order is None:
-        raise NotFound("order", order_id)
-    return respond(order, OrderPublic)
+    return respond(await use_cases(request).order_reads().get(actor, order_id), OrderPublic)
 
 
 @router.get(
     "/{order_id:int}/details", response_model=OrderDetailsPublic, responses=error_responses(404)
 )
-async def get_order_details(order_id: OrderId, request: Request) -> Response:
+async def get_order_details(order_id: OrderId, request: Request, actor: SignedIn) -> Response:
     """The order with its user, the products of its items, and its payments."""
-    details = await use_cases(request).order_queries().details(order_id)
-    if details is None:
-        raise NotFound("order", order_id)
+    details = await use_cases(request).order_reads().details(actor, order_id)
     return respond(details, OrderDetailsPublic)
 
 
 @router.patch(
-    "/{order_id:int}/status", response_model=OrderPublic, responses=error_responses(404, 409)
+    "/{order_id:int}/status", response_model=OrderPublic, responses=error_responses(403, 404, 409)
 )
 async def change_order_status(
     order_id: OrderId,
@@ -130,11 +136,14 @@ async def change_order_status(
         OrderStatus, Query(description="The status to move the order to.", examples=["confirmed"])
     ],
     request: Request,
+    actor: SignedIn,
 ) -> Response:
     """pending → confirmed | cancelled; confirmed → shipped | cancelled; shipped →
     delivered. Any other move, including to the current status, is a 409. Cancelling puts
-    the reserved stock back."""
-    order = await use_cases(request).change_order_status()(ChangeOrderStatus(order_id, new_status))
+    the reserved stock back. A customer may only cancel their own pending order (403
+    otherwise); every other move is an admin's."""
+    command = ChangeOrderStatus(order_id, new_status)
+    order = await use_cases(request).change_order_status()(actor, command)
     return respond(order, OrderPublic)
 
 
@@ -148,6 +157,7 @@ async def pay_order(
     order_id: OrderId,
     body: PaymentCreate,
     request: Request,
+    actor: SignedIn,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Pay a pending order in full: the payment is recorded and the order confirmed, at
@@ -157,5 +167,5 @@ async def pay_order(
     command = PayOrder(
         order_id, body.method, idempotency=idempotent_request(idempotency_key, request, body, 201)
     )
-    answer = await use_cases(request).pay_order()(command)
+    answer = await use_cases(request).pay_order()(actor, command)
     return respond(answer, PaymentPublic, 201)

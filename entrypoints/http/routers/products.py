@@ -10,7 +10,7 @@ from fastapi import Depends, Path, Query, Request, Response
 from application.catalog.commands import AdjustStock, CreateProduct, DeleteProduct, UpdateProduct
 from application.catalog.queries import PRODUCT_LIST
 from application.shared.listing import INT4_MAX, Filter, ListQuery, Op
-from domain.shared.errors import NotFound
+from entrypoints.http.access import Admin, Anyone
 from entrypoints.http.errors import error_responses
 from entrypoints.http.idempotency import IdempotencyKey, idempotent_request
 from entrypoints.http.listing import ListParameters
@@ -56,7 +56,7 @@ LOW_STOCK = ListParameters(PRODUCT_LIST, default_sort="stock_quantity")
         ),
     },
 )
-async def create_product(body: ProductCreate, request: Request) -> Response:
+async def create_product(body: ProductCreate, request: Request, _: Admin) -> Response:
     """Create a product at version 1. An unknown category is a 404; a taken sku, slug, or
     name within the category a 409."""
     product = await use_cases(request).create_product()(CreateProduct(**body.model_dump()))
@@ -65,21 +65,21 @@ async def create_product(body: ProductCreate, request: Request) -> Response:
 
 @router.get("/", response_model=PagePublic[ProductPublic], openapi_extra=PRODUCTS.openapi_extra)
 async def list_products(
-    query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request
+    query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request, actor: Anyone
 ) -> Response:
     """Products, filtered (`category_id=3`, `price__gte=10&price__lte=50`,
-    `name__like=head`) and sorted (`sort=-price,name`)."""
-    page = await use_cases(request).product_queries().list(query)
+    `name__like=head`) and sorted (`sort=-price,name`). Only active ones, unless you are an
+    admin."""
+    page = await use_cases(request).product_reads().list(actor, query)
     return respond(page, PagePublic[ProductPublic])
 
 
 # The hot reads come first: routes are tried in order. `{product_id:int}` takes digits only,
 # so no other path here can be mistaken for it.
 @router.get("/{product_id:int}", response_model=ProductPublic, responses=error_responses(404))
-async def get_product(product_id: ProductId, request: Request) -> Response:
-    product = await use_cases(request).product_queries().get(product_id)
-    if product is None:
-        raise NotFound("product", product_id)
+async def get_product(product_id: ProductId, request: Request, actor: Anyone) -> Response:
+    """A product; an inactive one is a 404 unless you are an admin."""
+    product = await use_cases(request).product_reads().get(actor, product_id)
     return respond(product, ProductPublic)
 
 
@@ -89,18 +89,19 @@ async def get_product(product_id: ProductId, request: Request) -> Response:
 async def list_low_stock_products(
     query: Annotated[ListQuery, Depends(LOW_STOCK)],
     request: Request,
+    actor: Anyone,
     threshold: Annotated[
         int, Query(ge=0, le=INT4_MAX, description="At most this many in stock.")
     ] = 10,
 ) -> Response:
     """Products with at most `threshold` in stock, fewest first unless sorted otherwise."""
     low = replace(query, filters=(*query.filters, Filter("stock_quantity", Op.LTE, threshold)))
-    page = await use_cases(request).product_queries().list(low)
+    page = await use_cases(request).product_reads().list(actor, low)
     return respond(page, PagePublic[ProductPublic])
 
 
 @router.get("/by-category-stats", response_model=list[CategoryStatsPublic])
-async def product_stats_by_category(request: Request) -> Response:
+async def product_stats_by_category(request: Request, _: Anyone) -> Response:
     """Per category: how many active products, and their average, lowest and highest price."""
     stats = await use_cases(request).product_queries().category_stats()
     return respond(stats, list[CategoryStatsPublic])
@@ -112,10 +113,10 @@ async def product_stats_by_category(request: Request) -> Response:
     openapi_extra=PRODUCTS.openapi_extra,
 )
 async def list_products_with_category(
-    query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request
+    query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request, actor: Anyone
 ) -> Response:
     """Products, each with its category (null when it has none)."""
-    page = await use_cases(request).product_queries().list_with_category(query)
+    page = await use_cases(request).product_reads().list_with_category(actor, query)
     return respond(page, PagePublic[ProductWithCategoryPublic])
 
 
@@ -123,25 +124,26 @@ async def list_products_with_category(
 async def get_product_by_sku(
     sku: Annotated[Sku, Path(description="Any letter case.")],
     request: Request,
+    actor: Anyone,
 ) -> Response:
-    product = await use_cases(request).product_queries().get_by_sku(sku.upper())
-    if product is None:
-        raise NotFound("product", sku.upper(), by="sku")
+    product = await use_cases(request).product_reads().get_by_sku(actor, sku.upper())
     return respond(product, ProductPublic)
 
 
 @router.get("/by-slug/{slug}", response_model=ProductPublic, responses=error_responses(404))
-async def get_product_by_slug(slug: Annotated[Slug, Path()], request: Request) -> Response:
-    product = await use_cases(request).product_queries().get_by_slug(slug)
-    if product is None:
-        raise NotFound("product", slug, by="slug")
+async def get_product_by_slug(
+    slug: Annotated[Slug, Path()], request: Request, actor: Anyone
+) -> Response:
+    product = await use_cases(request).product_reads().get_by_slug(actor, slug)
     return respond(product, ProductPublic)
 
 
 @router.patch(
     "/{product_id:int}", response_model=ProductPublic, responses=error_responses(404, 409)
 )
-async def update_product(product_id: ProductId, body: ProductUpdate, request: Request) -> Response:
+async def update_product(
+    product_id: ProductId, body: ProductUpdate, request: Request, _: Admin
+) -> Response:
     """Change the fields sent. `version` must be the one last read: it is compared, never
     assigned; a stale one is a 409. The answer carries the new version."""
     command = UpdateProduct(product_id=product_id, version=body.version, **body.changes())
@@ -150,7 +152,7 @@ async def update_product(product_id: ProductId, body: ProductUpdate, request: Re
 
 
 @router.delete("/{product_id:int}", status_code=204, responses=error_responses(404, 409))
-async def delete_product(product_id: ProductId, request: Request) -> Response:
+async def delete_product(product_id: ProductId, request: Request, _: Admin) -> Response:
     """Delete a product; one that orders refer to is kept (409)."""
     await use_cases(request).delete_product()(DeleteProduct(product_id))
     return Response(status_code=204)
@@ -165,6 +167,7 @@ async def adjust_stock(
     product_id: ProductId,
     body: StockAdjustment,
     request: Request,
+    _: Admin,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Add `delta` to the stock (negative removes); going below zero is a 409. A rise must

@@ -1,8 +1,12 @@
-"""/users: accounts, their orders, counts and clean-ups."""
+"""/users: accounts, their orders, counts and clean-ups.
+
+Anyone may sign up; a signed-in user reads and edits their own account at /users/me; the
+rest (every other account, lists, counts, clean-ups) is for admins. A customer asking for
+another account by id or email hears 404, as if it were not there.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
@@ -19,8 +23,8 @@ from application.identity.commands import (
 from application.identity.handlers import MAX_STALE_DAYS
 from application.identity.queries import USER_LIST
 from application.ordering.queries import ORDER_LIST
-from application.shared.listing import Filter, ListQuery, Op
-from domain.shared.errors import NotFound
+from application.shared.listing import ListQuery
+from entrypoints.http.access import Admin, Anyone, SignedIn
 from entrypoints.http.errors import error_responses
 from entrypoints.http.listing import ListParameters
 from entrypoints.http.openapi import created
@@ -34,6 +38,7 @@ from entrypoints.http.schemas.users import (
     DeactivatedPublic,
     DeletedPublic,
     EmailAddress,
+    OwnUserPatch,
     TopSpenderPublic,
     UserCountsPublic,
     UserCreate,
@@ -42,7 +47,6 @@ from entrypoints.http.schemas.users import (
     UserReplace,
 )
 from entrypoints.http.use_cases import use_cases
-from entrypoints.use_cases import UseCases
 
 __all__ = ["router"]
 
@@ -50,13 +54,6 @@ router = resource_router("/users", "users", 422, 500, 503)
 
 USERS = ListParameters(USER_LIST)
 ORDERS = ListParameters(ORDER_LIST)
-
-
-async def _existing_user(found: UseCases, user_id: int) -> object:
-    user = await found.user_queries().get(user_id)
-    if user is None:
-        raise NotFound("user", user_id)
-    return user
 
 
 @router.post(
@@ -75,16 +72,17 @@ async def _existing_user(found: UseCases, user_id: int) -> object:
         ),
     },
 )
-async def register_user(body: UserCreate, request: Request) -> Response:
-    """Create an account; the password is hashed (argon2id) and never returned."""
-    user = await use_cases(request).register_user()(RegisterUser(**body.model_dump()))
+async def register_user(body: UserCreate, request: Request, actor: Anyone) -> Response:
+    """Sign up: an active customer account; the password is hashed (argon2id) and never
+    returned. Only an admin may create an admin (`is_superuser`)."""
+    user = await use_cases(request).register_user()(actor, RegisterUser(**body.model_dump()))
     return respond(user, UserPublic, 201)
 
 
 @router.post(
     "/bulk", status_code=201, response_model=list[UserPublic], responses=error_responses(409)
 )
-async def register_users(body: BulkUsersCreate, request: Request) -> Response:
+async def register_users(body: BulkUsersCreate, request: Request, _: Admin) -> Response:
     """Create up to 100 accounts: all of them, or (on any refusal) none of them.
 
     Every account is checked, and so are the usernames and emails repeated in the batch or
@@ -95,7 +93,9 @@ async def register_users(body: BulkUsersCreate, request: Request) -> Response:
 
 
 @router.get("/", response_model=PagePublic[UserPublic], openapi_extra=USERS.openapi_extra)
-async def list_users(query: Annotated[ListQuery, Depends(USERS)], request: Request) -> Response:
+async def list_users(
+    query: Annotated[ListQuery, Depends(USERS)], request: Request, _: Admin
+) -> Response:
     """Users, filtered (`is_active=true`, `created_at__gte=...`), searched (`search=john`
     over username, email and full name) and sorted (`sort=-created_at`)."""
     page = await use_cases(request).user_queries().list(query)
@@ -103,13 +103,14 @@ async def list_users(query: Annotated[ListQuery, Depends(USERS)], request: Reque
 
 
 @router.get("/stats/counts", response_model=UserCountsPublic)
-async def count_users(request: Request) -> Response:
+async def count_users(request: Request, _: Admin) -> Response:
     return respond(await use_cases(request).user_queries().counts(), UserCountsPublic)
 
 
 @router.get("/top-spenders", response_model=list[TopSpenderPublic])
 async def top_spenders(
     request: Request,
+    _: Admin,
     limit: Annotated[int, Query(ge=1, le=100, description="How many users.")] = 10,
 ) -> Response:
     """Users by money spent on orders that are not cancelled, highest first."""
@@ -121,10 +122,10 @@ async def top_spenders(
 async def get_user_by_email(
     email: Annotated[EmailAddress, Path(description="Compared case-insensitively.")],
     request: Request,
+    actor: SignedIn,
 ) -> Response:
-    user = await use_cases(request).user_queries().get_by_email(email.lower())
-    if user is None:
-        raise NotFound("user", email, by="email")
+    """An account by email: your own, or any for an admin."""
+    user = await use_cases(request).user_reads().get_by_email(actor, email.lower())
     return respond(user, UserPublic)
 
 
@@ -134,6 +135,7 @@ async def deactivate_stale_users(
         int, Query(ge=1, le=MAX_STALE_DAYS, description="Not updated for this many days.")
     ],
     request: Request,
+    _: Admin,
 ) -> Response:
     """Deactivate active users that were not updated for `days` days."""
     count = await use_cases(request).deactivate_stale_users()(DeactivateStaleUsers(days))
@@ -141,34 +143,53 @@ async def deactivate_stale_users(
 
 
 @router.post("/maintenance/purge-inactive", response_model=DeletedPublic)
-async def purge_inactive_users(request: Request) -> Response:
+async def purge_inactive_users(request: Request, _: Admin) -> Response:
     """Delete inactive users that never ordered; users with orders are kept with their
     history."""
     count = await use_cases(request).purge_inactive_users()(PurgeInactiveUsers())
     return respond({"deleted": count}, DeletedPublic)
 
 
+@router.get("/me", response_model=UserPublic)
+async def get_me(request: Request, actor: SignedIn) -> Response:
+    """Your own account."""
+    return respond(await use_cases(request).user_reads().me(actor), UserPublic)
+
+
+@router.patch("/me", response_model=UserPublic, responses=error_responses(409))
+async def patch_me(body: OwnUserPatch, request: Request, actor: SignedIn) -> Response:
+    """Change your own account: only the fields sent. A new password or email needs
+    `current_password` (422 without it or when it is wrong); a new password signs out
+    every session, this one included."""
+    command = PatchUser(user_id=actor.acting_user(), **body.changes())
+    return respond(await use_cases(request).edit_user()(actor, command), UserPublic)
+
+
 @router.get("/{user_id:int}", response_model=UserPublic, responses=error_responses(404))
-async def get_user(user_id: UserId, request: Request) -> Response:
-    return respond(await _existing_user(use_cases(request), user_id), UserPublic)
+async def get_user(user_id: UserId, request: Request, actor: SignedIn) -> Response:
+    """An account: your own, or any for an admin."""
+    return respond(await use_cases(request).user_reads().get(actor, user_id), UserPublic)
 
 
 @router.put("/{user_id:int}", response_model=UserPublic, responses=error_responses(404, 409))
-async def replace_user(user_id: UserId, body: UserReplace, request: Request) -> Response:
+async def replace_user(
+    user_id: UserId, body: UserReplace, request: Request, actor: Admin
+) -> Response:
     """Replace the profile: fields left out are emptied; the password changes only if sent."""
     command = ReplaceUser(user_id=user_id, **body.model_dump())
-    return respond(await use_cases(request).edit_user()(command), UserPublic)
+    return respond(await use_cases(request).edit_user()(actor, command), UserPublic)
 
 
 @router.patch("/{user_id:int}", response_model=UserPublic, responses=error_responses(404, 409))
-async def patch_user(user_id: UserId, body: UserPatch, request: Request) -> Response:
-    """Change only the fields sent; a new password is hashed again."""
+async def patch_user(user_id: UserId, body: UserPatch, request: Request, actor: Admin) -> Response:
+    """Change only the fields sent; a new password is hashed again and signs the account's
+    sessions out."""
     command = PatchUser(user_id=user_id, **body.changes())
-    return respond(await use_cases(request).edit_user()(command), UserPublic)
+    return respond(await use_cases(request).edit_user()(actor, command), UserPublic)
 
 
 @router.delete("/{user_id:int}", status_code=204, responses=error_responses(404))
-async def deactivate_user(user_id: UserId, request: Request) -> Response:
+async def deactivate_user(user_id: UserId, request: Request, _: Admin) -> Response:
     """Deleting a user deactivates it: its orders and history stay."""
     await use_cases(request).deactivate_user()(DeactivateUser(user_id))
     return Response(status_code=204)
@@ -181,10 +202,12 @@ async def deactivate_user(user_id: UserId, request: Request) -> Response:
     openapi_extra=ORDERS.openapi_extra,
 )
 async def list_user_orders(
-    user_id: UserId, query: Annotated[ListQuery, Depends(ORDERS)], request: Request
+    user_id: UserId,
+    query: Annotated[ListQuery, Depends(ORDERS)],
+    request: Request,
+    actor: SignedIn,
 ) -> Response:
-    """The user's orders with their items, newest first unless sorted otherwise."""
-    found = use_cases(request)
-    await _existing_user(found, user_id)
-    mine = replace(query, filters=(*query.filters, Filter("user_id", Op.EQ, user_id)))
-    return respond(await found.order_queries().list(mine), PagePublic[OrderPublic])
+    """The user's orders with their items, newest first unless sorted otherwise: your own,
+    or anyone's for an admin."""
+    page = await use_cases(request).order_reads().of_user(actor, user_id, query)
+    return respond(page, PagePublic[OrderPublic])

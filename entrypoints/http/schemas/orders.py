@@ -1,7 +1,7 @@
 """Orders on the wire. Totals, prices and statuses are computed by the system: a client sends
 products and quantities, never amounts.
 
-    OrderCreate (user_id, items[product_id, quantity], shipping_address?)   POST /orders/
+    OrderCreate (user_id?, items[product_id, quantity], shipping_address?)  POST /orders/
     OrderPublic (+ items)          GET /orders/{id}, lists, status changes
     OrderDetailsPublic (+ user, item products, payments)   GET /orders/{id}/details
     PaymentCreate / PaymentPublic  POST /orders/{id}/payments
@@ -45,7 +45,10 @@ class OrderItemCreate(RequestModel):
 
 
 class OrderCreate(RequestModel):
-    user_id: Id
+    user_id: Id | None = Field(
+        default=None,
+        description="Whose order: the caller's when left out. Only an admin may name another user.",
+    )
     items: list[OrderItemCreate] = Field(
         min_length=1,
         max_length=MAX_LINES,

@@ -1,9 +1,12 @@
 """Users on the wire. The password goes in, its hash never comes out.
 
-UserBase ─┬─ UserCreate   (+ password)            POST /users/, /users/bulk
-          ├─ UserReplace  (+ is_active, password?) PUT /users/{id}
+UserBase ─┬─ UserCreate   (+ password, is_superuser)  POST /users/, /users/bulk
+          ├─ UserReplace  (+ is_active, password?)     PUT /users/{id}
           └─ UserPublic   (+ id, flags, credits, timestamps)
-UserPatch: every field optional                    PATCH /users/{id}
+UserPatch: every field optional                        PATCH /users/{id}
+OwnUserPatch: UserPatch without is_active              PATCH /users/me
+
+Whoever changes their own password or email sends `current_password` too.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "EMAIL_PATTERN",
     "BulkUsersCreate",
     "EmailAddress",
+    "OwnUserPatch",
     "TopSpenderPublic",
     "UserCountsPublic",
     "UserCreate",
@@ -90,6 +94,15 @@ Password = Annotated[
         },
     ),
 ]
+CurrentPassword = Annotated[
+    str,
+    Strict(),
+    Field(
+        min_length=1,
+        max_length=PasswordPolicy.MAX_LENGTH,
+        description="The account's password now: needed to change your own password or email.",
+    ),
+]
 FullName = Annotated[str, Strict(), Field(max_length=100), SINGLE_LINE]
 Bio = Annotated[str, Strict(), Field(max_length=1000), MULTI_LINE]
 
@@ -103,6 +116,9 @@ class UserBase(BaseModel):
 
 class UserCreate(UserBase, RequestModel):
     password: Password
+    is_superuser: Annotated[
+        bool, Strict(), Field(description="An admin account: only an admin may create one.")
+    ] = False
 
 
 class BulkUsersCreate(RequestModel):
@@ -118,6 +134,7 @@ class UserReplace(UserBase, RequestModel):
 
     is_active: Annotated[bool, Strict()]
     password: Password | None = None
+    current_password: CurrentPassword | None = None
 
 
 class UserPatch(RequestModel):
@@ -129,6 +146,22 @@ class UserPatch(RequestModel):
     bio: Bio | MISSING | None = MISSING
     is_active: Annotated[bool, Strict()] | MISSING = MISSING
     password: Password | MISSING = MISSING
+    current_password: CurrentPassword | MISSING = MISSING
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class OwnUserPatch(RequestModel):
+    """Your own account: only the fields sent change. A new password or email needs
+    `current_password`; a new password signs every session out."""
+
+    username: Username | MISSING = MISSING
+    email: EmailAddress | MISSING = MISSING
+    full_name: FullName | MISSING | None = MISSING
+    bio: Bio | MISSING | None = MISSING
+    password: Password | MISSING = MISSING
+    current_password: CurrentPassword | MISSING = MISSING
 
     def changes(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.model_fields_set}

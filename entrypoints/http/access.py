@@ -1,0 +1,112 @@
+"""Who calls, and each operation's rule: where identity enters the app.
+
+Every operation names its rule once, in its signature, as the type of its `actor`:
+
+    async def list_products(..., actor: Anyone) -> Response       # anonymous callers too
+    async def get_order(..., actor: SignedIn) -> Response         # 401 without a token
+    async def adjust_stock(..., actor: Admin) -> Response         # 401, or 403 for customers
+
+Each alias is `Annotated[Principal, Depends(Gate(rule))]`. The gate turns the bearer token,
+if any, into the `Principal` (the `authenticate` use case: signature, expiry, an active
+account of the same generation) and asks the application's `Rule` whether it may pass; the
+operation then hands the principal to the use cases, which apply the rules about whose
+object it is. This module decides nothing: it only says who is calling.
+
+Deny by default: `add_operations` (entrypoints/http/routing.py) refuses to build an app with
+an operation that names no rule (`rule_of`), and a test walks the route table for the same.
+
+A token that is present but not valid is a 401 even where anonymous callers are welcome: a
+client that believes it is signed in must hear that it is not. Operations open to anyone
+document the token as optional in OpenAPI (an admin sees more of the catalog); the others as
+required, so that the /docs "Authorize" button sends it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.security import OAuth2PasswordBearer
+
+from application.identity.commands import Authenticate
+from application.shared.access import Principal, Rule, Unauthenticated
+from entrypoints.http.use_cases import use_cases
+
+__all__ = [
+    "TOKEN_URL",
+    "Admin",
+    "Anyone",
+    "Gate",
+    "SignedIn",
+    "TokenGate",
+    "bearer_scheme",
+    "rule_of",
+]
+
+TOKEN_URL: Final = "/auth/token"  # noqa: S105 (a path, not a secret)
+SCHEME_NAME: Final = "OAuth2PasswordBearer"
+_BEARER: Final = "bearer "
+# A JWT of ours is a few hundred bytes; anything much longer is not one of them.
+MAX_TOKEN_LENGTH: Final = 4096
+
+bearer_scheme = OAuth2PasswordBearer(
+    tokenUrl=TOKEN_URL,
+    scheme_name=SCHEME_NAME,
+    description="Sign in with a username (or email) and password for a bearer access token.",
+    auto_error=False,
+)
+
+
+class Gate:
+    """The dependency of one rule: the caller's principal, once the rule lets them pass."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+
+    async def __call__(self, request: Request) -> Principal:
+        return self.rule.check(await principal_of(request))
+
+
+class TokenGate(Gate):
+    """A gate that needs a token: the same check, with the token documented as required
+    (OpenAPI's security requirement, which /docs' "Authorize" button follows)."""
+
+    async def __call__(  # type: ignore[override]
+        self, request: Request, _: Annotated[str | None, Depends(bearer_scheme)]
+    ) -> Principal:
+        return self.rule.check(await principal_of(request))
+
+
+async def principal_of(request: Request) -> Principal:
+    """Anonymous without an `Authorization` header; the token's account otherwise."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return Principal.anonymous()
+    if header[: len(_BEARER)].lower() != _BEARER:
+        raise Unauthenticated("send the access token as `Authorization: Bearer <token>`")
+    token = header[len(_BEARER) :].strip()
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise Unauthenticated("the access token is not valid")
+    return await use_cases(request).authenticate()(Authenticate(token))
+
+
+Anyone = Annotated[Principal, Depends(Gate(Rule.ANYONE))]
+SignedIn = Annotated[Principal, Depends(TokenGate(Rule.SIGNED_IN))]
+Admin = Annotated[Principal, Depends(TokenGate(Rule.ADMIN))]
+
+
+def rule_of(route: APIRoute) -> Rule | None:
+    """The rule an operation names, or None when it names none."""
+    rules = {one.call.rule for one in _dependants(route.dependant) if isinstance(one.call, Gate)}
+    if len(rules) > 1:
+        raise TypeError(f"{route.path}: an operation names one access rule, not several")
+    return next(iter(rules), None)
+
+
+def _dependants(dependant: Dependant) -> list[Dependant]:
+    found = [dependant]
+    for sub in dependant.dependencies:
+        found.extend(_dependants(sub))
+    return found
