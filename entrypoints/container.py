@@ -1,25 +1,33 @@
 """The composition root: the one module that names concrete adapters.
 
-    Container
+    Container                     what the whole app shares
     ├── config                    from Settings (DATABASE_URL picks `backend`)
     ├── clock, hasher, order_numbers, access_tokens  Singletons
     ├── sqlalchemy set            primary engine, optional replica engine, session factory
-    ├── memory set                one InMemoryStore
-    ├── unit_of_work, *_queries, storage_health      Selector(backend): sqlalchemy | memory
+    ├── memory                    one InMemoryStore (a part of it per store)
+    ├── store_queries, store_directory, storage_health   what belongs to no store
+    └── store_scopes              each store's `StoreScope`, made on first use and kept;
+                                  `use_cases` is the main store's
+    StoreScope                    one store's side
+    ├── unit_of_work, *_queries   Selector(backend): sqlalchemy | memory, opened for the store
     └── use_cases                 the `UseCases` container (entrypoints/use_cases.py), its
                                   dependencies filled with the providers above
 
-The use cases are listed once, in `UseCases`, which names no adapter; this module decides
-which adapters they are built from. Each use-case provider is a `Factory` over the `Factory`
+The use cases are listed once, in `UseCases`, which names no adapter and no store; this module
+decides which adapters they are built from, and for which store. A request's store is found
+at the HTTP edge, which takes that store's use cases (`store_scopes()(store_id)`): so every
+unit of work and query a request can reach keeps to its store, and a new context's use cases
+are isolated with no code of theirs. Each use-case provider is a `Factory` over the `Factory`
 of the unit of work: each call, hence each request, gets a new handler with its own UoW, and
-so its own session. Engines, the store and the query adapters (stateless: each read takes its
-own connection) are `Singleton`s, created on first use (never at import time):
+so its own session. Engines, the in-memory storage and the query adapters (stateless: each
+read takes its own connection) are `Singleton`s, created on first use (never at import time):
 `open_storage` creates the engines when the app starts and `close_storage` disposes of them
-on shutdown and forgets every singleton.
+on shutdown and forgets every singleton, every store's included.
 
-Every backend starts with the default categories (application/catalog/defaults.py): a SQL
-database from its data migration (`prepare_storage`), the in-memory store, new at each start,
-from the `seed_categories` use case in `open_storage`.
+Every backend starts with the store "main" and its default categories
+(application/catalog/defaults.py): a SQL database from its migrations (`prepare_storage`),
+the in-memory storage, new at each start, from the `open_store` and `seed_categories` use
+cases in `open_storage`.
 
 Tests build this container and swap a provider with
 `container.clock.override(providers.Object(...))` rather than patching: the use cases see
@@ -32,7 +40,7 @@ import asyncio
 import logging
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, Final
 
 from dependency_injector import containers, providers
 
@@ -45,6 +53,7 @@ from adapters.memory import (
     InMemoryUnitOfWork,
     InMemoryUserQueries,
 )
+from adapters.memory.stores.queries import InMemoryStoreQueries
 from adapters.security import Argon2PasswordHasher, JwtAccessTokens
 from adapters.sqlalchemy import (
     EngineSettings,
@@ -59,10 +68,14 @@ from adapters.sqlalchemy import (
     migrate,
     start_mappers,
 )
+from adapters.sqlalchemy.stores.queries import SqlAlchemyStoreQueries
 from adapters.system import RandomOrderNumbers, SystemClock
 from application.catalog.commands import SeedCategories
 from application.identity.commands import CreateAdmin
+from application.stores.commands import OpenStore
+from application.stores.queries import StoreDirectory
 from domain.shared.errors import DuplicateValue
+from domain.stores.store import MAIN_STORE
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
 
@@ -70,8 +83,40 @@ __all__ = ["Container", "build_container", "close_storage", "open_storage", "pre
 
 log = logging.getLogger(__name__)
 
+MAIN_STORE_ID: Final = 1
+"""The id of the store "main": the migration that made stores gives it 1, and so does a new
+in-memory storage, where it is the first store opened."""
+NO_STORE_ID: Final = 0
+"""A store no row belongs to: the operator's use cases over the stores themselves run in it,
+and see the stores and nothing else."""
+
+
+class StoreScopes:
+    """Each store's use cases, made on first use and kept: a store's query adapters and
+    unit-of-work factory hold no request's state, so every request of a store shares them."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+        self._scopes: dict[int, StoreScope] = {}
+
+    def __call__(self, store_id: int) -> UseCases:
+        scope = self._scopes.get(store_id)
+        if scope is None:
+            scope = self._scopes[store_id] = StoreScope(
+                app=self._container,
+                backend=providers.Object(self._container.config.backend()),
+                store_id=providers.Object(store_id),
+            )
+        return scope.use_cases()
+
+    def main(self) -> UseCases:
+        return self(MAIN_STORE_ID)
+
 
 class Container(containers.DeclarativeContainer):
+    """What the whole app shares, whatever the store: configuration, engines, the in-memory
+    storage, the driven ports that are not storage, and the directory of stores."""
+
     config = providers.Configuration(strict=True)
 
     # -- driven ports that are not storage ------------------------------------------------
@@ -81,6 +126,8 @@ class Container(containers.DeclarativeContainer):
     access_token_lifetime = providers.Factory(timedelta, minutes=config.access_token_minutes)
     access_tokens = providers.Singleton(JwtAccessTokens, config.jwt_secret, access_token_lifetime)
     refresh_lifetime = providers.Factory(timedelta, days=config.refresh_token_days)
+    # How long a stored answer serves retries with the same Idempotency-Key.
+    idempotency_ttl = providers.Factory(timedelta, seconds=config.idempotency_ttl_seconds)
 
     # -- the SQLAlchemy set -----------------------------------------------------------------
     engine_settings = providers.Singleton(
@@ -102,36 +149,20 @@ class Container(containers.DeclarativeContainer):
     )
     session_factory = providers.Singleton(create_session_factory, primary_engine)
 
-    # -- the in-memory set ------------------------------------------------------------------
-    store = providers.Singleton(InMemoryStore)
+    # -- the in-memory set: one storage, a part of it per store -----------------------------
+    memory = providers.Singleton(InMemoryStore)
 
-    # -- ports, switched as a whole by DATABASE_URL ----------------------------------------
-    unit_of_work = providers.Selector(
+    # -- what belongs to no store -----------------------------------------------------------
+    store_queries = providers.Selector(
         config.backend,
-        sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, session_factory),
-        memory=providers.Factory(InMemoryUnitOfWork, store),
+        sqlalchemy=providers.Singleton(SqlAlchemyStoreQueries, primary_engine),
+        memory=providers.Singleton(InMemoryStoreQueries, memory),
     )
-    # Query adapters hold nothing of a request (every read takes its own connection), so
-    # each is made once and shared; a unit of work is never shared.
-    user_queries = providers.Selector(
-        config.backend,
-        sqlalchemy=providers.Singleton(SqlAlchemyUserQueries, read_engine),
-        memory=providers.Singleton(InMemoryUserQueries, store),
-    )
-    category_queries = providers.Selector(
-        config.backend,
-        sqlalchemy=providers.Singleton(SqlAlchemyCategoryQueries, read_engine),
-        memory=providers.Singleton(InMemoryCategoryQueries, store),
-    )
-    product_queries = providers.Selector(
-        config.backend,
-        sqlalchemy=providers.Singleton(SqlAlchemyProductQueries, read_engine),
-        memory=providers.Singleton(InMemoryProductQueries, store),
-    )
-    order_queries = providers.Selector(
-        config.backend,
-        sqlalchemy=providers.Singleton(SqlAlchemyOrderQueries, read_engine),
-        memory=providers.Singleton(InMemoryOrderQueries, store),
+    store_directory = providers.Singleton(
+        StoreDirectory,
+        store_queries,
+        clock,
+        providers.Factory(timedelta, seconds=config.store_cache_seconds),
     )
     storage_health = providers.Selector(
         config.backend,
@@ -139,24 +170,68 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Factory(InMemoryStorageHealth),
     )
 
-    # How long a stored answer serves retries with the same Idempotency-Key.
-    idempotency_ttl = providers.Factory(timedelta, seconds=config.idempotency_ttl_seconds)
+    # -- each store's use cases (`StoreScope`, below), and the main store's ------------------
+    __self__ = providers.Self()
+    store_scopes = providers.Singleton(StoreScopes, __self__)
+    # The command line's and the tests' store unless they name another.
+    use_cases = providers.Callable(StoreScopes.main, store_scopes)
+
+
+class StoreScope(containers.DeclarativeContainer):
+    """One store's side of the composition: its unit of work and query ports, opened for it,
+    and the use cases built on them. Every unit of work it makes, and every query port,
+    keeps to `store_id`; the use cases never name a store."""
+
+    app = providers.DependenciesContainer()
+    backend = providers.Dependency(instance_of=str)
+    store_id = providers.Dependency(instance_of=int)
+
+    # The part of the in-memory storage holding this store's rows (memory:// only).
+    memory = providers.Singleton(InMemoryStore.of_store, app.memory, store_id)
+
+    unit_of_work = providers.Selector(
+        backend,
+        sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, app.session_factory, store_id),
+        memory=providers.Factory(InMemoryUnitOfWork, memory),
+    )
+    # Query adapters hold nothing of a request (every read takes its own connection), so
+    # each is made once per store and shared; a unit of work is never shared.
+    user_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyUserQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryUserQueries, memory),
+    )
+    category_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyCategoryQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryCategoryQueries, memory),
+    )
+    product_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyProductQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryProductQueries, memory),
+    )
+    order_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyOrderQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryOrderQueries, memory),
+    )
 
     # -- what the entrypoints call: every use case and query port, built from the above -----
     use_cases = providers.Container(
         UseCases,
         unit_of_work=unit_of_work,
-        clock=clock,
-        hasher=hasher,
-        order_numbers=order_numbers,
-        idempotency_ttl=idempotency_ttl,
-        access_tokens=access_tokens,
-        refresh_lifetime=refresh_lifetime,
+        clock=app.clock,
+        hasher=app.hasher,
+        order_numbers=app.order_numbers,
+        idempotency_ttl=app.idempotency_ttl,
+        access_tokens=app.access_tokens,
+        refresh_lifetime=app.refresh_lifetime,
         user_queries=user_queries,
         category_queries=category_queries,
         product_queries=product_queries,
         order_queries=order_queries,
-        storage_health=storage_health,
+        storage_health=app.storage_health,
     )
 
 
@@ -200,8 +275,11 @@ async def open_storage(container: Any) -> None:
         container.primary_engine()
         container.read_engine()
     else:
-        # Through the use case, as any write: one seeded already keeps what it has.
-        await container.use_cases().seed_categories()(SeedCategories())
+        # Through the use cases, as any write: a storage seeded already keeps what it has.
+        scopes = container.store_scopes()
+        if await container.store_queries().get_by_slug(MAIN_STORE) is None:
+            await scopes(NO_STORE_ID).open_store()(OpenStore(MAIN_STORE, "Main"))
+        await scopes.main().seed_categories()(SeedCategories())
     if container.config.jwt_secret_generated():
         log.warning(
             "JWT_SECRET is not set: access tokens are signed with a key made for this "

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     storefront_admin_username: str | None = None
     storefront_admin_email: str | None = None
     storefront_admin_password: SecretStr | None = None
+    # -- stores ------------------------------------------------------------------------------
+    # How long a worker keeps what it found of a store (a deactivation takes up to this).
+    store_cache_seconds: float = Field(default=5.0, ge=0, le=3600)
 
     @field_validator("database_url")
     @classmethod

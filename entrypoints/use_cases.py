@@ -52,6 +52,7 @@ from application.identity.sessions import (
     AuthenticateHandler,
     LogInHandler,
     LogOutHandler,
+    ReadAccessTokenHandler,
     RefreshHandler,
 )
 from application.identity.tokens import AccessTokens
@@ -65,6 +66,7 @@ from application.ordering.reads import OrderReads
 from application.shared.health import StorageHealth
 from application.shared.ports import Clock, OrderNumbers, PasswordHasher
 from application.shared.unit_of_work import UnitOfWork
+from application.stores.handlers import DeactivateStoreHandler, OpenStoreHandler
 
 __all__ = ["UseCases"]
 
@@ -100,7 +102,8 @@ class UseCases(containers.DeclarativeContainer):
         RefreshHandler, unit_of_work, clock, access_tokens, refresh_lifetime
     )
     log_out = providers.Factory(LogOutHandler, unit_of_work, clock)
-    authenticate = providers.Factory(AuthenticateHandler, clock, access_tokens, user_queries)
+    read_access_token = providers.Factory(ReadAccessTokenHandler, clock, access_tokens)
+    authenticate = providers.Factory(AuthenticateHandler, user_queries)
 
     # -- identity ---------------------------------------------------------------------------
     register_user = providers.Factory(RegisterUserHandler, unit_of_work, clock, hasher)
@@ -127,3 +130,7 @@ class UseCases(containers.DeclarativeContainer):
     )
     change_order_status = providers.Factory(ChangeOrderStatusHandler, unit_of_work, clock)
     pay_order = providers.Factory(PayOrderHandler, unit_of_work, clock, idempotency_ttl)
+
+    # -- stores (the operator's, in no store: they see the stores and nothing else) ----------
+    open_store = providers.Factory(OpenStoreHandler, unit_of_work, clock)
+    deactivate_store = providers.Factory(DeactivateStoreHandler, unit_of_work)

@@ -107,7 +107,8 @@ class RecordKind(Generic[E]):
     """One kind of stored record: its entity class and the schema rules it obeys.
 
     `name` names the id counter and the entity in `DuplicateValue` and `InUse`. Compared by
-    identity: a kind is declared once.
+    identity: a kind is declared once. Its records belong to a store, each store's apart from
+    the others', unless `per_store` is False (the stores themselves).
     """
 
     entity: type[E]
@@ -115,6 +116,7 @@ class RecordKind(Generic[E]):
     unique: Sequence[UniqueRule[E]] = ()
     references: Sequence[Reference[E]] = ()
     parts: Sequence[Part[E]] = ()
+    per_store: bool = True
 
     def check_unique(self, visible: Iterable[E], candidates: Sequence[E]) -> None:
         """Raise `DuplicateValue` if a candidate shares a key with another visible record.

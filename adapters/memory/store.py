@@ -4,6 +4,13 @@ The store owns its entities: nothing outside this package ever holds a reference
 them. Units of work read private copies and write copies back on commit; the query fakes
 build frozen read models from them. It holds one table per registered record kind and knows
 nothing else of any of them.
+
+Each shop's rows are apart: `of_store(store_id)` is the part of the storage that holds one
+store's rows, and a unit of work or query fake made over it sees those rows and no other, as
+the SQL adapters see one store's rows only. Its unique rules hold within it, so two stores may
+both sell "WH-001". The parts share the id counters (ids are unique across stores, as SQL's
+sequences make them, so another store's id is simply not found) and the writer lock; the
+stores themselves (`per_store=False` kinds) are kept once, visible from every part.
 """
 
 from __future__ import annotations
@@ -28,21 +35,31 @@ class InMemoryStore:
     that took it rolled back.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, whole: InMemoryStore | None = None) -> None:
         # One table per record kind, made when the kind is first used.
         self._tables: dict[type, dict[int, Any]] = {}
         self.idempotency_keys: dict[tuple[str, str], IdempotencyRecord] = {}
-        self._last_ids: dict[str, int] = {}
+        self._whole = self if whole is None else whole
+        self._parts: dict[int, InMemoryStore] = {}
+        self._last_ids: dict[str, int] = {} if whole is None else whole._last_ids
         # One writer at a time, like SQLite's BEGIN IMMEDIATE: a unit of work holds it from
         # entry to exit, so concurrent use cases queue instead of losing updates.
-        self.write_lock = asyncio.Lock()
+        self.write_lock: asyncio.Lock = asyncio.Lock() if whole is None else whole.write_lock
+
+    def of_store(self, store_id: int) -> InMemoryStore:
+        """The part that holds the rows of store `store_id` (made on first use, then kept)."""
+        whole = self._whole
+        part = whole._parts.get(store_id)
+        if part is None:
+            part = whole._parts[store_id] = InMemoryStore(whole)
+        return part
 
     def rows(self, entity: type[E]) -> dict[int, E]:
         """The committed `entity` records by id. Read them; only a commit writes here."""
-        table = self._tables.get(entity)
+        owner = self if kind_of(entity).per_store else self._whole
+        table = owner._tables.get(entity)
         if table is None:
-            kind_of(entity)  # refuses a class that is not a registered kind
-            table = self._tables[entity] = {}
+            table = owner._tables[entity] = {}
         return table
 
     def next_id(self, counter: str) -> int:

@@ -18,21 +18,25 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+
+from adapters.sqlalchemy.schema import STORE_ID
+from adapters.sqlalchemy.tenancy import stamped
 
 __all__ = ["row_of", "stored_as"]
 
 
-def row_of(entity: object, table: Table, **given: object) -> dict[str, Any]:
-    """The INSERT values of a new `entity`: its mapped columns but the key, plus `given`."""
+def row_of(session: Session, entity: object, table: Table, **given: object) -> dict[str, Any]:
+    """The INSERT values of a new `entity`: its mapped columns but the key, plus `given`, in
+    the session's store."""
     row = {
         column.key: getattr(entity, column.key)
         for column in table.columns
-        if not column.primary_key and column.key not in given
+        if not column.primary_key and column.key not in given and column.key != STORE_ID
     }
     row.update(given)
-    return row
+    return stamped(session, row) if STORE_ID in table.c else row
 
 
 def stored_as(entity: object, entity_id: int, **columns: object) -> None:

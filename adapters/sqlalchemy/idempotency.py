@@ -1,14 +1,15 @@
 """Idempotency records: the `idempotency_keys` table and its store, in the unit of work's session.
 
 Not a bounded context: every use case that honours an `Idempotency-Key` writes here, in the
-transaction of the effect it guards (`application.shared.idempotency`). One row per operation
-scope and key.
+transaction of the effect it guards (`application.shared.idempotency`). One row per store,
+operation scope and key. Its statements are Core and keep to the unit of work's store by
+themselves (`keeps_to_store`, adapters/sqlalchemy/tenancy.py).
 
 Holding a key for the transaction:
 
-    PostgreSQL  pg_try_advisory_xact_lock(hashtext(scope), hashtext(key)): never waits; a
-                second transaction that asks for the key while the first holds it gets
-                RequestInProgress. The lock ends with the transaction, after its commit is
+    PostgreSQL  pg_try_advisory_xact_lock(hashtext('<store>:<scope>'), hashtext(key)): never
+                waits; a second transaction that asks for the key while the first holds it
+                gets RequestInProgress. The lock ends with the transaction, after its commit is
                 visible, so whoever takes it next reads the first one's record. (Two keys
                 whose hashes collide would answer each other's retries with 409: rare, and
                 safe.)
@@ -22,12 +23,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Column, Integer, String, Table, Text, delete, func, insert, select
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.column_types import UtcDateTime
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.schema import ENTITY, metadata
+from adapters.sqlalchemy.tenancy import keeps_to_store, session_store, stamped
 from application.shared.errors import RequestInProgress
 from application.shared.idempotency.store import IdempotencyRecord, IdempotencyStore, StoredOutcome
 from domain.shared.errors import DuplicateValue
@@ -37,6 +50,12 @@ __all__ = ["SqlAlchemyIdempotencyStore", "idempotency_keys"]
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
+    Column(
+        "store_id",
+        Integer,
+        ForeignKey("stores.id", ondelete="RESTRICT"),
+        primary_key=True,
+    ),
     Column("scope", String(255), primary_key=True),
     Column("key", String(255), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
@@ -56,10 +75,15 @@ class SqlAlchemyIdempotencyStore(IdempotencyStore):
 
     async def claim(self, scope: str, key: str) -> IdempotencyRecord | None:
         session = self._session()
+        store_id = session_store(session)
         async with storage_errors():
             if session.get_bind().dialect.name == "postgresql":
                 held = await session.scalar(
-                    select(func.pg_try_advisory_xact_lock(func.hashtext(scope), func.hashtext(key)))
+                    select(
+                        func.pg_try_advisory_xact_lock(
+                            func.hashtext(f"{store_id}:{scope}"), func.hashtext(key)
+                        )
+                    )
                 )
                 if not held:
                     raise RequestInProgress(
@@ -67,8 +91,10 @@ class SqlAlchemyIdempotencyStore(IdempotencyStore):
                     )
             row = (
                 await session.execute(
-                    select(_T.fingerprint, _T.status_code, _T.body, _T.expires_at).where(
-                        _T.scope == scope, _T.key == key
+                    keeps_to_store(
+                        select(_T.fingerprint, _T.status_code, _T.body, _T.expires_at).where(
+                            _T.store_id == store_id, _T.scope == scope, _T.key == key
+                        )
                     )
                 )
             ).one_or_none()
@@ -97,8 +123,13 @@ class SqlAlchemyIdempotencyStore(IdempotencyStore):
             # Only an expired row may be replaced. The key is held, so a live one cannot have
             # appeared; if one did, the insert below collides instead of overwriting it.
             await session.execute(
-                delete(idempotency_keys).where(
-                    _T.scope == scope, _T.key == key, _T.expires_at <= now
+                keeps_to_store(
+                    delete(idempotency_keys).where(
+                        _T.store_id == session_store(session),
+                        _T.scope == scope,
+                        _T.key == key,
+                        _T.expires_at <= now,
+                    )
                 )
             )
         try:
@@ -117,15 +148,17 @@ class SqlAlchemyIdempotencyStore(IdempotencyStore):
         expires_at: datetime,
         outcome: StoredOutcome,
     ) -> None:
+        session = self._session()
+        row = {
+            "scope": scope,
+            "key": key,
+            "fingerprint": fingerprint,
+            "status_code": outcome.status_code,
+            "body": outcome.body,
+            "created_at": now,
+            "expires_at": expires_at,
+        }
         async with storage_errors():
-            await self._session().execute(
-                insert(idempotency_keys).values(
-                    scope=scope,
-                    key=key,
-                    fingerprint=fingerprint,
-                    status_code=outcome.status_code,
-                    body=outcome.body,
-                    created_at=now,
-                    expires_at=expires_at,
-                )
+            await session.execute(
+                insert(idempotency_keys).values(**stamped(session.sync_session, row))
             )

@@ -1,7 +1,10 @@
-"""What every query adapter shares: a read-only connection and exact money arithmetic.
+"""What every query adapter shares: a read-only connection in one store, exact money arithmetic.
 
 Query adapters run Core selects on the read engine (the replica when one is configured) and
-build read-model dataclasses straight from rows: no session, no entity hydration.
+build read-model dataclasses straight from rows: no session, no entity hydration. A query
+adapter is made for one store: it selects from `scoped(table)` (adapters/sqlalchemy/
+tenancy.py), whose `:store_id` every statement on its connections is given here, once; on
+PostgreSQL each read also names its store to the row-level security policies.
 
 Money sums are exact on both engines. PostgreSQL sums NUMERIC exactly. SQLite stores
 NUMERIC(12, 2) as binary floats, whose sum could drift in the last place and then order two
@@ -43,6 +46,8 @@ from sqlalchemy.util import greenlet_spawn
 from adapters.sqlalchemy.column_types import Money
 from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import storage_errors
+from adapters.sqlalchemy.schema import STORE_ID
+from adapters.sqlalchemy.tenancy import SET_STORE, SET_STORE_FOR_SESSION, bind_store_parameter
 from application.shared.errors import Unavailable
 from domain.shared.money import CENT, ZERO
 
@@ -104,8 +109,9 @@ class DriverStatements:
 
 
 class ReadSide:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, store_id: int) -> None:
         self._source = engine
+        self._store_id = store_id
         self._read_only: AsyncEngine | None = None
         self._dialect = engine.dialect.name
         # Driver-level reads only where the driver is asyncpg (see the module docstring).
@@ -119,12 +125,16 @@ class ReadSide:
         # driver-level read needs none.
         if self._read_only is None:
             self._read_only = read_only(self._source)
+            bind_store_parameter(self._read_only)
         return self._read_only
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[AsyncConnection]:
         """A connection for one read; several statements on it share one snapshot on SQLite."""
         async with storage_errors(), self._engine.connect() as connection:
+            await connection.execution_options(**{STORE_ID: self._store_id})
+            if self._dialect == "postgresql":
+                await connection.execute(SET_STORE, {STORE_ID: str(self._store_id)})
             yield connection
 
     async def _driver_fetch(self, statement: DriverStatement, values: dict[str, Any]) -> Any:
@@ -137,8 +147,12 @@ class ReadSide:
             pooled = await self._source.raw_connection()
         try:
             driver: Any = pooled.driver_connection
+            arguments = statement.arguments({**values, STORE_ID: self._store_id})
             try:
-                return await driver.fetch(statement.sql, *statement.arguments(values))
+                # The setting lasts for the connection's session: the next user of the
+                # connection sets its own store first, as every read and unit of work does.
+                await driver.execute(SET_STORE_FOR_SESSION, str(self._store_id))
+                return await driver.fetch(statement.sql, *arguments)
             except Exception as error:
                 await greenlet_spawn(pooled.invalidate, error)
                 raise Unavailable("the storage cannot serve the request") from error

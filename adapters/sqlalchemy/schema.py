@@ -38,16 +38,19 @@ lines the product, unique within an order).
 
 from __future__ import annotations
 
-from sqlalchemy import Constraint, MetaData, Table, UniqueConstraint
+from sqlalchemy import Column, Constraint, ForeignKey, Integer, MetaData, Table, UniqueConstraint
 
 __all__ = [
     "ENTITY",
     "FIELD",
     "POSTGRESQL_ONLY",
+    "STORE_ID",
     "declared_constraints",
     "declared_uniques",
     "enum_check",
     "metadata",
+    "store_column",
+    "store_scoped_tables",
 ]
 
 metadata = MetaData(
@@ -68,6 +71,21 @@ FIELD = "field"
 
 POSTGRESQL_ONLY = "postgresql_only"
 """`Index.info` key marking an index that only PostgreSQL gets."""
+
+STORE_ID = "store_id"
+"""The column every business table has: the store its row belongs to."""
+
+
+def store_column() -> Column[int]:
+    """`store_id`, the row's store. It has no index of its own: every unique constraint of a
+    store's table begins with it, and the other reads find rows by a more selective key (an
+    order's items by the order) and keep to the store's rows among them."""
+    return Column(STORE_ID, Integer, ForeignKey("stores.id", ondelete="RESTRICT"), nullable=False)
+
+
+def store_scoped_tables() -> list[Table]:
+    """Every table whose rows belong to a store, in dependency order."""
+    return [table for table in metadata.sorted_tables if STORE_ID in table.c]
 
 
 def enum_check(column: str, values: tuple[str, ...]) -> str:

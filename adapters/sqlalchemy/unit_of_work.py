@@ -38,6 +38,7 @@ from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.idempotency import SqlAlchemyIdempotencyStore
 from adapters.sqlalchemy.mappers import start_mappers
 from adapters.sqlalchemy.repository import SqlAlchemyRepository, implementation_of
+from adapters.sqlalchemy.tenancy import install_store_scoping, scope_session
 from application.shared.unit_of_work import UnitOfWork
 
 __all__ = ["SqlAlchemyUnitOfWork"]
@@ -60,9 +61,14 @@ def _repositories() -> tuple[tuple[str, type[SqlAlchemyRepository]], ...]:
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """A unit of work in one store: every statement of its sessions keeps to `store_id`
+    (adapters/sqlalchemy/tenancy.py)."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], store_id: int) -> None:
         start_mappers()
+        install_store_scoping()
         self._session_factory = session_factory
+        self.store_id = store_id
         self._current: AsyncSession | None = None
         for name, repository in _repositories():
             setattr(self, name, repository(self.session))
@@ -78,6 +84,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if self._current is not None:
             raise RuntimeError("this unit of work is already in progress")
         self._current = self._session_factory()
+        scope_session(self._current.sync_session, self.store_id)
 
     async def _end(self) -> None:
         session, self._current = self._current, None

@@ -3,7 +3,9 @@
     LogIn         name or email + password -> an access token and a refresh token
     Refresh       a refresh token -> the next pair; the old token is retired
     LogOut        a refresh token -> its whole family revoked
-    Authenticate  an access token -> the `Principal` the use cases see
+    ReadAccessToken  an access token -> what it says, if it is genuine and unexpired
+    Authenticate  what a token says -> the `Principal` the use cases see, if its account, in
+                  the token's store, may still act
 
 A wrong password, an unknown name and a deactivated account get the same answer
 (`InvalidCredentials`) after the same work: an unknown name is verified against a hash made
@@ -20,7 +22,7 @@ from datetime import timedelta
 
 from application.identity.commands import Authenticate, LogIn, LogOut, Refresh
 from application.identity.queries import UserQueries
-from application.identity.tokens import AccessTokens
+from application.identity.tokens import AccessClaims, AccessTokens
 from application.shared.access import Principal, Unauthenticated
 from application.shared.errors import ApplicationError
 from application.shared.ports import Clock, PasswordHasher
@@ -35,6 +37,7 @@ __all__ = [
     "InvalidCredentials",
     "LogInHandler",
     "LogOutHandler",
+    "ReadAccessTokenHandler",
     "RefreshHandler",
     "TokenPair",
     "TooManyAttempts",
@@ -190,17 +193,26 @@ class LogOutHandler:
 
 
 @dataclass(frozen=True)
-class AuthenticateHandler:
-    """Who a bearer token is, read on every request: the token must be genuine and
-    unexpired, and its account still active and in the same generation of sessions. The
-    role comes from the account, not from the token."""
+class ReadAccessTokenHandler:
+    """What a bearer token says, if it is genuine and unexpired (`Unauthenticated` if not).
+    It names the store whose use cases then `Authenticate` it."""
 
     clock: Clock
     tokens: AccessTokens
+
+    def __call__(self, command: Authenticate) -> AccessClaims:
+        return self.tokens.read(command.token, self.clock.now())
+
+
+@dataclass(frozen=True)
+class AuthenticateHandler:
+    """Who a genuine token is, asked on every request, in the token's store: its account
+    must still be active and in the same generation of sessions. The role comes from the
+    account, not from the token."""
+
     users: UserQueries
 
-    async def __call__(self, command: Authenticate) -> Principal:
-        claims = self.tokens.read(command.token, self.clock.now())
+    async def __call__(self, claims: AccessClaims) -> Principal:
         standing = await self.users.standing(claims.user_id)
         if standing is None or not standing.is_active:
             raise Unauthenticated("the account is not active: sign in again")

@@ -20,6 +20,7 @@ from enum import Enum, StrEnum
 
 from application.shared.errors import ApplicationError
 from domain.shared.errors import NotFound
+from domain.stores.store import MAIN_STORE
 
 __all__ = [
     "MAIN_STORE",
@@ -29,8 +30,6 @@ __all__ = [
     "Rule",
     "Unauthenticated",
 ]
-
-MAIN_STORE = "main"
 
 
 class Role(StrEnum):

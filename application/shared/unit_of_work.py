@@ -1,4 +1,8 @@
-"""The unit-of-work port: one transaction, the repositories that work inside it.
+"""The unit-of-work port: one transaction in one store, the repositories that work inside it.
+
+A unit of work is made for a store, and everything its repositories read and write keeps to
+that store (the adapters see to it); the repositories and the use cases are written as if
+there were one store. `stores` is the exception: stores belong to none.
 
     async with uow:
         product = await uow.products.get(product_id)
@@ -24,6 +28,7 @@ from domain.identity.repository import (
 )
 from domain.notifications.repository import NotificationRepository
 from domain.ordering.repository import OrderRepository
+from domain.stores.repository import StoreRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -36,6 +41,7 @@ class UnitOfWork(abc.ABC):
     products: ProductRepository
     orders: OrderRepository
     notifications: NotificationRepository
+    stores: StoreRepository
     idempotency: IdempotencyStore
 
     async def __aenter__(self) -> Self:

@@ -1,4 +1,4 @@
-"""Who calls, and each operation's rule: where identity enters the app.
+"""Who calls, in which store, and each operation's rule: where identity and the store enter.
 
 Every operation names its rule once, in its signature, as the type of its `actor`:
 
@@ -6,11 +6,17 @@ Every operation names its rule once, in its signature, as the type of its `actor
     async def get_order(..., actor: SignedIn) -> Response         # 401 without a token
     async def adjust_stock(..., actor: Admin) -> Response         # 401, or 403 for customers
 
-Each alias is `Annotated[Principal, Depends(Gate(rule))]`. The gate turns the bearer token,
-if any, into the `Principal` (the `authenticate` use case: signature, expiry, an active
-account of the same generation) and asks the application's `Rule` whether it may pass; the
-operation then hands the principal to the use cases, which apply the rules about whose
-object it is. This module decides nothing: it only says who is calling.
+Each alias is `Annotated[Principal, Depends(Gate(rule))]`. The gate finds the request's store
+and turns the bearer token, if any, into the `Principal`, then asks the application's `Rule`
+whether it may pass; the operation then hands the principal to the use cases, which apply the
+rules about whose object it is. This module decides nothing: it only says who is calling, and
+where.
+
+The store: an anonymous request names it with `X-Store: <slug>` and acts in "main" without
+one; a token names its own, and an `X-Store` naming another store is a 403. An unknown or
+inactive store is a 404. The gate then gives the request that store's use cases
+(`request.state.use_cases`, read by `use_cases(request)`): every unit of work and query the
+operation can reach keeps to the store, whatever the operation does.
 
 Deny by default: `add_operations` (entrypoints/http/routing.py) refuses to build an app with
 an operation that names no rule (`rule_of`), and a test walks the route table for the same.
@@ -23,6 +29,7 @@ required, so that the /docs "Authorize" button sends it.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Final
 
 from fastapi import Depends, Request
@@ -31,8 +38,10 @@ from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 
 from application.identity.commands import Authenticate
-from application.shared.access import Principal, Rule, Unauthenticated
-from entrypoints.http.use_cases import use_cases
+from application.shared.access import Forbidden, Principal, Rule, Unauthenticated
+from domain.shared.errors import NotFound
+from domain.stores.store import MAIN_STORE, SLUG_PATTERN
+from entrypoints.use_cases import UseCases
 
 __all__ = [
     "TOKEN_URL",
@@ -45,6 +54,8 @@ __all__ = [
     "rule_of",
 ]
 
+STORE_HEADER: Final = "x-store"
+_SLUG: Final = re.compile(SLUG_PATTERN)
 TOKEN_URL: Final = "/auth/token"  # noqa: S105 (a path, not a secret)
 SCHEME_NAME: Final = "OAuth2PasswordBearer"
 _BEARER: Final = "bearer "
@@ -80,16 +91,31 @@ class TokenGate(Gate):
 
 
 async def principal_of(request: Request) -> Principal:
-    """Anonymous without an `Authorization` header; the token's account otherwise."""
+    """Anonymous without an `Authorization` header; the token's account otherwise. Either way
+    the request gets the use cases of its store."""
+    container = request.app.state.container
+    scopes, directory = container.store_scopes(), container.store_directory()
+    named = request.headers.get(STORE_HEADER)
+    if named is not None and not _SLUG.fullmatch(named):
+        raise NotFound("store", named[:60], by="slug")
     header = request.headers.get("authorization")
     if header is None:
-        return Principal.anonymous()
+        store = await directory.find(named or MAIN_STORE)
+        request.state.use_cases = scopes(store.id)
+        return Principal.anonymous(store.slug)
     if header[: len(_BEARER)].lower() != _BEARER:
         raise Unauthenticated("send the access token as `Authorization: Bearer <token>`")
     token = header[len(_BEARER) :].strip()
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise Unauthenticated("the access token is not valid")
-    return await use_cases(request).authenticate()(Authenticate(token))
+    claims = scopes.main().read_access_token()(Authenticate(token))
+    if named is not None and named != claims.store:
+        raise Forbidden("the access token belongs to another store than X-Store names")
+    store = await directory.find(claims.store)
+    found: UseCases = scopes(store.id)
+    request.state.use_cases = found
+    principal: Principal = await found.authenticate()(claims)
+    return principal
 
 
 Anyone = Annotated[Principal, Depends(Gate(Rule.ANYONE))]

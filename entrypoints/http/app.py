@@ -92,7 +92,9 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         docs_url=None,
         redoc_url=None,
     )
-    app.state.use_cases = container.use_cases()
+    # The store a request acts in is found by its access gate (entrypoints/http/access.py),
+    # which takes that store's use cases from here.
+    app.state.container = container
     # Routes are matched in order, each one tried in turn; the hottest resources go first.
     # No request matches operations of two routers (a router under another's prefix, such as
     # /products/{product_id:int}/reviews, takes paths of its own), so the order changes no

@@ -1,9 +1,12 @@
-"""How a route reaches the app's use cases: `use_cases(request).place_order()`.
+"""How a route reaches the use cases of its store: `use_cases(request).place_order()`.
 
 The `UseCases` container (entrypoints/use_cases.py) lists every use case and query port and
-names no adapter; the app keeps one, filled by the composition root, in its state. Calling a
-use-case member gives a fresh handler, so every request has its own unit of work and no
-session is ever shared; a query port holds nothing of a request, so one serves them all.
+names no adapter; the composition root fills one per store. The route's access gate
+(entrypoints/http/access.py) found the request's store and put that store's use cases in the
+request's state; a route cannot run without its gate, so it cannot reach another store's.
+Calling a use-case member gives a fresh handler, so every request has its own unit of work
+and no session is ever shared; a query port holds nothing of a request, so one serves all the
+requests of its store.
 
 Every route takes what it needs this one way, in its body. A FastAPI dependency would read
 the same, and cost each request a resolution step that is a measurable part of a cheap read.
@@ -21,5 +24,6 @@ __all__ = ["use_cases"]
 
 
 def use_cases(request: Request) -> UseCases:
-    """The app's use cases; call a member for a fresh use case or the shared query port."""
-    return cast(UseCases, request.app.state.use_cases)
+    """The use cases of the request's store; call a member for a fresh use case or the
+    shared query port."""
+    return cast(UseCases, request.state.use_cases)

@@ -15,7 +15,10 @@ The version guard is the optimistic lock: a row whose version moved on since thi
 loaded it is not written, its id is missing from RETURNING, and the whole unit of work fails
 with `StaleVersion`. Afterwards the written values are recorded as the objects' committed
 state, so the ORM sees nothing left to flush for them. CASE and RETURNING read the same on
-PostgreSQL and SQLite (3.35+); see docs/adr for the alternatives weighed.
+PostgreSQL and SQLite (3.35+); see docs/adr for the alternatives weighed. It keeps to the
+unit of work's store without a criterion of its own: it names only products this session
+loaded, which the store's criterion let through (and on PostgreSQL the row-level security
+policies check it again).
 
 A special path, kept for the statement count, not for speed: against the ORM's own
 versioned UPDATE it buys only 2.5 % on POST /orders/ (206 against 201 req/s), under the 15 %

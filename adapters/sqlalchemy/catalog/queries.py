@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select
 
-from adapters.sqlalchemy.catalog.tables import categories, products
+from adapters.sqlalchemy.catalog import tables as catalog_tables
 from adapters.sqlalchemy.list_queries import ListCompiler, fetch_page
 from adapters.sqlalchemy.read_side import AnyRow, ReadSide, money_sum, money_total
+from adapters.sqlalchemy.tenancy import scoped
 from application.catalog.queries import (
     CATEGORY_LIST,
     PRODUCT_LIST,
@@ -28,6 +29,10 @@ from application.shared.listing import ListQuery, Page
 from domain.shared.money import CENT
 
 __all__ = ["SqlAlchemyCategoryQueries", "SqlAlchemyProductQueries"]
+
+# The store's rows only (adapters/sqlalchemy/tenancy.py): every read below selects from these.
+categories = scoped(catalog_tables.categories)
+products = scoped(catalog_tables.products)
 
 _CATEGORY_COLUMNS = (
     categories.c.id,

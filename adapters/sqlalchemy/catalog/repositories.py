@@ -19,6 +19,7 @@ from adapters.sqlalchemy.catalog.tables import categories, products
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.ordering.tables import order_items
 from adapters.sqlalchemy.repository import SqlAlchemyRepository
+from adapters.sqlalchemy.tenancy import keeps_to_store, session_store
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.catalog.repository import CategoryRepository, ProductRepository
@@ -39,17 +40,20 @@ class SqlAlchemyCategoryRepository(SqlAlchemyRepository, CategoryRepository):
             return await self._session.get(Category, category_id)
 
     async def ancestry(self, category_id: int) -> list[int]:
+        store_id = session_store(self._session)
+        in_store = categories.c.store_id == store_id
         start = select(categories.c.id, categories.c.parent_id, literal(0).label("depth")).where(
-            categories.c.id == category_id
+            categories.c.id == category_id, in_store
         )
         chain = start.cte("chain", recursive=True)
         chain = chain.union_all(
             select(categories.c.id, categories.c.parent_id, chain.c.depth + 1)
             .join(chain, categories.c.id == chain.c.parent_id)
-            .where(chain.c.depth < _MAX_DEPTH)
+            .where(chain.c.depth < _MAX_DEPTH, in_store)
         )
+        walk = keeps_to_store(select(chain.c.id).order_by(chain.c.depth))
         async with storage_errors():
-            rows = await self._session.execute(select(chain.c.id).order_by(chain.c.depth))
+            rows = await self._session.execute(walk)
         found: list[int] = []
         for (ancestor,) in rows:
             if ancestor in found:  # a cycle: the walk has come round
@@ -68,7 +72,9 @@ class SqlAlchemyCategoryRepository(SqlAlchemyRepository, CategoryRepository):
             # One statement however many products: they leave the category as a change of
             # their own (a new version), before the foreign key's ON DELETE SET NULL, which
             # would move no version, finds any left to do.
-            await session.execute(_LEAVE_CATEGORY, {"doomed": key, "now": now})
+            await session.execute(
+                _LEAVE_CATEGORY, {"doomed": key, "now": now, "store_id": session_store(session)}
+            )
             await session.delete(category)
         # At commit, the foreign key sets the children's parent to NULL in the database;
         # objects this session already holds learn of both changes now.
@@ -81,9 +87,12 @@ class SqlAlchemyCategoryRepository(SqlAlchemyRepository, CategoryRepository):
                 set_committed_value(held, "updated_at", now)
 
 
-_LEAVE_CATEGORY = (
+_LEAVE_CATEGORY = keeps_to_store(
     update(products)
-    .where(products.c.category_id == bindparam("doomed"))
+    .where(
+        products.c.category_id == bindparam("doomed"),
+        products.c.store_id == bindparam("store_id"),
+    )
     .values(category_id=None, version=products.c.version + 1, updated_at=bindparam("now"))
 )
 
@@ -131,7 +140,8 @@ class SqlAlchemyProductRepository(SqlAlchemyRepository, ProductRepository):
             async with storage_errors():
                 # Asked first, so that the refusal leaves the transaction usable; the
                 # RESTRICT foreign key still guards against an order placed meanwhile.
-                if await session.scalar(select(on_order_lines)):
+                # The product was loaded from this store: so are the lines naming it.
+                if await session.scalar(keeps_to_store(select(on_order_lines))):
                     raise InUse("in use")
                 await session.delete(product)
         except InUse:

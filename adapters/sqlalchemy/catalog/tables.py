@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 
 from adapters.sqlalchemy.column_types import Money, UtcDateTime
-from adapters.sqlalchemy.schema import ENTITY, FIELD, POSTGRESQL_ONLY, metadata
+from adapters.sqlalchemy.schema import ENTITY, FIELD, POSTGRESQL_ONLY, metadata, store_column
 from domain.catalog.product import Sku
 from domain.shared.text import Slug
 
@@ -43,8 +43,9 @@ categories = Table(
         index=True,
     ),
     Column("created_at", UtcDateTime, nullable=False),
-    UniqueConstraint("name"),
-    UniqueConstraint("slug"),
+    store_column(),
+    UniqueConstraint("store_id", "name", info={FIELD: "name"}),
+    UniqueConstraint("store_id", "slug", info={FIELD: "slug"}),
     sqlite_autoincrement=True,
     info={ENTITY: "category"},
 )
@@ -69,10 +70,11 @@ products = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
-    UniqueConstraint("sku"),
-    UniqueConstraint("slug"),
+    store_column(),
+    UniqueConstraint("store_id", "sku", info={FIELD: "sku"}),
+    UniqueConstraint("store_id", "slug", info={FIELD: "slug"}),
     # A composite key is reported by the field a user chose; the category is its context.
-    UniqueConstraint("name", "category_id", info={FIELD: "name"}),
+    UniqueConstraint("store_id", "name", "category_id", info={FIELD: "name"}),
     CheckConstraint("price > 0", name="price_positive", info={FIELD: "price"}),
     CheckConstraint(
         "stock_quantity >= 0", name="stock_not_negative", info={FIELD: "stock_quantity"}

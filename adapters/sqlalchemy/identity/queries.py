@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator, Sequence
 
 from sqlalchemy import bindparam, case, func, select
 
-from adapters.sqlalchemy.identity.tables import users
+from adapters.sqlalchemy.identity import tables as identity_tables
 from adapters.sqlalchemy.list_queries import ListCompiler, fetch_page
-from adapters.sqlalchemy.ordering.tables import orders
+from adapters.sqlalchemy.ordering import tables as ordering_tables
 from adapters.sqlalchemy.read_side import AnyRow, ReadSide, money_sum, money_total
+from adapters.sqlalchemy.tenancy import scoped
 from application.identity.queries import USER_LIST, UserQueries
 from application.identity.read_models import TopSpender, UserCounts, UserStanding, UserView
 from application.shared.listing import ListQuery, Page
@@ -17,6 +18,10 @@ from domain.ordering.order import OrderStatus
 from domain.shared.errors import InvalidValue
 
 __all__ = ["SqlAlchemyUserQueries"]
+
+# The store's rows only (adapters/sqlalchemy/tenancy.py): every read below selects from these.
+users = scoped(identity_tables.users)
+orders = scoped(ordering_tables.orders)
 
 _COLUMNS = (
     users.c.id,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, inspect, or_, select, update
+from sqlalchemy import Select, bindparam, delete, exists, inspect, or_, select, update
 
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.identity.tables import users
@@ -22,18 +23,27 @@ from domain.identity.user import User
 
 __all__ = ["SqlAlchemyUserRepository"]
 
-_USER_IS_ACTIVE = select(users.c.is_active).where(users.c.id == bindparam("id"))
-_FIRST_TAKEN = (
-    select(users.c.username, users.c.email)
-    .where(
-        or_(
-            users.c.username.in_(bindparam("usernames", expanding=True)),
-            users.c.email.in_(bindparam("emails", expanding=True)),
+
+@cache
+def _user_is_active() -> Select[Any]:
+    """Built once, when mapped: through the class, so the store's criterion applies."""
+    return select(users.c.is_active).select_from(User).where(users.c.id == bindparam("id"))
+
+
+@cache
+def _first_taken() -> Select[Any]:
+    return (
+        select(users.c.username, users.c.email)
+        .select_from(User)
+        .where(
+            or_(
+                users.c.username.in_(bindparam("usernames", expanding=True)),
+                users.c.email.in_(bindparam("emails", expanding=True)),
+            )
         )
+        .order_by(users.c.id)
+        .limit(1)
     )
-    .order_by(users.c.id)
-    .limit(1)
-)
 
 
 def _rowcount(result: Any) -> int:
@@ -54,7 +64,7 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository, UserRepository):
         async with storage_errors():
             row = (
                 await self._session.execute(
-                    _FIRST_TAKEN, {"usernames": list(usernames), "emails": list(emails)}
+                    _first_taken(), {"usernames": list(usernames), "emails": list(emails)}
                 )
             ).first()
         if row is None:
@@ -73,7 +83,7 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository, UserRepository):
             return bool(held.is_active)
         # One column, no entity: placing an order asks only this of the user.
         async with storage_errors():
-            active = await session.scalar(_USER_IS_ACTIVE, {"id": user_id})
+            active = await session.scalar(_user_is_active(), {"id": user_id})
         return None if active is None else bool(active)
 
     async def get_by_email(self, email: str) -> User | None:

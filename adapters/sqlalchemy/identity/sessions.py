@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.identity.tables import login_throttles, refresh_tokens
 from adapters.sqlalchemy.repository import SqlAlchemyRepository
+from adapters.sqlalchemy.tenancy import stamped
 from domain.identity.repository import LoginThrottleRepository, RefreshTokenRepository
 from domain.identity.sessions import LoginThrottle, RefreshToken
 
@@ -62,9 +63,10 @@ class SqlAlchemyLoginThrottleRepository(SqlAlchemyRepository, LoginThrottleRepos
         session = self._session
         dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(login_throttles).values(account=account, failures=1, last_failure_at=now)
+        row = stamped(session.sync_session, {"account": account, "failures": 1})
+        statement = insert(login_throttles).values(**row, last_failure_at=now)
         statement = statement.on_conflict_do_update(
-            index_elements=[login_throttles.c.account],
+            index_elements=[login_throttles.c.store_id, login_throttles.c.account],
             set_={"failures": login_throttles.c.failures + 1, "last_failure_at": now},
         )
         async with storage_errors():
@@ -80,7 +82,7 @@ class SqlAlchemyLoginThrottleRepository(SqlAlchemyRepository, LoginThrottleRepos
     async def clear(self, account: str) -> None:
         async with storage_errors():
             await self._session.execute(
-                delete(login_throttles)
+                delete(LoginThrottle)
                 .where(login_throttles.c.account == account)
                 .execution_options(synchronize_session=False)
             )

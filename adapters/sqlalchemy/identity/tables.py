@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 
 from adapters.sqlalchemy.column_types import Money, UtcDateTime
-from adapters.sqlalchemy.schema import ENTITY, FIELD, metadata
+from adapters.sqlalchemy.schema import ENTITY, FIELD, metadata, store_column
 from domain.identity.user import Email
 
 __all__ = ["login_throttles", "refresh_tokens", "users"]
@@ -39,8 +39,9 @@ users = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("token_generation", Integer, nullable=False, server_default="0"),
-    UniqueConstraint("username"),
-    UniqueConstraint("email"),
+    store_column(),
+    UniqueConstraint("store_id", "username", info={FIELD: "username"}),
+    UniqueConstraint("store_id", "email", info={FIELD: "email"}),
     CheckConstraint("credits >= 0", name="credits_not_negative", info={FIELD: "credits"}),
     sqlite_autoincrement=True,
     info={ENTITY: "user"},
@@ -64,6 +65,7 @@ refresh_tokens = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("retired_at", UtcDateTime, nullable=True),
     Column("revoked_at", UtcDateTime, nullable=True),
+    store_column(),
     UniqueConstraint("token_hash"),
     sqlite_autoincrement=True,
     info={ENTITY: "refresh token"},
@@ -78,7 +80,8 @@ login_throttles = Table(
     Column("account", String(300), nullable=False),
     Column("failures", Integer, nullable=False),
     Column("last_failure_at", UtcDateTime, nullable=False),
-    UniqueConstraint("account"),
+    store_column(),
+    UniqueConstraint("store_id", "account", info={FIELD: "account"}),
     sqlite_autoincrement=True,
     info={ENTITY: "login throttle"},
 )

@@ -12,6 +12,7 @@ from adapters.sqlalchemy.core_inserts import row_of, stored_as
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.notifications.tables import notifications
 from adapters.sqlalchemy.repository import SqlAlchemyRepository
+from adapters.sqlalchemy.schema import STORE_ID
 from domain.notifications.notification import Notification
 from domain.notifications.repository import NotificationRepository
 
@@ -30,10 +31,9 @@ class SqlAlchemyNotificationRepository(SqlAlchemyRepository, NotificationReposit
         session = self._session
         async with storage_errors():
             await session.flush()
-            notification_id = await session.scalar(
-                _INSERT_NOTIFICATION, row_of(notification, notifications)
-            )
-        stored_as(notification, int(notification_id))
+            row = row_of(session.sync_session, notification, notifications)
+            notification_id = await session.scalar(_INSERT_NOTIFICATION, row)
+        stored_as(notification, int(notification_id), store_id=row[STORE_ID])
         session.add(notification)
 
     async def list_for_user(self, user_id: int) -> list[Notification]:

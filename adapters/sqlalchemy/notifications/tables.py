@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 
 from adapters.sqlalchemy.column_types import UtcDateTime
-from adapters.sqlalchemy.schema import ENTITY, metadata
+from adapters.sqlalchemy.schema import ENTITY, metadata, store_column
 
 __all__ = ["notifications"]
 
@@ -34,6 +34,7 @@ notifications = Table(
     Column("message", String(500), nullable=False),
     Column("is_read", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    store_column(),
     sqlite_autoincrement=True,
     info={ENTITY: "notification"},
 )

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.catalog.tables import products
-from adapters.sqlalchemy.identity.tables import users
+from adapters.sqlalchemy.catalog import tables as catalog_tables
+from adapters.sqlalchemy.identity import tables as identity_tables
 from adapters.sqlalchemy.list_queries import ListCompiler, fetch_page
-from adapters.sqlalchemy.ordering.tables import order_items, orders, payments
+from adapters.sqlalchemy.ordering import tables as ordering_tables
 from adapters.sqlalchemy.read_side import AnyRow, ReadSide, money_sum, money_total
+from adapters.sqlalchemy.tenancy import scoped
 from application.ordering.queries import ORDER_LIST, OrderQueries
 from application.ordering.read_models import (
     OrderDetails,
@@ -32,6 +33,13 @@ from domain.ordering.order import OrderStatus
 from domain.shared.money import ZERO
 
 __all__ = ["SqlAlchemyOrderQueries"]
+
+# The store's rows only (adapters/sqlalchemy/tenancy.py): every read below selects from these.
+products = scoped(catalog_tables.products)
+users = scoped(identity_tables.users)
+order_items = scoped(ordering_tables.order_items)
+orders = scoped(ordering_tables.orders)
+payments = scoped(ordering_tables.payments)
 
 _ORDER_COLUMNS = (
     orders.c.id,

@@ -8,29 +8,23 @@ payments with it (`selectinload`), since its relationships never load lazily.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, inspect, select
+from sqlalchemy import Select, bindparam, func, insert, inspect, select
 from sqlalchemy.orm import selectinload
 
 from adapters.sqlalchemy.core_inserts import row_of, stored_as
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.ordering.tables import order_items, orders
 from adapters.sqlalchemy.repository import SqlAlchemyRepository
-from domain.ordering.order import CANCELLABLE, Order
+from adapters.sqlalchemy.schema import STORE_ID
+from domain.ordering.order import CANCELLABLE, Order, OrderItem
 from domain.ordering.repository import OrderRepository
 
 __all__ = ["SqlAlchemyOrderRepository"]
 
 # The statements of the order path, built once; only their values change per call.
-_RESERVED_QUANTITY = (
-    select(func.sum(order_items.c.quantity))
-    .join_from(order_items, orders, order_items.c.order_id == orders.c.id)
-    .where(
-        order_items.c.product_id == bindparam("product_id"),
-        orders.c.status.in_(sorted(CANCELLABLE)),
-    )
-)
 _INSERT_ORDER = insert(orders).returning(orders.c.id)
 _INSERT_ORDER_ITEMS = insert(order_items).returning(order_items.c.id, sort_by_parameter_order=True)
 
@@ -53,15 +47,20 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository, OrderRepository):
             # Changes made earlier in this unit (reserved stock) are written first, as
             # the flush would have, so that a savepoint later never holds them.
             await session.flush()
-            order_id = await session.scalar(_INSERT_ORDER, row_of(order, orders))
+            row = row_of(session.sync_session, order, orders)
+            order_id = await session.scalar(_INSERT_ORDER, row)
             result = await session.execute(
                 _INSERT_ORDER_ITEMS,
-                [row_of(item, order_items, order_id=order_id) for item in order.items],
+                [
+                    row_of(session.sync_session, item, order_items, order_id=order_id)
+                    for item in order.items
+                ],
             )
             item_ids = list(result.scalars())
+        store_id = row[STORE_ID]
         for item, item_id in zip(order.items, item_ids, strict=True):
-            stored_as(item, item_id, order_id=order_id)
-        stored_as(order, int(order_id))
+            stored_as(item, item_id, order_id=order_id, store_id=store_id)
+        stored_as(order, int(order_id), store_id=store_id)
         session.add(order)  # persistent from here on, with its items
 
     async def get(self, order_id: int, *, for_update: bool = False) -> Order | None:
@@ -82,5 +81,19 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository, OrderRepository):
 
     async def reserved_quantity(self, product_id: int) -> int:
         async with storage_errors():
-            held = await self._session.scalar(_RESERVED_QUANTITY, {"product_id": product_id})
+            held = await self._session.scalar(_reserved_quantity(), {"product_id": product_id})
         return int(held or 0)
+
+
+@cache
+def _reserved_quantity() -> Select[Any]:
+    """Units of a product that orders not yet shipped hold (built once, when mapped)."""
+    return (
+        select(func.sum(order_items.c.quantity))
+        .select_from(OrderItem)
+        .join(Order, order_items.c.order_id == orders.c.id)
+        .where(
+            order_items.c.product_id == bindparam("product_id"),
+            orders.c.status.in_(sorted(CANCELLABLE)),
+        )
+    )

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from adapters.sqlalchemy.column_types import Money, StrEnumType, UtcDateTime
-from adapters.sqlalchemy.schema import ENTITY, FIELD, enum_check, metadata
+from adapters.sqlalchemy.schema import ENTITY, FIELD, enum_check, metadata, store_column
 from domain.ordering.order import OrderStatus, PaymentMethod
 
 __all__ = ["order_items", "orders", "payments"]
@@ -44,7 +44,8 @@ orders = Table(
     Column("shipping_address", String(500), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
-    UniqueConstraint("order_number"),
+    store_column(),
+    UniqueConstraint("store_id", "order_number", info={FIELD: "order_number"}),
     CheckConstraint(
         "total_amount >= 0", name="total_amount_not_negative", info={FIELD: "total_amount"}
     ),
@@ -76,6 +77,7 @@ order_items = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_price", Money, nullable=False),
     Column("total_price", Money, nullable=False),
+    store_column(),
     # A composite key is reported by the field a user chose; the order is its context.
     UniqueConstraint("order_id", "product_id", info={FIELD: "product_id"}),
     CheckConstraint("quantity > 0", name="quantity_positive", info={FIELD: "quantity"}),
@@ -101,6 +103,7 @@ payments = Table(
     Column("amount", Money, nullable=False),
     Column("method", StrEnumType(PaymentMethod, 32), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    store_column(),
     CheckConstraint("amount >= 0", name="amount_not_negative", info={FIELD: "amount"}),
     CheckConstraint(enum_check("method", _METHODS), name="method_known", info={FIELD: "method"}),
     sqlite_autoincrement=True,

@@ -1,0 +1,1 @@
+"""Stores: opening and closing shops, and finding the store a request acts in."""

@@ -1,0 +1,1 @@
+"""Stores: the tenants. Every other record belongs to exactly one store."""
