@@ -1,13 +1,15 @@
-"""The command line: `storefront serve|migrate|create-admin` (the same program as
+"""The command line: `storefront serve|migrate|create-admin|stores` (the same program as
 `python -m entrypoints.cli`).
 
     serve         migrate the SQL database to the newest revision (unless DATABASE_URL is
                   memory:// or --no-migrate is given), then serve the API with uvicorn on
                   127.0.0.1:8000 (--host/--port), with uvloop and httptools when installed
     migrate       migrate the SQL database to the newest revision and exit
-    create-admin  migrate, then create an admin account (--username, --email); the password
-                  comes from STOREFRONT_ADMIN_PASSWORD or a prompt, never from the command
-                  line, where other users of the machine and the shell history would see it
+    create-admin  migrate, then create an admin account (--username, --email, --store, by
+                  default main); the password comes from STOREFRONT_ADMIN_PASSWORD or a
+                  prompt, never from the command line, where other users of the machine and
+                  the shell history would see it
+    stores        migrate, then `create SLUG NAME`, `list` or `deactivate SLUG` a store
 
 Settings come from the environment and `.env` (see `entrypoints.settings`).
 
@@ -27,13 +29,14 @@ import importlib.util
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from pydantic import ValidationError
 
 from application.shared.errors import Unavailable
+from domain.stores.store import MAIN_STORE
 from entrypoints.logs import configure_logging, log_config
 from entrypoints.settings import Settings, redact_url
 from entrypoints.version import SERVICE_NAME, service_version
@@ -60,6 +63,8 @@ examples:
   storefront serve --host 0.0.0.0 --port 8080 --no-migrate
   DATABASE_URL=memory:// storefront serve
   storefront create-admin --username admin --email admin@example.com
+  storefront stores create north "North Shop"
+  storefront create-admin --store north --username boss --email boss@example.com
 """
 
 
@@ -109,6 +114,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     admin.add_argument("--username", required=True, help="3-50 letters, digits or underscores")
     admin.add_argument("--email", required=True, help="the admin's email address")
+    admin.add_argument(
+        "--store", default=MAIN_STORE, help=f"the store's slug (default {MAIN_STORE})"
+    )
+    stores = commands.add_parser(
+        "stores",
+        help="create, list or deactivate stores",
+        description="Migrate the database, then create, list or deactivate stores. A store's "
+        "first admin is made with `create-admin --store SLUG`.",
+    )
+    actions = stores.add_subparsers(title="actions", dest="action", required=True)
+    create = actions.add_parser("create", help="open a new store", description="Open a store.")
+    create.add_argument("slug", help="3-50 lower-case letters, digits or hyphens")
+    create.add_argument("name", help="the shop's name")
+    actions.add_parser("list", help="list every store", description="List every store.")
+    deactivate = actions.add_parser(
+        "deactivate",
+        help="deactivate a store (its data stays; it answers 404)",
+        description="Deactivate a store: its data stays, and it answers every request 404.",
+    )
+    deactivate.add_argument("slug")
     return parser
 
 
@@ -167,36 +192,76 @@ def _admin_password() -> str | None:
     return first
 
 
-def _create_admin(settings: Settings, username: str, email: str) -> int:
-    from application.identity.commands import CreateAdmin
+def _with_storage(settings: Settings, work: Callable[[Any], Awaitable[None]]) -> int:
+    """Run `work(container)` on the opened storage; a refusal is one line and status 2."""
     from domain.shared.errors import DomainError
     from entrypoints.container import build_container, close_storage, open_storage
 
+    async def run() -> None:
+        container = build_container(settings)
+        await open_storage(container)
+        try:
+            await work(container)
+        finally:
+            await close_storage(container)
+
+    try:
+        asyncio.run(run())
+    except DomainError as error:
+        return _fail(error.detail, EXIT_BAD_SETTING)
+    return 0
+
+
+def _memory_refused(what: str) -> int:
+    return _fail(
+        f"memory:// keeps nothing after this command ends, so {what} here would be lost: use a "
+        "SQL DATABASE_URL (for memory://, STOREFRONT_ADMIN_* make the start-up admin of main)",
+        EXIT_BAD_SETTING,
+    )
+
+
+def _create_admin(settings: Settings, username: str, email: str, store: str) -> int:
+    from application.identity.commands import CreateAdmin
+    from domain.shared.errors import NotFound
+
     if settings.backend == "memory":
-        return _fail(
-            "memory:// keeps nothing after this command ends: set STOREFRONT_ADMIN_USERNAME, "
-            "STOREFRONT_ADMIN_EMAIL and STOREFRONT_ADMIN_PASSWORD for `serve` instead",
-            EXIT_BAD_SETTING,
-        )
+        return _memory_refused("an admin made")
     password = _admin_password()
     if password is None:
         return _fail("the two passwords differ; nothing was created", EXIT_BAD_SETTING)
 
-    async def create() -> None:
-        container = build_container(settings)
-        await open_storage(container)
-        try:
-            command = CreateAdmin(username=username, email=email, password=password)
-            user, _ = await container.use_cases().create_admin()(command)
-        finally:
-            await close_storage(container)
-        print(f"created admin {user.username!r} (id {user.id})")
+    async def create(container: Any) -> None:
+        found = await container.store_queries().get_by_slug(store)
+        if found is None:
+            raise NotFound("store", store, by="slug")
+        command = CreateAdmin(username=username, email=email, password=password)
+        user, _ = await container.store_scopes()(found.id).create_admin()(command)
+        print(f"created admin {user.username!r} (id {user.id}) in store {store!r}")
 
-    try:
-        asyncio.run(create())
-    except DomainError as error:
-        return _fail(f"cannot create the admin: {error.detail}", EXIT_BAD_SETTING)
-    return 0
+    return _with_storage(settings, create)
+
+
+def _stores(settings: Settings, args: argparse.Namespace) -> int:
+    from application.stores.commands import DeactivateStore, OpenStore
+    from entrypoints.container import NO_STORE_ID
+
+    if settings.backend == "memory" and args.action != "list":
+        return _memory_refused("a store changed")
+
+    async def act(container: Any) -> None:
+        operator = container.store_scopes()(NO_STORE_ID)
+        if args.action == "create":
+            store = await operator.open_store()(OpenStore(args.slug, args.name))
+            print(f"created store {store.slug!r} (id {store.id})")
+        elif args.action == "deactivate":
+            store = await operator.deactivate_store()(DeactivateStore(args.slug))
+            print(f"deactivated store {store.slug!r}: it answers 404 from now on")
+        else:
+            for one in await container.store_queries().list():
+                state = "active" if one.is_active else "inactive"
+                print(f"{one.id}\t{one.slug}\t{state}\t{one.name}")
+
+    return _with_storage(settings, act)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -207,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(_refused_settings(error), EXIT_BAD_SETTING)
     configure_logging(settings.log_level)
     try:
-        if args.command == "migrate" or not args.no_migrate:
+        if not getattr(args, "no_migrate", False):
             _migrate(settings)
     except Unavailable as error:
         return _fail(
@@ -218,7 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         _serve(settings, args.host, args.port)
     if args.command == "create-admin":
-        return _create_admin(settings, args.username, args.email)
+        return _create_admin(settings, args.username, args.email, args.store)
+    if args.command == "stores":
+        return _stores(settings, args)
     return 0
 
 

@@ -134,7 +134,7 @@ class ReadSide:
         async with storage_errors(), self._engine.connect() as connection:
             await connection.execution_options(**{STORE_ID: self._store_id})
             if self._dialect == "postgresql":
-                await connection.execute(SET_STORE, {STORE_ID: str(self._store_id)})
+                await connection.execute(SET_STORE, {"store": str(self._store_id)})
             yield connection
 
     async def _driver_fetch(self, statement: DriverStatement, values: dict[str, Any]) -> Any:

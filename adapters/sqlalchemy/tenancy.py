@@ -62,7 +62,7 @@ __all__ = [
 STORE_SETTING: Final = "storefront.store_id"
 """The PostgreSQL setting the row-level security policies compare each row's store with."""
 _INFO_KEY: Final = "store_id"
-SET_STORE = text(f"SELECT set_config('{STORE_SETTING}', :store_id, true)")
+SET_STORE = text(f"SELECT set_config('{STORE_SETTING}', :store, true)")
 """Names the store to PostgreSQL's policies for the rest of the transaction."""
 SET_STORE_FOR_SESSION: Final = f"SELECT set_config('{STORE_SETTING}', $1, false)"
 """The same for a driver-level read, which runs outside any transaction (asyncpg's SQL)."""
@@ -165,7 +165,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 def _after_begin(session: Session, _transaction: Any, connection: Any) -> None:
     store_id = store_of(session)
     if store_id is not None and connection.dialect.name == "postgresql":
-        connection.execute(SET_STORE, {"store_id": str(store_id)})
+        connection.execute(SET_STORE, {"store": str(store_id)})
 
 
 _installed = False
