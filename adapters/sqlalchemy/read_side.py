@@ -47,7 +47,12 @@ from adapters.sqlalchemy.column_types import Money
 from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.schema import STORE_ID
-from adapters.sqlalchemy.tenancy import SET_STORE, SET_STORE_FOR_SESSION, bind_store_parameter
+from adapters.sqlalchemy.tenancy import (
+    SET_STORE,
+    SET_STORE_FOR_SESSION,
+    STORE_SETTING,
+    bind_store_parameter,
+)
 from application.shared.errors import Unavailable
 from domain.shared.money import CENT, ZERO
 
@@ -149,9 +154,7 @@ class ReadSide:
             driver: Any = pooled.driver_connection
             arguments = statement.arguments({**values, STORE_ID: self._store_id})
             try:
-                # The setting lasts for the connection's session: the next user of the
-                # connection sets its own store first, as every read and unit of work does.
-                await driver.execute(SET_STORE_FOR_SESSION, str(self._store_id))
+                await self._name_store(pooled, driver)
                 return await driver.fetch(statement.sql, *arguments)
             except Exception as error:
                 await greenlet_spawn(pooled.invalidate, error)
@@ -160,6 +163,16 @@ class ReadSide:
             # Returning it runs the pool's synchronous reset, which needs SQLAlchemy's
             # greenlet bridge like every other pool operation.
             await greenlet_spawn(pooled.close)
+
+    async def _name_store(self, pooled: Any, driver: Any) -> None:
+        """Name the store to PostgreSQL's policies for this connection's session, unless it
+        is named already. Outside a transaction, the setting is kept at once; only driver
+        reads set it this way (units of work and Core reads set it for their transaction,
+        which leaves the session's value alone), so the connection remembers it exactly and
+        a run of reads in one store costs no extra round trip."""
+        if pooled.info.get(STORE_SETTING) != self._store_id:
+            await driver.execute(SET_STORE_FOR_SESSION, str(self._store_id))
+            pooled.info[STORE_SETTING] = self._store_id
 
 
 # Compiled statements belong to the dialect they were compiled for: every query adapter over
