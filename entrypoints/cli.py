@@ -1,4 +1,4 @@
-"""The command line: `storefront serve|migrate|create-admin|stores` (the same program as
+"""The command line: `storefront serve|migrate|create-admin|stores|db` (the same program as
 `python -m entrypoints.cli`).
 
     serve         migrate the SQL database to the newest revision (unless DATABASE_URL is
@@ -10,6 +10,10 @@
                   prompt, never from the command line, where other users of the machine and
                   the shell history would see it
     stores        migrate, then `create SLUG NAME`, `list` or `deactivate SLUG` a store
+    db            migrate, then `grant-app-role ROLE`: on PostgreSQL, run as the tables'
+                  owner, make ROLE the role the app connects as, one that row-level security
+                  holds (adapters/sqlalchemy/app_role.py); a new role's password comes from
+                  STOREFRONT_APP_ROLE_PASSWORD or a prompt, never from the command line
 
 Settings come from the environment and `.env` (see `entrypoints.settings`).
 
@@ -65,6 +69,7 @@ examples:
   storefront create-admin --username admin --email admin@example.com
   storefront stores create north "North Shop"
   storefront create-admin --store north --username boss --email boss@example.com
+  storefront db grant-app-role storefront_app
 """
 
 
@@ -134,6 +139,23 @@ def _parser() -> argparse.ArgumentParser:
         description="Deactivate a store: its data stays, and it answers every request 404.",
     )
     deactivate.add_argument("slug")
+    database = commands.add_parser(
+        "db",
+        help="set up the PostgreSQL database: the role the app connects as",
+        description="Migrate the database, then set it up. Run as the owner of its tables "
+        "(the role that migrates).",
+    )
+    chores = database.add_subparsers(title="actions", dest="action", required=True)
+    grant = chores.add_parser(
+        "grant-app-role",
+        help="make ROLE the app's role: row-level security holds it (PostgreSQL)",
+        description="Make ROLE the role the app connects as: not a superuser, not BYPASSRLS, "
+        "not an owner of the tables, so that the store policies hold it; grant it SELECT, "
+        "INSERT, UPDATE and DELETE on every table, the sequences, and the same on tables "
+        "created later. A missing role is created (LOGIN) with the password in "
+        "STOREFRONT_APP_ROLE_PASSWORD, else asked twice at a prompt.",
+    )
+    grant.add_argument("role", help="1-63 lower-case letters, digits or underscores")
     return parser
 
 
@@ -190,6 +212,70 @@ def _admin_password() -> str | None:
     if getpass.getpass("The same password again: ") != first:
         return None
     return first
+
+
+def _app_role_password() -> str | None:
+    """From STOREFRONT_APP_ROLE_PASSWORD, else typed twice at a prompt; None if they differ."""
+    given = os.environ.get("STOREFRONT_APP_ROLE_PASSWORD")
+    if given:
+        return given
+    try:
+        first = getpass.getpass("Password for the new role: ")
+        if getpass.getpass("The same password again: ") != first:
+            return None
+    except EOFError:  # no terminal to ask at, and nothing on stdin
+        return None
+    return first
+
+
+def _grant_app_role(settings: Settings, role: str) -> int:
+    from adapters.sqlalchemy import EngineSettings, create_engine
+    from adapters.sqlalchemy.app_role import (
+        AppRoleGranted,
+        AppRoleRefused,
+        app_role_exists,
+        grant_app_role,
+    )
+
+    if not settings.database_url.startswith("postgresql"):
+        return _fail(
+            "grant-app-role is for PostgreSQL (roles and row-level security are its own): "
+            f"DATABASE_URL is {redact_url(settings.database_url)}",
+            EXIT_BAD_SETTING,
+        )
+
+    async def on_engine(work: Callable[[Any], Awaitable[Any]]) -> Any:
+        engine = create_engine(settings.database_url, EngineSettings(pool_size=1))
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        exists = asyncio.run(on_engine(lambda engine: app_role_exists(engine, role)))
+        password = None
+        if not exists:
+            password = _app_role_password()
+            if not password:
+                return _fail(
+                    f"role {role!r} does not exist, and no password to create it with was "
+                    "given (STOREFRONT_APP_ROLE_PASSWORD, or the same one twice at the prompt); "
+                    "nothing was changed",
+                    EXIT_BAD_SETTING,
+                )
+        granted: AppRoleGranted = asyncio.run(
+            on_engine(lambda engine: grant_app_role(engine, role, password=password))
+        )
+    except AppRoleRefused as error:
+        return _fail(f"{error}; nothing was changed", EXIT_BAD_SETTING)
+    done = "created" if granted.created else "granted"
+    print(
+        f"{done} role {granted.role!r}: it may read and write every table of {granted.database} "
+        f"(schema {granted.schema}, tables made later too), and row-level security holds it. "
+        f"Serve as it (DATABASE_URL=postgresql+asyncpg://{granted.role}:PASSWORD@HOST/"
+        f"{granted.database}); migrate as the owner"
+    )
+    return 0
 
 
 def _with_storage(settings: Settings, work: Callable[[Any], Awaitable[None]]) -> int:
@@ -286,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _create_admin(settings, args.username, args.email, args.store)
     if args.command == "stores":
         return _stores(settings, args)
+    if args.command == "db":
+        return _grant_app_role(settings, args.role)
     return 0
 
 

@@ -1,6 +1,8 @@
 """Database fixtures every test folder may use.
 
     postgres_url      a fresh migrated PostgreSQL database for one test (dropped after)
+    postgres_app_url  the same database as the app's role reaches it, which row-level
+                      security holds (postgres_url reaches it as the tables' owner)
     sqlite_url        a fresh migrated SQLite file for one test
     shared_postgres   one PostgreSQL database for the session, reset on each use
 
@@ -18,6 +20,7 @@ import pytest
 from adapters.sqlalchemy import start_mappers
 from tests.support.databases import (
     SharedPostgres,
+    app_role_url,
     drop_templates,
     migrated_sqlite_url,
     throwaway_postgres_database,
@@ -40,6 +43,11 @@ def _drop_template_databases() -> Iterator[None]:
 async def postgres_url() -> AsyncIterator[str]:
     async with throwaway_postgres_database() as url:
         yield url
+
+
+@pytest.fixture
+async def postgres_app_url(postgres_url: str) -> str:
+    return await app_role_url(postgres_url)
 
 
 @pytest.fixture

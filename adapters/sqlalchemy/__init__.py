@@ -27,8 +27,10 @@ errors.py             database errors -> domain / application errors (the only p
 list_queries.py       ListQuery -> WHERE / ORDER BY / LIMIT, shared by every list
 read_side.py          the query adapters' base: read-only connections, exact sums, and the
                       asyncpg fast path for the hottest reads
-health.py             SELECT 1 with a timeout, pool figures
+health.py             SELECT 1 with a timeout, pool figures; whether the role bypasses
+                      PostgreSQL's row-level security (`row_security`)
 migration.py          `migrate(url)`: Alembic's upgrade, from code
+app_role.py           the PostgreSQL role the app connects as, which row-level security holds
 contexts.py           finds the context subpackages and imports them
 
 How the contexts are found: by discovery, not by a list. contexts.py imports every subpackage

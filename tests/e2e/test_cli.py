@@ -4,20 +4,23 @@ line and a non-zero exit; one log format, with the request id on a request's lin
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from importlib.metadata import version
 from pathlib import Path
 
+import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
 from sqlalchemy import make_url
 
 from tests.e2e.server import free_port, run_cli, serving
-from tests.support.databases import require_postgres
+from tests.support.databases import empty_postgres_database, require_postgres
 
 pytestmark = pytest.mark.slow
 
@@ -183,3 +186,72 @@ def test_every_log_line_has_one_format_and_a_requests_lines_carry_its_id(
         assert f"[{response.headers['X-Request-ID']}]" in line
     assert any("[-] Application startup complete." in line for line in lines)
     assert "alembic.runtime.plugins" not in running.output()
+
+
+# ------------------------------------------------------------------ the app's PostgreSQL role
+def _psql(url: str, statement: str) -> list[tuple[object, ...]]:
+    async def query() -> list[tuple[object, ...]]:
+        connection = await asyncpg.connect(
+            make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        )
+        try:
+            return [tuple(row) for row in await connection.fetch(statement)]
+        finally:
+            await connection.close()
+
+    return list(asyncio.run(query()))
+
+
+@pytest.fixture
+async def owner_url() -> AsyncIterator[str]:
+    """A PostgreSQL database of its own, reached as the superuser (the tables' owner once the
+    command has migrated it)."""
+    async with empty_postgres_database() as url:
+        yield url
+
+
+@pytest.mark.postgres
+def test_grant_app_role_makes_a_login_role_the_store_policies_hold(
+    owner_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    role = f"storefront_scratch_{secrets.token_hex(4)}"
+    monkeypatch.setenv("STOREFRONT_APP_ROLE_PASSWORD", "n0t-on-the-command-line")
+    try:
+        result = run_cli("db", "grant-app-role", role, database_url=owner_url, cwd=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(f"created role {role!r}: it may read and write")
+        assert "n0t-on-the-command-line" not in result.stdout + result.stderr
+        (attributes,) = _psql(
+            owner_url,
+            "SELECT rolcanlogin, rolsuper, rolbypassrls, rolpassword IS NOT NULL "
+            f"FROM pg_authid WHERE rolname = '{role}'",
+        )
+        assert attributes == (True, False, False, True)
+        # Migrated first, then granted: the role reads the tables, and sees no store's rows
+        # until its transaction names one.
+        as_app = make_url(owner_url).set(username=role).render_as_string(hide_password=False)
+        assert _psql(as_app, "SELECT count(*) FROM categories") == [(0,)]
+        assert _psql(owner_url, "SELECT count(*) FROM categories") == [(4,)]
+    finally:
+        _psql(owner_url, f"DROP OWNED BY {role}")
+        _psql(owner_url, f"DROP ROLE IF EXISTS {role}")
+
+
+@pytest.mark.postgres
+def test_grant_app_role_refuses_a_superuser_in_one_line(owner_url: str, tmp_path: Path) -> None:
+    result = run_cli("db", "grant-app-role", "postgres", database_url=owner_url, cwd=tmp_path)
+
+    assert result.returncode == 2
+    line = _the_one_line(result)
+    assert "role 'postgres' is a superuser: row-level security would not hold it" in line
+    assert line.endswith("nothing was changed")
+
+
+def test_grant_app_role_is_for_postgresql_only(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+
+    result = run_cli("db", "grant-app-role", "storefront_app", database_url=url, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "grant-app-role is for PostgreSQL" in _the_one_line(result)

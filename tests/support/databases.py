@@ -14,6 +14,14 @@ says why, unless CI (or STOREFRONT_REQUIRE_POSTGRES=1) demands it: then they fai
 
 `DatabaseReset` brings a database back to its freshly migrated state between tests, for
 suites that share one database (TRUNCATE ... RESTART IDENTITY plus the migration's seed rows).
+
+The app's role. The tests reach PostgreSQL as its superuser, who owns every table the
+migrations make, and whom row-level security does not hold. A test that connects as the app
+does asks `app_role_url(url)` for the same database as `storefront_app`: a role that is none of
+these, made on the server the first time a test process asks (it is the server's, not a
+database's, so it stays there for the next run, and other test processes may be using it),
+with the password `APP_ROLE_PASSWORD`, and granted what the app needs in that database by the
+product's own `grant_app_role`. The database's owner stays the superuser.
 """
 
 from __future__ import annotations
@@ -33,16 +41,21 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import func, insert, make_url, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy import EngineSettings, create_engine, metadata, migrate
+from adapters.sqlalchemy.app_role import grant_app_role
 from application.catalog.defaults import DEFAULT_CATEGORIES
 
 __all__ = [
+    "APP_ROLE",
+    "APP_ROLE_PASSWORD",
     "DEFAULT_CATEGORIES",
     "DEFAULT_POSTGRES_URL",
     "DatabaseReset",
     "SharedPostgres",
+    "app_role_url",
     "drop_templates",
     "empty_postgres_database",
     "migrated_sqlite_url",
@@ -55,6 +68,8 @@ __all__ = [
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DATABASE_PREFIX = "storefront_test_"
+APP_ROLE = "storefront_app"
+APP_ROLE_PASSWORD = "storefront-app-in-tests"
 # DEFAULT_CATEGORIES, re-exported: what every backend starts with (name, slug, description),
 # the application's one list, which tests/integration/migrations holds equal to the data
 # migration's rows.
@@ -215,6 +230,52 @@ async def throwaway_postgres_database() -> AsyncIterator[str]:
         yield _with_database(admin_url, name)
     finally:
         await _admin(_dsn(admin_url), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class _AppRole:
+    """Makes sure, once per test process, that the app's role exists with the known password."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def ensure(self, admin_url: str) -> None:
+        with self._lock:
+            if not self._ready:
+                _run(self._create_or_reset(_dsn(admin_url)))
+                self._ready = True
+
+    @staticmethod
+    async def _create_or_reset(dsn: str) -> None:
+        connection = await asyncpg.connect(dsn, timeout=10)
+        try:
+            try:
+                await connection.execute(
+                    f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE_PASSWORD}'"
+                )
+            except (asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
+                # Made by an earlier run, or by another test process just now.
+                await connection.execute(
+                    f"ALTER ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE_PASSWORD}'"
+                )
+        finally:
+            await connection.close()
+
+
+_app_role = _AppRole()
+
+
+async def app_role_url(url: str) -> str:
+    """The PostgreSQL database at `url` (reached as its tables' owner), as the app's role
+    reaches it: the role is made if need be and granted what the app needs there."""
+    await asyncio.to_thread(_app_role.ensure, require_postgres())
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        await grant_app_role(engine, APP_ROLE)
+    finally:
+        await engine.dispose()
+    as_app = make_url(url).set(username=APP_ROLE, password=APP_ROLE_PASSWORD)
+    return as_app.render_as_string(hide_password=False)
 
 
 @asynccontextmanager

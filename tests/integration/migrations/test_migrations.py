@@ -98,14 +98,16 @@ async def test_upgrade_to_head_creates_every_table_index_and_constraint(empty_ur
         assert found["indexes"] >= expected_indexes - POSTGRESQL_ONLY_INDEXES
         assert not found["indexes"] & POSTGRESQL_ONLY_INDEXES
     assert {
-        "uq_users_username",
-        "uq_users_email",
-        "uq_categories_name",
-        "uq_categories_slug",
-        "uq_products_sku",
-        "uq_products_slug",
-        "uq_products_name_category_id",
-        "uq_orders_order_number",
+        "uq_stores_slug",
+        "uq_users_store_id_username",
+        "uq_users_store_id_email",
+        "uq_categories_store_id_name",
+        "uq_categories_store_id_slug",
+        "uq_products_store_id_sku",
+        "uq_products_store_id_slug",
+        "uq_products_store_id_name_category_id",
+        "uq_orders_store_id_order_number",
+        "uq_refresh_tokens_token_hash",
     } <= found["uniques"]
     assert {
         "ck_products_price_positive",
@@ -285,4 +287,4 @@ async def test_each_engine_checks_unique_constraints_in_the_order_errors_py_expe
         assert found == declared
     else:
         assert found == {table: names[::-1] for table, names in declared.items()}
-    assert declared["categories"] == ["uq_categories_name", "uq_categories_slug"]
+    assert declared["categories"] == ["uq_categories_store_id_name", "uq_categories_store_id_slug"]
