@@ -94,6 +94,7 @@ from domain.ordering.order import (
     PaymentMethod,
 )
 from domain.shared.errors import DomainError, DuplicateValue
+from tests.support.actors import admin, anonymous
 from tests.support.databases import DatabaseReset, migrated_sqlite_url
 from tests.support.storage import START, Storage, memory_storage, seeded_memory_store, sql_storage
 
@@ -369,7 +370,7 @@ class StorageParity(RuleBasedStateMachine):
         """A few customers and stocked products, so that orders have something to order."""
 
         def register(command: RegisterUser) -> Callable[[Side], Coroutine[Any, Any, User]]:
-            return lambda s: s.storage.use_cases.register_user()(command)
+            return lambda s: s.storage.use_cases.register_user()(anonymous(), command)
 
         def create(command: CreateProduct) -> Callable[[Side], Coroutine[Any, Any, Product]]:
             return lambda s: s.storage.use_cases.create_product()(command)
@@ -396,7 +397,9 @@ class StorageParity(RuleBasedStateMachine):
     )
     def register_user(self, username: str, email: str, full_name: str | None) -> None:
         command = RegisterUser(username, email, "Secret123", full_name=full_name)
-        self.both(lambda s: s.storage.use_cases.register_user()(command), creates="user")
+        self.both(
+            lambda s: s.storage.use_cases.register_user()(anonymous(), command), creates="user"
+        )
 
     @rule(
         people=st.lists(
@@ -423,7 +426,7 @@ class StorageParity(RuleBasedStateMachine):
         drawn = data.draw(value)
         self.both(
             lambda s: s.storage.use_cases.edit_user()(
-                dataclasses.replace(PatchUser(s.id("user", user)), **{field: drawn})
+                admin(), dataclasses.replace(PatchUser(s.id("user", user)), **{field: drawn})
             )
         )
 
@@ -579,10 +582,11 @@ class StorageParity(RuleBasedStateMachine):
         ]
         self.both(
             lambda s: s.storage.use_cases.place_order()(
+                admin(),
                 PlaceOrder(
                     user_id=s.id("user", user),
                     lines=tuple(OrderLine(s.id("product", p), q) for p, q in lines),
-                )
+                ),
             ),
             creates="order",
         )
@@ -592,14 +596,18 @@ class StorageParity(RuleBasedStateMachine):
         order = data.draw(ids(self.counts["order"]))
         self.both(
             lambda s: s.storage.use_cases.change_order_status()(
-                ChangeOrderStatus(s.id("order", order), status)
+                admin(), ChangeOrderStatus(s.id("order", order), status)
             )
         )
 
     @rule(data=st.data(), method=st.sampled_from(list(PaymentMethod)))
     def pay_order(self, data: st.DataObject, method: PaymentMethod) -> None:
         order = data.draw(ids(self.counts["order"]))
-        self.both(lambda s: s.storage.use_cases.pay_order()(PayOrder(s.id("order", order), method)))
+        self.both(
+            lambda s: s.storage.use_cases.pay_order()(
+                admin(), PayOrder(s.id("order", order), method)
+            )
+        )
 
     @rule(minutes=st.integers(min_value=1, max_value=3 * 24 * 60))
     def time_passes(self, minutes: int) -> None:

@@ -18,6 +18,7 @@ from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
 from domain.ordering.order import OrderLine
+from tests.support.actors import anonymous, customer
 from tests.support.fakes import CountingOrderNumbers, SteppingClock
 
 __all__ = ["PASSWORD", "Seed", "id_of"]
@@ -60,12 +61,14 @@ class Seed:
         self, username: str | None = None, email: str | None = None, *, active: bool = True
     ) -> User:
         n = self._next()
-        user = await RegisterUserHandler(InMemoryUnitOfWork(self.store), self.clock, self.hasher)(
+        register = RegisterUserHandler(InMemoryUnitOfWork(self.store), self.clock, self.hasher)
+        user = await register(
+            anonymous(),
             RegisterUser(
                 username=username or f"user_{n}",
                 email=email or f"user{n}@example.com",
                 password=PASSWORD,
-            )
+            ),
         )
         if not active:
             deactivate = DeactivateUserHandler(InMemoryUnitOfWork(self.store), self.clock)
@@ -102,6 +105,6 @@ class Seed:
     async def order(self, user_id: int, *lines: tuple[int, int]) -> OrderView:
         handler = PlaceOrderHandler(InMemoryUnitOfWork(self.store), self.clock, self.order_numbers)
         answer = await handler(
-            PlaceOrder(user_id=user_id, lines=tuple(OrderLine(p, q) for p, q in lines))
+            customer(user_id), PlaceOrder(lines=tuple(OrderLine(p, q) for p, q in lines))
         )
         return answer.result

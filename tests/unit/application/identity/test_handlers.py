@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,7 @@ from application.identity.handlers import (
 )
 from domain.identity.user import User
 from domain.shared.errors import DuplicateValue, InvalidValue, NotFound
+from tests.support.actors import admin, anonymous
 from tests.support.fakes import PlainHasher, SteppingClock
 from tests.unit.fakes import START
 from tests.unit.seeding import PASSWORD, id_of
@@ -57,15 +59,19 @@ def stored(store: InMemoryStore, user: User) -> User:
     return store.rows(User)[user.id]
 
 
-def a_registration(n: int = 1, **kw: str) -> RegisterUser:
-    fields = {"username": f"user_{n}", "email": f"user{n}@example.com", "password": PASSWORD}
+def a_registration(n: int = 1, **kw: Any) -> RegisterUser:
+    fields: dict[str, Any] = {
+        "username": f"user_{n}",
+        "email": f"user{n}@example.com",
+        "password": PASSWORD,
+    }
     fields.update(kw)
     return RegisterUser(**fields)
 
 
 # -- register ----------------------------------------------------------------------------
 async def test_registering_stores_an_active_user_with_a_hashed_password(register, store, hasher):
-    user = await register(a_registration(email="Ann@Example.com", full_name="Ann"))
+    user = await register(anonymous(), a_registration(email="Ann@Example.com", full_name="Ann"))
     saved = stored(store, user)
     assert (saved.username, saved.email, saved.full_name) == ("user_1", "ann@example.com", "Ann")
     assert saved.is_active
@@ -75,24 +81,24 @@ async def test_registering_stores_an_active_user_with_a_hashed_password(register
 
 
 async def test_registering_a_taken_username_is_refused(register, store):
-    await register(a_registration(1, username="ann"))
+    await register(anonymous(), a_registration(1, username="ann"))
     with pytest.raises(DuplicateValue) as refused:
-        await register(a_registration(2, username="ann"))
+        await register(anonymous(), a_registration(2, username="ann"))
     assert (refused.value.entity, refused.value.field) == ("user", "username")
     assert len(store.rows(User)) == 1
 
 
 async def test_registering_a_taken_email_in_other_case_is_refused(register, store):
-    await register(a_registration(1, email="ann@example.com"))
+    await register(anonymous(), a_registration(1, email="ann@example.com"))
     with pytest.raises(DuplicateValue) as refused:
-        await register(a_registration(2, email="ANN@example.com"))
+        await register(anonymous(), a_registration(2, email="ANN@example.com"))
     assert refused.value.field == "email"
     assert len(store.rows(User)) == 1
 
 
 async def test_registering_with_a_weak_password_is_refused_and_stores_nothing(register, store):
     with pytest.raises(InvalidValue) as refused:
-        await register(a_registration(password="weakpass"))
+        await register(anonymous(), a_registration(password="weakpass"))
     assert refused.value.field == "password"
     assert store.rows(User) == {}
 
@@ -180,6 +186,7 @@ async def test_replacing_a_user_sets_every_field(replace, seed, store, clock):
     user = await seed.user("ann")
     later = clock.advance(hours=1)
     await replace(
+        admin(),
         ReplaceUser(
             user_id=id_of(user),
             username="ann_b",
@@ -187,7 +194,7 @@ async def test_replacing_a_user_sets_every_field(replace, seed, store, clock):
             full_name="Ann B",
             bio="Hello",
             is_active=False,
-        )
+        ),
     )
     saved = stored(store, user)
     assert (saved.username, saved.email, saved.full_name, saved.bio, saved.is_active) == (
@@ -205,9 +212,10 @@ async def test_replacing_with_a_password_re_hashes_it(replace, seed, store, hash
     user = await seed.user("ann")
     new_password = "Another456"
     await replace(
+        admin(),
         ReplaceUser(
             id_of(user), "ann", user.email, None, None, is_active=True, password=new_password
-        )
+        ),
     )
     saved = stored(store, user)
     assert saved.hashed_password not in (new_password, user.hashed_password)
@@ -217,14 +225,16 @@ async def test_replacing_with_a_password_re_hashes_it(replace, seed, store, hash
 
 async def test_replacing_an_unknown_user_is_not_found(replace):
     with pytest.raises(NotFound):
-        await replace(ReplaceUser(99, "ann", "ann@example.com", None, None, is_active=True))
+        await replace(
+            admin(), ReplaceUser(99, "ann", "ann@example.com", None, None, is_active=True)
+        )
 
 
 async def test_replacing_with_a_taken_username_is_refused_and_changes_nothing(replace, seed, store):
     await seed.user("ann")
     bob = await seed.user("bob")
     with pytest.raises(DuplicateValue):
-        await replace(ReplaceUser(id_of(bob), "ann", "new@example.com", "B", None, True))
+        await replace(admin(), ReplaceUser(id_of(bob), "ann", "new@example.com", "B", None, True))
     saved = stored(store, bob)
     assert (saved.username, saved.email, saved.full_name) == ("bob", bob.email, None)
 
@@ -232,23 +242,23 @@ async def test_replacing_with_a_taken_username_is_refused_and_changes_nothing(re
 # -- patch -------------------------------------------------------------------------------
 async def test_patching_changes_only_the_fields_given(patch, seed, store):
     user = await seed.user("ann")
-    await patch(PatchUser(id_of(user), full_name="Ann A"))
+    await patch(admin(), PatchUser(id_of(user), full_name="Ann A"))
     saved = stored(store, user)
     assert (saved.username, saved.email, saved.full_name) == ("ann", user.email, "Ann A")
-    await patch(PatchUser(id_of(user), bio="Reader"))
+    await patch(admin(), PatchUser(id_of(user), bio="Reader"))
     assert (stored(store, user).full_name, stored(store, user).bio) == ("Ann A", "Reader")
 
 
 async def test_patching_a_field_to_none_clears_it(patch, seed, store):
     user = await seed.user("ann")
-    await patch(PatchUser(id_of(user), full_name="Ann A"))
-    await patch(PatchUser(id_of(user), full_name=None))
+    await patch(admin(), PatchUser(id_of(user), full_name="Ann A"))
+    await patch(admin(), PatchUser(id_of(user), full_name=None))
     assert stored(store, user).full_name is None
 
 
 async def test_patching_the_password_re_hashes_it(patch, seed, store, hasher):
     user = await seed.user("ann")
-    await patch(PatchUser(id_of(user), password="Brand9New"))
+    await patch(admin(), PatchUser(id_of(user), password="Brand9New"))
     saved = stored(store, user)
     assert saved.hashed_password != "Brand9New"
     assert await hasher.verify(saved.hashed_password, "Brand9New")
@@ -257,7 +267,7 @@ async def test_patching_the_password_re_hashes_it(patch, seed, store, hasher):
 async def test_patching_with_a_weak_password_is_refused(patch, seed, store):
     user = await seed.user("ann")
     with pytest.raises(InvalidValue):
-        await patch(PatchUser(id_of(user), password="short"))
+        await patch(admin(), PatchUser(id_of(user), password="short"))
     assert stored(store, user).hashed_password == user.hashed_password
 
 
@@ -265,13 +275,13 @@ async def test_patching_to_a_taken_email_is_refused(patch, seed, store):
     ann = await seed.user("ann")
     bob = await seed.user("bob")
     with pytest.raises(DuplicateValue):
-        await patch(PatchUser(id_of(bob), email=ann.email.upper()))
+        await patch(admin(), PatchUser(id_of(bob), email=ann.email.upper()))
     assert stored(store, bob).email == bob.email
 
 
 async def test_patching_an_unknown_user_is_not_found(patch):
     with pytest.raises(NotFound):
-        await patch(PatchUser(42, bio="x"))
+        await patch(admin(), PatchUser(42, bio="x"))
 
 
 # -- deactivate --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from domain.shared.errors import (
     InvalidValue,
     NotFound,
 )
+from tests.support.actors import admin, customer
 from tests.unit.fakes import START
 from tests.unit.seeding import Seed, id_of
 
@@ -53,8 +54,11 @@ def pay(uow, clock) -> PayOrderHandler:
     return PayOrderHandler(uow, clock)
 
 
-def placing(user_id: int, *lines: tuple[int, int], address: str | None = None) -> PlaceOrder:
-    return PlaceOrder(user_id, tuple(OrderLine(p, q) for p, q in lines), address)
+def placing(
+    *lines: tuple[int, int], address: str | None = None, user_id: int | None = None
+) -> PlaceOrder:
+    """An order of the caller's own, unless it names a user."""
+    return PlaceOrder(tuple(OrderLine(p, q) for p, q in lines), user_id, address)
 
 
 def stock(store: InMemoryStore, *product_ids: int) -> list[int]:
@@ -64,7 +68,7 @@ def stock(store: InMemoryStore, *product_ids: int) -> list[int]:
 async def move(seed: Seed, order_id: int, *path: OrderStatus) -> None:
     for status in path:
         handler = ChangeOrderStatusHandler(InMemoryUnitOfWork(seed.store), seed.clock)
-        await handler(ChangeOrderStatus(order_id, status))
+        await handler(admin(), ChangeOrderStatus(order_id, status))
 
 
 # -- placing -----------------------------------------------------------------------------
@@ -73,7 +77,9 @@ async def test_placing_an_order_reserves_stock_and_stores_the_order(place, seed,
     pen = await seed.product(price="1.50", stock=10)
     ink = await seed.product(price="4.25", stock=3)
     order = (
-        await place(placing(id_of(user), (id_of(pen), 4), (id_of(ink), 3), address=" Home "))
+        await place(
+            customer(id_of(user)), placing((id_of(pen), 4), (id_of(ink), 3), address=" Home ")
+        )
     ).result
 
     assert stock(store, id_of(pen), id_of(ink)) == [6, 0]
@@ -92,7 +98,7 @@ async def test_placing_an_order_reserves_stock_and_stores_the_order(place, seed,
 async def test_the_same_product_twice_in_one_order_is_merged_into_one_line(place, seed, store):
     user = await seed.user()
     pen = await seed.product(stock=10)
-    order = (await place(placing(id_of(user), (id_of(pen), 2), (id_of(pen), 3)))).result
+    order = (await place(customer(id_of(user)), placing((id_of(pen), 2), (id_of(pen), 3)))).result
     assert [(i.product_id, i.quantity) for i in store.rows(Order)[id_of(order)].items] == [
         (pen.id, 5)
     ]
@@ -102,7 +108,7 @@ async def test_the_same_product_twice_in_one_order_is_merged_into_one_line(place
 async def test_the_unit_price_is_the_price_when_ordered(place, seed, store):
     user = await seed.user()
     pen = await seed.product(price="2.00")
-    order = (await place(placing(id_of(user), (id_of(pen), 1)))).result
+    order = (await place(customer(id_of(user)), placing((id_of(pen), 1)))).result
     reprice = UpdateProductHandler(InMemoryUnitOfWork(store), seed.clock)
     await reprice(
         UpdateProduct(id_of(pen), store.rows(Product)[id_of(pen)].version, price=Decimal(3))
@@ -113,7 +119,7 @@ async def test_the_unit_price_is_the_price_when_ordered(place, seed, store):
 async def test_an_unknown_user_is_refused_and_nothing_is_left_behind(place, seed, store):
     pen = await seed.product(stock=10)
     with pytest.raises(NotFound):
-        await place(placing(404, (id_of(pen), 1)))
+        await place(admin(), placing((id_of(pen), 1), user_id=404))
     assert stock(store, id_of(pen)) == [10]
     assert store.rows(Order) == {}
 
@@ -122,7 +128,7 @@ async def test_an_inactive_user_is_refused_and_nothing_is_left_behind(place, see
     user = await seed.user(active=False)
     pen = await seed.product(stock=10)
     with pytest.raises(Inactive):
-        await place(placing(id_of(user), (id_of(pen), 1)))
+        await place(customer(id_of(user)), placing((id_of(pen), 1)))
     assert stock(store, id_of(pen)) == [10]
     assert store.rows(Order) == {}
 
@@ -131,7 +137,7 @@ async def test_an_unknown_product_is_refused_and_nothing_is_left_behind(place, s
     user = await seed.user()
     pen = await seed.product(stock=10)
     with pytest.raises(NotFound):
-        await place(placing(id_of(user), (id_of(pen), 2), (999, 1)))
+        await place(customer(id_of(user)), placing((id_of(pen), 2), (999, 1)))
     assert stock(store, id_of(pen)) == [10]
     assert store.rows(Order) == {}
 
@@ -141,7 +147,7 @@ async def test_an_inactive_product_is_refused_and_nothing_is_left_behind(place, 
     pen = await seed.product(stock=10)
     old = await seed.product(stock=10, active=False)
     with pytest.raises(Inactive):
-        await place(placing(id_of(user), (id_of(pen), 2), (id_of(old), 1)))
+        await place(customer(id_of(user)), placing((id_of(pen), 2), (id_of(old), 1)))
     assert stock(store, id_of(pen), id_of(old)) == [10, 10]
     assert store.rows(Order) == {}
 
@@ -151,7 +157,7 @@ async def test_insufficient_stock_is_refused_and_nothing_is_left_behind(place, s
     pen = await seed.product(stock=10)
     ink = await seed.product(stock=2)
     with pytest.raises(InsufficientStock):
-        await place(placing(id_of(user), (id_of(pen), 5), (id_of(ink), 3)))
+        await place(customer(id_of(user)), placing((id_of(pen), 5), (id_of(ink), 3)))
     assert stock(store, id_of(pen), id_of(ink)) == [10, 2]
     assert store.rows(Order) == {}
     assert store.rows(Notification) == {}
@@ -160,20 +166,20 @@ async def test_insufficient_stock_is_refused_and_nothing_is_left_behind(place, s
 async def test_ordering_the_whole_stock_is_allowed(place, seed, store):
     user = await seed.user()
     pen = await seed.product(stock=2)
-    await place(placing(id_of(user), (id_of(pen), 1), (id_of(pen), 1)))
+    await place(customer(id_of(user)), placing((id_of(pen), 1), (id_of(pen), 1)))
     assert stock(store, id_of(pen)) == [0]
 
 
 async def test_an_order_without_lines_is_refused(place, seed):
     user = await seed.user()
     with pytest.raises(InvalidValue):
-        await place(placing(id_of(user)))
+        await place(customer(id_of(user)), placing())
 
 
 async def test_placing_an_order_notifies_the_user(place, seed, store):
     user = await seed.user()
     pen = await seed.product()
-    order = (await place(placing(id_of(user), (id_of(pen), 1)))).result
+    order = (await place(customer(id_of(user)), placing((id_of(pen), 1)))).result
     [note] = store.rows(Notification).values()
     assert (note.user_id, note.order_id, note.created_at) == (user.id, order.id, START)
     assert order.order_number in note.message
@@ -192,8 +198,8 @@ async def test_an_order_number_collision_is_retried_with_a_new_number(seed, stor
     pen = await seed.product(stock=10)
     numbers = ScriptedOrderNumbers("AAAAAA", "AAAAAA", "BBBBBB")
     place = PlaceOrderHandler(InMemoryUnitOfWork(store), clock, numbers)
-    first = (await place(placing(id_of(user), (id_of(pen), 1)))).result
-    second = (await place(placing(id_of(user), (id_of(pen), 2)))).result
+    first = (await place(customer(id_of(user)), placing((id_of(pen), 1)))).result
+    second = (await place(customer(id_of(user)), placing((id_of(pen), 2)))).result
     assert (first.order_number[-6:], second.order_number[-6:]) == ("AAAAAA", "BBBBBB")
     assert len(store.rows(Order)) == 2
     assert stock(store, id_of(pen)) == [7]  # the collided attempt reserved nothing
@@ -217,7 +223,7 @@ async def test_a_failing_notification_leaves_the_order_standing(seed, store, clo
     user = await seed.user()
     pen = await seed.product(stock=10)
     place = PlaceOrderHandler(UnitOfWorkWithBrokenNotifications(store), clock, order_numbers)
-    order = (await place(placing(id_of(user), (id_of(pen), 3)))).result
+    order = (await place(customer(id_of(user)), placing((id_of(pen), 3)))).result
     assert id_of(order) in store.rows(Order)
     assert stock(store, id_of(pen)) == [7]
     assert store.rows(Notification) == {}
@@ -236,7 +242,7 @@ async def test_an_order_moves_along_every_allowed_transition(
     order = await seed.order(id_of(user), (id_of(pen), 1))
     await move(seed, id_of(order), *path)
     later = clock.advance(hours=1)
-    await change_status(ChangeOrderStatus(id_of(order), target))
+    await change_status(admin(), ChangeOrderStatus(id_of(order), target))
     saved = store.rows(Order)[id_of(order)]
     assert (saved.status, saved.updated_at) == (target, later)
 
@@ -267,7 +273,7 @@ async def test_a_move_the_machine_lacks_is_refused_and_changes_nothing(
     await move(seed, id_of(order), *path)
     before = (store.rows(Order)[id_of(order)].status, stock(store, id_of(pen)))
     with pytest.raises(InvalidTransition):
-        await change_status(ChangeOrderStatus(id_of(order), target))
+        await change_status(admin(), ChangeOrderStatus(id_of(order), target))
     assert (store.rows(Order)[id_of(order)].status, stock(store, id_of(pen))) == before
 
 
@@ -278,7 +284,7 @@ async def test_cancelling_restores_the_reserved_stock(change_status, seed, store
     ink = await seed.product(stock=4)
     order = await seed.order(id_of(user), (id_of(pen), 3), (id_of(ink), 4))
     await move(seed, id_of(order), *path)
-    await change_status(ChangeOrderStatus(id_of(order), X))
+    await change_status(admin(), ChangeOrderStatus(id_of(order), X))
     assert stock(store, id_of(pen), id_of(ink)) == [10, 4]
 
 
@@ -286,15 +292,15 @@ async def test_cancelling_twice_is_refused_and_restores_stock_only_once(change_s
     user = await seed.user()
     pen = await seed.product(stock=10)
     order = await seed.order(id_of(user), (id_of(pen), 3))
-    await change_status(ChangeOrderStatus(id_of(order), X))
+    await change_status(admin(), ChangeOrderStatus(id_of(order), X))
     with pytest.raises(InvalidTransition):
-        await change_status(ChangeOrderStatus(id_of(order), X))
+        await change_status(admin(), ChangeOrderStatus(id_of(order), X))
     assert stock(store, id_of(pen)) == [10]
 
 
 async def test_moving_an_unknown_order_is_not_found(change_status):
     with pytest.raises(NotFound):
-        await change_status(ChangeOrderStatus(12, C))
+        await change_status(admin(), ChangeOrderStatus(12, C))
 
 
 # -- paying ------------------------------------------------------------------------------
@@ -305,7 +311,9 @@ async def test_paying_records_a_payment_of_the_total_and_confirms_the_order(
     pen = await seed.product(price="2.50")
     order = await seed.order(id_of(user), (id_of(pen), 4))
     later = clock.advance(minutes=3)
-    payment = (await pay(PayOrder(id_of(order), PaymentMethod.BANK_TRANSFER))).result
+    payment = (
+        await pay(customer(id_of(user)), PayOrder(id_of(order), PaymentMethod.BANK_TRANSFER))
+    ).result
     saved = store.rows(Order)[id_of(order)]
     assert saved.status is C
     [stored_payment] = saved.payments
@@ -325,7 +333,7 @@ async def test_paying_an_order_that_is_not_pending_is_refused(pay, seed, store, 
     order = await seed.order(id_of(user), (id_of(pen), 1))
     await move(seed, id_of(order), *path)
     with pytest.raises(InvalidTransition):
-        await pay(PayOrder(id_of(order), PaymentMethod.CARD))
+        await pay(customer(id_of(user)), PayOrder(id_of(order), PaymentMethod.CARD))
     saved = store.rows(Order)[id_of(order)]
     assert (saved.status, saved.payments) == (path[-1], [])
 
@@ -334,12 +342,12 @@ async def test_paying_twice_is_refused(pay, seed, store):
     user = await seed.user()
     pen = await seed.product()
     order = await seed.order(id_of(user), (id_of(pen), 1))
-    await pay(PayOrder(id_of(order), PaymentMethod.CARD))
+    await pay(customer(id_of(user)), PayOrder(id_of(order), PaymentMethod.CARD))
     with pytest.raises(InvalidTransition):
-        await pay(PayOrder(id_of(order), PaymentMethod.CARD))
+        await pay(customer(id_of(user)), PayOrder(id_of(order), PaymentMethod.CARD))
     assert len(store.rows(Order)[id_of(order)].payments) == 1
 
 
 async def test_paying_an_unknown_order_is_not_found(pay):
     with pytest.raises(NotFound):
-        await pay(PayOrder(3, PaymentMethod.CASH_ON_DELIVERY))
+        await pay(admin(), PayOrder(3, PaymentMethod.CASH_ON_DELIVERY))
