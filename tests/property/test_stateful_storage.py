@@ -60,6 +60,7 @@ from application.catalog.read_models import (
 from application.identity.commands import (
     DeactivateStaleUsers,
     DeactivateUser,
+    LogIn,
     PatchUser,
     PurgeInactiveUsers,
     RegisterUser,
@@ -67,6 +68,7 @@ from application.identity.commands import (
 )
 from application.identity.queries import USER_LIST
 from application.identity.read_models import TopSpender, UserView
+from application.identity.sessions import TooManyAttempts
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
 from application.ordering.queries import ORDER_LIST
 from application.ordering.read_models import (
@@ -614,6 +616,23 @@ class StorageParity(RuleBasedStateMachine):
         for side in self.sides:
             side.storage.clock.advance(minutes=minutes)
 
+    # -- sessions --------------------------------------------------------------------------
+
+    @rule(
+        login=st.sampled_from([*USERNAMES, *EMAILS, "nobody"]),
+        password=st.sampled_from(["Secret123", "Wrong1234"]),
+    )
+    def log_in(self, login: str, password: str) -> None:
+        """A sign-in finds the same account, or none, and counts and forgives failures
+        alike: the same answer, a refusal after the same wait. The tokens themselves are
+        random, so a success is compared by what it says of them."""
+
+        async def sign_in(s: Side) -> tuple[str, int]:
+            pair = await s.storage.use_cases.log_in()(LogIn(login, password))
+            return "signed in", pair.expires_in
+
+        self.both(sign_in)
+
     # -- the read side ---------------------------------------------------------------------
 
     @rule(raw=list_queries(USER_LIST))
@@ -732,6 +751,10 @@ async def snapshot(side: Side) -> dict[str, Any]:
         "category_stats": await storage.products.category_stats(),
         "top_spenders": await storage.users.top_spenders(100),
         "notifications": notifications,
+        # What every authenticated request reads: active, admin, generation of sessions.
+        "standings": [
+            await storage.users.standing(real_id) for real_id in sorted(side.logical["user"])
+        ],
     }
 
 
@@ -743,6 +766,8 @@ def _error_shape(error: object) -> object:
     # tests/contract/test_several_duplicates.py (the first the table declares).
     if isinstance(error, DuplicateValue):
         return (type(error).__name__, error.entity)
+    if isinstance(error, TooManyAttempts):
+        return (type(error).__name__, error.retry_after)
     return type(error).__name__
 
 

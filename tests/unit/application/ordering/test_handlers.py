@@ -6,7 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.memory import InMemoryNotificationRepository, InMemoryStore, InMemoryUnitOfWork
+from adapters.memory import (
+    InMemoryNotificationRepository,
+    InMemoryOrderQueries,
+    InMemoryStore,
+    InMemoryUnitOfWork,
+    InMemoryUserQueries,
+)
 from application.catalog.commands import UpdateProduct
 from application.catalog.handlers import UpdateProductHandler
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
@@ -15,6 +21,10 @@ from application.ordering.handlers import (
     PayOrderHandler,
     PlaceOrderHandler,
 )
+from application.ordering.queries import ORDER_LIST
+from application.ordering.reads import OrderReads
+from application.shared.access import Forbidden
+from application.shared.idempotency.request import IdempotentRequest
 from application.shared.ports import OrderNumbers
 from domain.catalog.product import Product
 from domain.notifications.notification import Notification
@@ -351,3 +361,175 @@ async def test_paying_twice_is_refused(pay, seed, store):
 async def test_paying_an_unknown_order_is_not_found(pay):
     with pytest.raises(NotFound):
         await pay(admin(), PayOrder(3, PaymentMethod.CASH_ON_DELIVERY))
+
+
+# -- who may ---------------------------------------------------------------------------------
+async def test_an_order_without_a_user_is_the_callers(place, seed, store):
+    ann = await seed.user()
+    pen = await seed.product()
+
+    order = (await place(customer(id_of(ann)), placing((id_of(pen), 1)))).result
+
+    assert store.rows(Order)[id_of(order)].user_id == ann.id
+
+
+async def test_a_customer_may_name_themself_but_not_another_user(place, seed, store):
+    ann, bob = await seed.user(), await seed.user()
+    pen = await seed.product(stock=10)
+
+    await place(customer(id_of(ann)), placing((id_of(pen), 1), user_id=id_of(ann)))
+    with pytest.raises(Forbidden):
+        await place(customer(id_of(ann)), placing((id_of(pen), 2), user_id=id_of(bob)))
+
+    assert [o.user_id for o in store.rows(Order).values()] == [ann.id]
+    assert stock(store, id_of(pen)) == [9]
+
+
+async def test_an_admin_places_an_order_for_anyone(place, seed, store):
+    ann = await seed.user()
+    pen = await seed.product()
+
+    order = (await place(admin(), placing((id_of(pen), 1), user_id=id_of(ann)))).result
+
+    assert store.rows(Order)[id_of(order)].user_id == ann.id
+
+
+async def test_a_customer_paying_another_customers_order_finds_no_order(pay, seed, store):
+    ann, bob = await seed.user(), await seed.user()
+    pen = await seed.product()
+    order = await seed.order(id_of(bob), (id_of(pen), 1))
+
+    with pytest.raises(NotFound) as refused:
+        await pay(customer(id_of(ann)), PayOrder(id_of(order), PaymentMethod.CARD))
+
+    assert refused.value.entity == "order"
+    saved = store.rows(Order)[id_of(order)]
+    assert (saved.status, saved.payments) == (P, [])
+
+
+async def test_an_admin_pays_anyones_order(pay, seed, store):
+    bob = await seed.user()
+    pen = await seed.product()
+    order = await seed.order(id_of(bob), (id_of(pen), 1))
+
+    await pay(admin(), PayOrder(id_of(order), PaymentMethod.CARD))
+
+    assert store.rows(Order)[id_of(order)].status is C
+
+
+async def test_a_customer_cancels_their_own_pending_order(change_status, seed, store):
+    ann = await seed.user()
+    pen = await seed.product(stock=10)
+    order = await seed.order(id_of(ann), (id_of(pen), 4))
+
+    await change_status(customer(id_of(ann)), ChangeOrderStatus(id_of(order), X))
+
+    assert store.rows(Order)[id_of(order)].status is X
+    assert stock(store, id_of(pen)) == [10]
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [((), C), ((C,), X), ((C,), S), ((C, S), D)],
+    ids=["confirm", "cancel-confirmed", "ship", "deliver"],
+)
+async def test_every_other_move_is_an_admins(change_status, seed, store, path, target):
+    ann = await seed.user()
+    pen = await seed.product(stock=10)
+    order = await seed.order(id_of(ann), (id_of(pen), 4))
+    await move(seed, id_of(order), *path)
+    before = store.rows(Order)[id_of(order)].status
+
+    with pytest.raises(Forbidden):
+        await change_status(customer(id_of(ann)), ChangeOrderStatus(id_of(order), target))
+
+    assert store.rows(Order)[id_of(order)].status is before
+    assert stock(store, id_of(pen)) == [6]
+
+
+async def test_a_customer_cancelling_another_customers_order_finds_no_order(
+    change_status, seed, store
+):
+    ann, bob = await seed.user(), await seed.user()
+    pen = await seed.product(stock=10)
+    order = await seed.order(id_of(bob), (id_of(pen), 4))
+
+    with pytest.raises(NotFound):
+        await change_status(customer(id_of(ann)), ChangeOrderStatus(id_of(order), X))
+
+    assert store.rows(Order)[id_of(order)].status is P
+    assert stock(store, id_of(pen)) == [6]
+
+
+async def test_one_customers_idempotency_key_never_replays_another_customers_order(
+    uow, clock, order_numbers, seed, store
+):
+    ann, bob = await seed.user(), await seed.user()
+    pen = await seed.product(stock=10)
+    place = PlaceOrderHandler(uow, clock, order_numbers)
+    # The same key and the same request, as two clients might well send.
+    key = IdempotentRequest(key="order-1", fingerprint="same-body", status_code=201)
+    command = PlaceOrder((OrderLine(id_of(pen), 1),), idempotency=key)
+
+    anns = await place(customer(id_of(ann)), command)
+    bobs = await place(customer(id_of(bob)), command)
+    anns_retry = await place(customer(id_of(ann)), command)
+
+    assert (anns.replayed, bobs.replayed, anns_retry.replayed) == (False, False, True)
+    assert anns_retry.body == anns.body
+    assert sorted(o.user_id for o in store.rows(Order).values()) == sorted([ann.id, bob.id])
+    assert stock(store, id_of(pen)) == [8]
+
+
+# -- reading orders --------------------------------------------------------------------------
+@pytest.fixture
+def reads(store) -> OrderReads:
+    return OrderReads(InMemoryOrderQueries(store), InMemoryUserQueries(store))
+
+
+async def test_a_customer_reads_their_own_orders_and_no_one_elses(reads, seed):
+    ann, bob = await seed.user(), await seed.user()
+    pen = await seed.product()
+    mine = await seed.order(id_of(ann), (id_of(pen), 1))
+    theirs = await seed.order(id_of(bob), (id_of(pen), 2))
+    as_ann = customer(id_of(ann))
+
+    assert (await reads.get(as_ann, id_of(mine))).id == mine.id
+    assert (await reads.details(as_ann, id_of(mine))).user.id == ann.id
+    for read in (reads.get, reads.details):
+        with pytest.raises(NotFound) as refused:
+            await read(as_ann, id_of(theirs))
+        assert refused.value.detail == NotFound("order", id_of(theirs)).detail
+    with pytest.raises(NotFound):
+        await reads.get(as_ann, 999)
+
+
+async def test_a_customers_list_of_orders_is_their_own(reads, seed):
+    ann, bob = await seed.user(), await seed.user()
+    pen = await seed.product()
+    mine = await seed.order(id_of(ann), (id_of(pen), 1))
+    await seed.order(id_of(bob), (id_of(pen), 2))
+
+    page = await reads.list(customer(id_of(ann)), ORDER_LIST.query())
+    everything = await reads.list(admin(), ORDER_LIST.query())
+    # A filter of the customer's own naming another user narrows to nothing, not to theirs.
+    sneaky = await reads.list(customer(id_of(ann)), ORDER_LIST.query([("user_id", str(bob.id))]))
+
+    assert ([o.id for o in page.items], page.total) == ([mine.id], 1)
+    assert everything.total == 2
+    assert (sneaky.items, sneaky.total) == ([], 0)
+
+
+async def test_one_users_orders_are_theirs_to_read_or_an_admins(reads, seed):
+    ann, bob = await seed.user(), await seed.user()
+    pen = await seed.product()
+    theirs = await seed.order(id_of(bob), (id_of(pen), 2))
+
+    with pytest.raises(NotFound) as refused:
+        await reads.of_user(customer(id_of(ann)), id_of(bob), ORDER_LIST.query())
+    assert refused.value.entity == "user"
+    bobs = await reads.of_user(customer(id_of(bob)), id_of(bob), ORDER_LIST.query())
+    assert [o.id for o in bobs.items] == [theirs.id]
+    assert (await reads.of_user(admin(), id_of(bob), ORDER_LIST.query())).total == 1
+    with pytest.raises(NotFound):
+        await reads.of_user(admin(), 999, ORDER_LIST.query())
