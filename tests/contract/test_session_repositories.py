@@ -216,6 +216,10 @@ async def test_failures_are_counted_per_account_until_cleared(storage: Storage) 
         assert (first.account, first.failures, first.last_failure_at) == ("user:1", 1, start)
         await uow.commit()
     async with storage.make_uow() as uow:
+        # Read first, as a sign-in does: the failure recorded after it is in the answer.
+        before = await uow.login_throttles.get("user:1")
+        assert before is not None
+        assert before.failures == 1
         second = await uow.login_throttles.record_failure("user:1", later)
         await uow.login_throttles.record_failure("name:nobody", later)
         await uow.commit()

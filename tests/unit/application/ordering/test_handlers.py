@@ -523,6 +523,7 @@ async def test_a_customers_list_of_orders_is_their_own(reads, seed):
 async def test_one_users_orders_are_theirs_to_read_or_an_admins(reads, seed):
     ann, bob = await seed.user(), await seed.user()
     pen = await seed.product()
+    await seed.order(id_of(ann), (id_of(pen), 1))
     theirs = await seed.order(id_of(bob), (id_of(pen), 2))
 
     with pytest.raises(NotFound) as refused:
