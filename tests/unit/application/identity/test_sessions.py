@@ -198,8 +198,10 @@ async def test_a_deactivated_account_does_not_sign_in_even_with_its_password(log
 
 
 async def test_a_password_changed_while_the_old_one_was_verified_does_not_sign_in(
-    log_in, hasher, uow, clock, store, ann
+    log_in, hasher, clock, store, ann
 ):
+    # Verifying takes a while and runs outside any transaction: the account may change
+    # meanwhile, and the sign-in must then be refused, not granted on the old password.
     async def change_the_password() -> None:
         hasher.while_verifying = None
         edit = EditUserHandler(InMemoryUnitOfWork(store), clock, hasher)
