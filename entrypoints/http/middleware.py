@@ -8,7 +8,7 @@ middlewares.
     HeadMiddleware             HEAD is answered for every GET route: as GET, without the body
     ResponseHeadersMiddleware  `X-Content-Type-Options: nosniff` on every answer, and
                                `Cache-Control: no-store` on every answer under a path that
-                               carries personal data (`PERSONAL_PREFIXES`)
+                               carries personal data or tokens (`PERSONAL_PREFIXES`)
 
 They are plain ASGI callables, not Starlette's `BaseHTTPMiddleware` (which runs the rest of
 the app in another task and passes every message through a stream): each costs a request one
@@ -33,9 +33,10 @@ __all__ = [
     "ResponseHeadersMiddleware",
 ]
 
-PERSONAL_PREFIXES: Final = ("/users/", "/orders/", "/exports/")
+PERSONAL_PREFIXES: Final = ("/users/", "/orders/", "/exports/", "/auth/")
 """Paths whose answers carry personal data (accounts, orders and addresses, exports of
-users): no cache, shared or private, may keep them."""
+users) or credentials (the access and refresh tokens of /auth, which OAuth2 requires be
+answered `no-store`): no cache, shared or private, may keep them."""
 
 _NOSNIFF: Final = (b"x-content-type-options", b"nosniff")
 _NO_STORE: Final = (b"cache-control", b"no-store")

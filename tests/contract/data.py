@@ -13,6 +13,7 @@ from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
 from domain.ordering.order import Order, OrderLine
+from tests.support.actors import anonymous, customer
 from tests.support.storage import Storage
 
 __all__ = [
@@ -47,12 +48,13 @@ async def user(
     full_name: str | None = None,
 ) -> User:
     return await storage.use_cases.register_user()(
+        anonymous(),
         RegisterUser(
             username=username,
             email=email or f"{username}@example.com",
             password=PASSWORD,
             full_name=full_name,
-        )
+        ),
     )
 
 
@@ -84,7 +86,7 @@ async def product(
 
 async def order(storage: Storage, user_id: int, *lines: tuple[int, int]) -> OrderView:
     answer = await storage.use_cases.place_order()(
-        PlaceOrder(user_id=user_id, lines=tuple(OrderLine(p, q) for p, q in lines))
+        customer(user_id), PlaceOrder(lines=tuple(OrderLine(p, q) for p, q in lines))
     )
     return answer.result
 

@@ -14,6 +14,7 @@ from domain.catalog.product import Product
 from domain.identity.user import User
 from domain.ordering.order import OrderStatus, PaymentMethod
 from tests.contract.data import id_of, order, product, user
+from tests.support.actors import customer
 from tests.support.storage import Storage
 
 
@@ -40,9 +41,11 @@ async def shop(storage: Storage) -> Shop:
     ]:
         placed.append(await order(storage, id_of(buyer), *lines))
         storage.clock.advance(minutes=5)
-    await storage.use_cases.pay_order()(PayOrder(id_of(placed[1]), PaymentMethod.BANK_TRANSFER))
+    await storage.use_cases.pay_order()(
+        customer(id_of(bob)), PayOrder(id_of(placed[1]), PaymentMethod.BANK_TRANSFER)
+    )
     await storage.use_cases.change_order_status()(
-        ChangeOrderStatus(id_of(placed[2]), OrderStatus.CANCELLED)
+        customer(id_of(alice)), ChangeOrderStatus(id_of(placed[2]), OrderStatus.CANCELLED)
     )
     return Shop(alice, bob, lamp, desk, placed)
 

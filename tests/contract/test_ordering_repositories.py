@@ -18,6 +18,7 @@ from domain.ordering.order import (
 )
 from domain.shared.errors import DuplicateValue
 from tests.contract.data import id_of, order, product, store, user
+from tests.support.actors import admin, customer
 from tests.support.storage import Storage
 
 
@@ -72,7 +73,9 @@ async def test_a_payment_is_stored_with_its_order(storage: Storage) -> None:
     placed = await order(storage, id_of(buyer), (id_of(lamp), 2))
 
     payment = (
-        await storage.use_cases.pay_order()(PayOrder(id_of(placed), PaymentMethod.CARD))
+        await storage.use_cases.pay_order()(
+            customer(id_of(buyer)), PayOrder(id_of(placed), PaymentMethod.CARD)
+        )
     ).result
 
     async with storage.make_uow() as uow:
@@ -92,7 +95,7 @@ async def test_cancelling_puts_the_stock_back(storage: Storage) -> None:
     placed = await order(storage, id_of(buyer), (id_of(lamp), 2), (id_of(desk), 2))
 
     await storage.use_cases.change_order_status()(
-        ChangeOrderStatus(id_of(placed), OrderStatus.CANCELLED)
+        customer(id_of(buyer)), ChangeOrderStatus(id_of(placed), OrderStatus.CANCELLED)
     )
 
     stocks = [await storage.products.get(id_of(p)) for p in (lamp, desk)]
@@ -181,7 +184,9 @@ async def test_reserved_quantity_counts_the_lines_of_orders_that_may_still_be_ca
     for status, quantity in statuses.items():
         placed = await order(storage, id_of(buyer), (id_of(lamp), quantity), (id_of(desk), 32))
         for step in path[status]:
-            await storage.use_cases.change_order_status()(ChangeOrderStatus(id_of(placed), step))
+            await storage.use_cases.change_order_status()(
+                admin(), ChangeOrderStatus(id_of(placed), step)
+            )
 
     async with storage.make_uow() as uow:
         assert await uow.orders.reserved_quantity(id_of(lamp)) == 1 + 2

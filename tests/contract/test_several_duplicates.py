@@ -21,6 +21,7 @@ from application.catalog.commands import (
 from application.identity.commands import RegisterUser, ReplaceUser
 from domain.shared.errors import DuplicateValue
 from tests.contract.data import PASSWORD, category, id_of, product, user
+from tests.support.actors import admin, anonymous
 from tests.support.storage import Storage
 
 
@@ -51,7 +52,8 @@ async def test_a_taken_username_and_email_is_a_duplicate_username(storage: Stora
 
     with pytest.raises(DuplicateValue) as refused:
         await storage.use_cases.register_user()(
-            RegisterUser(username="alice", email="alice@example.com", password=PASSWORD)
+            anonymous(),
+            RegisterUser(username="alice", email="alice@example.com", password=PASSWORD),
         )
 
     assert (refused.value.entity, refused.value.field) == ("user", "username")
@@ -65,6 +67,7 @@ async def test_replacing_a_user_with_a_taken_username_and_email_is_a_duplicate_u
 
     with pytest.raises(DuplicateValue) as refused:
         await storage.use_cases.edit_user()(
+            admin(),
             ReplaceUser(
                 user_id=id_of(bob),
                 username="alice",
@@ -72,7 +75,7 @@ async def test_replacing_a_user_with_a_taken_username_and_email_is_a_duplicate_u
                 full_name=None,
                 bio=None,
                 is_active=True,
-            )
+            ),
         )
 
     assert (refused.value.entity, refused.value.field) == ("user", "username")

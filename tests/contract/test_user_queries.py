@@ -13,6 +13,7 @@ from domain.identity.user import User
 from domain.ordering.order import OrderStatus
 from domain.shared.errors import InvalidValue
 from tests.contract.data import id_of, order, product, user
+from tests.support.actors import customer
 from tests.support.storage import Storage
 
 
@@ -132,7 +133,7 @@ async def test_top_spenders_rank_by_money_on_orders_not_cancelled(
     await order(storage, id_of(bob), (id_of(cheap), 3))  # 0.30 in one order
     cancelled = await order(storage, id_of(carol), (id_of(dear), 50))
     await storage.use_cases.change_order_status()(
-        ChangeOrderStatus(id_of(cancelled), OrderStatus.CANCELLED)
+        customer(id_of(carol)), ChangeOrderStatus(id_of(cancelled), OrderStatus.CANCELLED)
     )
 
     top = await storage.users.top_spenders(10)

@@ -60,6 +60,7 @@ from application.catalog.read_models import (
 from application.identity.commands import (
     DeactivateStaleUsers,
     DeactivateUser,
+    LogIn,
     PatchUser,
     PurgeInactiveUsers,
     RegisterUser,
@@ -67,6 +68,7 @@ from application.identity.commands import (
 )
 from application.identity.queries import USER_LIST
 from application.identity.read_models import TopSpender, UserView
+from application.identity.sessions import TooManyAttempts
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
 from application.ordering.queries import ORDER_LIST
 from application.ordering.read_models import (
@@ -94,6 +96,7 @@ from domain.ordering.order import (
     PaymentMethod,
 )
 from domain.shared.errors import DomainError, DuplicateValue
+from tests.support.actors import admin, anonymous
 from tests.support.databases import DatabaseReset, migrated_sqlite_url
 from tests.support.storage import START, Storage, memory_storage, seeded_memory_store, sql_storage
 
@@ -369,7 +372,7 @@ class StorageParity(RuleBasedStateMachine):
         """A few customers and stocked products, so that orders have something to order."""
 
         def register(command: RegisterUser) -> Callable[[Side], Coroutine[Any, Any, User]]:
-            return lambda s: s.storage.use_cases.register_user()(command)
+            return lambda s: s.storage.use_cases.register_user()(anonymous(), command)
 
         def create(command: CreateProduct) -> Callable[[Side], Coroutine[Any, Any, Product]]:
             return lambda s: s.storage.use_cases.create_product()(command)
@@ -396,7 +399,9 @@ class StorageParity(RuleBasedStateMachine):
     )
     def register_user(self, username: str, email: str, full_name: str | None) -> None:
         command = RegisterUser(username, email, "Secret123", full_name=full_name)
-        self.both(lambda s: s.storage.use_cases.register_user()(command), creates="user")
+        self.both(
+            lambda s: s.storage.use_cases.register_user()(anonymous(), command), creates="user"
+        )
 
     @rule(
         people=st.lists(
@@ -423,7 +428,7 @@ class StorageParity(RuleBasedStateMachine):
         drawn = data.draw(value)
         self.both(
             lambda s: s.storage.use_cases.edit_user()(
-                dataclasses.replace(PatchUser(s.id("user", user)), **{field: drawn})
+                admin(), dataclasses.replace(PatchUser(s.id("user", user)), **{field: drawn})
             )
         )
 
@@ -579,10 +584,11 @@ class StorageParity(RuleBasedStateMachine):
         ]
         self.both(
             lambda s: s.storage.use_cases.place_order()(
+                admin(),
                 PlaceOrder(
                     user_id=s.id("user", user),
                     lines=tuple(OrderLine(s.id("product", p), q) for p, q in lines),
-                )
+                ),
             ),
             creates="order",
         )
@@ -592,19 +598,40 @@ class StorageParity(RuleBasedStateMachine):
         order = data.draw(ids(self.counts["order"]))
         self.both(
             lambda s: s.storage.use_cases.change_order_status()(
-                ChangeOrderStatus(s.id("order", order), status)
+                admin(), ChangeOrderStatus(s.id("order", order), status)
             )
         )
 
     @rule(data=st.data(), method=st.sampled_from(list(PaymentMethod)))
     def pay_order(self, data: st.DataObject, method: PaymentMethod) -> None:
         order = data.draw(ids(self.counts["order"]))
-        self.both(lambda s: s.storage.use_cases.pay_order()(PayOrder(s.id("order", order), method)))
+        self.both(
+            lambda s: s.storage.use_cases.pay_order()(
+                admin(), PayOrder(s.id("order", order), method)
+            )
+        )
 
     @rule(minutes=st.integers(min_value=1, max_value=3 * 24 * 60))
     def time_passes(self, minutes: int) -> None:
         for side in self.sides:
             side.storage.clock.advance(minutes=minutes)
+
+    # -- sessions --------------------------------------------------------------------------
+
+    @rule(
+        login=st.sampled_from([*USERNAMES, *EMAILS, "nobody"]),
+        password=st.sampled_from(["Secret123", "Wrong1234"]),
+    )
+    def log_in(self, login: str, password: str) -> None:
+        """A sign-in finds the same account, or none, and counts and forgives failures
+        alike: the same answer, a refusal after the same wait. The tokens themselves are
+        random, so a success is compared by what it says of them."""
+
+        async def sign_in(s: Side) -> tuple[str, int]:
+            pair = await s.storage.use_cases.log_in()(LogIn(login, password))
+            return "signed in", pair.expires_in
+
+        self.both(sign_in)
 
     # -- the read side ---------------------------------------------------------------------
 
@@ -724,6 +751,10 @@ async def snapshot(side: Side) -> dict[str, Any]:
         "category_stats": await storage.products.category_stats(),
         "top_spenders": await storage.users.top_spenders(100),
         "notifications": notifications,
+        # What every authenticated request reads: active, admin, generation of sessions.
+        "standings": [
+            await storage.users.standing(real_id) for real_id in sorted(side.logical["user"])
+        ],
     }
 
 
@@ -735,6 +766,8 @@ def _error_shape(error: object) -> object:
     # tests/contract/test_several_duplicates.py (the first the table declares).
     if isinstance(error, DuplicateValue):
         return (type(error).__name__, error.entity)
+    if isinstance(error, TooManyAttempts):
+        return (type(error).__name__, error.retry_after)
     return type(error).__name__
 
 

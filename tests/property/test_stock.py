@@ -23,6 +23,7 @@ from application.ordering.handlers import ChangeOrderStatusHandler, PlaceOrderHa
 from domain.catalog.product import Product
 from domain.ordering.order import Order, OrderLine, OrderStatus
 from domain.shared.errors import InsufficientStock, InvalidTransition
+from tests.support.actors import admin, customer
 from tests.support.fakes import CountingOrderNumbers, SteppingClock
 from tests.unit.fakes import START
 from tests.unit.seeding import Seed, id_of
@@ -100,7 +101,10 @@ class StockThroughTheUseCases(RuleBasedStateMachine):
         before = self.shelf()
         try:
             order = self.run(
-                handler(PlaceOrder(self.user_id, tuple(OrderLine(ids[i], q) for i, q in lines)))
+                handler(
+                    customer(self.user_id),
+                    PlaceOrder(tuple(OrderLine(ids[i], q) for i, q in lines)),
+                )
             ).result
         except InsufficientStock:
             assert self.shelf() == before
@@ -113,7 +117,7 @@ class StockThroughTheUseCases(RuleBasedStateMachine):
         order_id = data.draw(st.sampled_from(self.order_ids))
         handler = ChangeOrderStatusHandler(InMemoryUnitOfWork(self.store), self.clock)
         with contextlib.suppress(InvalidTransition):  # refused moves are part of the game
-            self.run(handler(ChangeOrderStatus(order_id, status)))
+            self.run(handler(admin(), ChangeOrderStatus(order_id, status)))
 
     # A delta of 0 is refused as no change (tests/unit/domain/catalog).
     @rule(index=st.integers(0, PRODUCTS - 1), delta=st.integers(-10, 10).filter(bool))

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Protocol
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from adapters.security import Argon2PasswordHasher
 from application.catalog.commands import CreateCategory, CreateProduct
 from application.catalog.handlers import CreateCategoryHandler, CreateProductHandler
 from application.identity.commands import DeactivateUser, RegisterUser
@@ -14,10 +13,12 @@ from application.identity.handlers import DeactivateUserHandler, RegisterUserHan
 from application.ordering.commands import PlaceOrder
 from application.ordering.handlers import PlaceOrderHandler
 from application.ordering.read_models import OrderView
+from application.shared.ports import PasswordHasher
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
 from domain.ordering.order import OrderLine
+from tests.support.actors import admin, anonymous, customer
 from tests.support.fakes import CountingOrderNumbers, SteppingClock
 
 __all__ = ["PASSWORD", "Seed", "id_of"]
@@ -43,7 +44,7 @@ class Seed:
         self,
         store: InMemoryStore,
         clock: SteppingClock,
-        hasher: Argon2PasswordHasher,
+        hasher: PasswordHasher,
         order_numbers: CountingOrderNumbers,
     ) -> None:
         self.store = store
@@ -57,15 +58,24 @@ class Seed:
         return self._serial
 
     async def user(
-        self, username: str | None = None, email: str | None = None, *, active: bool = True
+        self,
+        username: str | None = None,
+        email: str | None = None,
+        *,
+        active: bool = True,
+        superuser: bool = False,
     ) -> User:
+        """A customer who signed up (an admin, made by an admin, when `superuser`)."""
         n = self._next()
-        user = await RegisterUserHandler(InMemoryUnitOfWork(self.store), self.clock, self.hasher)(
+        register = RegisterUserHandler(InMemoryUnitOfWork(self.store), self.clock, self.hasher)
+        user = await register(
+            admin() if superuser else anonymous(),
             RegisterUser(
                 username=username or f"user_{n}",
                 email=email or f"user{n}@example.com",
                 password=PASSWORD,
-            )
+                is_superuser=superuser,
+            ),
         )
         if not active:
             deactivate = DeactivateUserHandler(InMemoryUnitOfWork(self.store), self.clock)
@@ -102,6 +112,6 @@ class Seed:
     async def order(self, user_id: int, *lines: tuple[int, int]) -> OrderView:
         handler = PlaceOrderHandler(InMemoryUnitOfWork(self.store), self.clock, self.order_numbers)
         answer = await handler(
-            PlaceOrder(user_id=user_id, lines=tuple(OrderLine(p, q) for p, q in lines))
+            customer(user_id), PlaceOrder(lines=tuple(OrderLine(p, q) for p, q in lines))
         )
         return answer.result

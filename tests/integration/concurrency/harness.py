@@ -6,6 +6,12 @@ client over the ASGI transport that records every response, so a test can check 
 that none of them was a 5xx it did not expect or carried a traceback. Requests fired with
 `asyncio.gather` each get their own handler, unit of work and session from the container.
 
+The client is an admin's: the harness creates the admin as the operator does (the
+`create_admin` use case, which `storefront create-admin` runs), signs in through POST
+/auth/token and sends the access token with every request. An admin may place an order for
+any user, so the tests name their buyers as before, and every request still goes through
+the same authentication a customer's does (one read of the account per request).
+
 `PausingUnitOfWork` is the test hook for faults in the middle of a use case: a SQL unit of
 work whose `get_for_update` takes the row locks, reports the server process holding them,
 and then waits until the test opens the gate. It is put in by overriding the container's
@@ -32,6 +38,8 @@ from adapters.security import Argon2PasswordHasher
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork
 from adapters.sqlalchemy.catalog import SqlAlchemyProductRepository
 from adapters.sqlalchemy.repository import SessionSource
+from application.identity.commands import CreateAdmin
+from application.shared.access import MAIN_STORE
 from domain.catalog.product import Product
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
@@ -52,6 +60,7 @@ PROBLEM = "application/problem+json"
 # Any of these in a body means internals leaked into an answer.
 _TRACE_MARKERS = ("Traceback", 'File "', "sqlalchemy", "asyncpg", "aiosqlite")
 _MAX_PAGES = 100
+ADMIN_NAME, ADMIN_EMAIL, ADMIN_PASSWORD = "admin", "admin@example.com", "AdminPass123"
 
 
 @dataclass
@@ -71,6 +80,33 @@ class AppUnderTest:
             if any(marker in r.text for marker in _TRACE_MARKERS)
         ]
         assert not leaking, f"responses carrying internals: {leaking}"
+
+    async def sign_in_as_admin(self) -> None:
+        """Make sure the admin exists, sign in, and send its access token from now on."""
+        admin = CreateAdmin(ADMIN_NAME, ADMIN_EMAIL, ADMIN_PASSWORD, existing_ok=True)
+        await self.container.use_cases().create_admin()(admin)
+        # A token sent with the sign-in would be checked first: sign in without one.
+        self.client.headers.pop("Authorization", None)
+        response = await self.client.post(
+            "/auth/token", data={"username": ADMIN_NAME, "password": ADMIN_PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        self.client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+
+    def hold_token_of(self, user_id: int) -> None:
+        """Send from now on an access token the app signed for `user_id`, as a client that
+        signed in earlier holds: checking it needs the database (is the account still
+        active?), which a test may have taken away."""
+        token = self.container.access_tokens().issue(
+            user_id, MAIN_STORE, 0, self.container.clock().now()
+        )
+        self.client.headers["Authorization"] = f"Bearer {token}"
+
+    async def probe(self, path: str) -> httpx.Response:
+        """GET `path` as a health probe does: without the client's token."""
+        request = self.client.build_request("GET", path)
+        request.headers.pop("Authorization", None)
+        return await self.client.send(request)
 
     async def user(self, name: str) -> int:
         response = await self.client.post(
@@ -135,8 +171,11 @@ async def running_app(
     database_url: str,
     *,
     overrides: Callable[[Container], None] | None = None,
+    signed_in: bool = True,
     **settings: Any,
 ) -> AsyncIterator[AppUnderTest]:
+    """The app on `database_url`, its client signed in as the admin unless `signed_in` is
+    False (the database may not be there yet: `sign_in_as_admin` does it later)."""
     container = build_container(Settings(_env_file=None, database_url=database_url, **settings))
     container.hasher.override(providers.Object(Argon2PasswordHasher.for_tests()))
     if overrides is not None:
@@ -151,6 +190,8 @@ async def running_app(
             timeout=30,
         ) as client:
             under_test.client = client
+            if signed_in:
+                await under_test.sign_in_as_admin()
             yield under_test
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from tests.integration.http.api import assert_problem, served_in_memory
+from tests.integration.http.api import PASSWORD, assert_problem, served_in_memory
 
 MIB = 1024 * 1024
 
@@ -56,18 +56,21 @@ async def test_a_chunked_body_is_a_413_once_past_the_limit_and_read_no_further()
 
 
 async def test_the_body_limit_is_a_setting_and_a_body_at_the_limit_is_read() -> None:
-    name = "x" * 64
-    exact = f'{{"name": "{name}"}}'.encode()
+    # A sign-up: an operation anyone may call, so that the body is all there is to it.
+    name = "x" * 40
+    exact = (
+        f'{{"username": "{name}", "email": "{name}@example.com", "password": "{PASSWORD}"}}'
+    ).encode()
 
     async with served_in_memory(max_body_bytes=len(exact)) as client:
         at_limit = await client.post(
-            "/categories/", content=exact, headers={"content-type": "application/json"}
+            "/users/", content=exact, headers={"content-type": "application/json"}
         )
         over = await client.post(
-            "/categories/",
+            "/users/",
             content=exact + b" ",
             headers={"content-type": "application/json"},
         )
 
-    assert at_limit.status_code == 201
+    assert at_limit.status_code == 201, at_limit.text
     assert_problem(over, 413, "body-too-large")

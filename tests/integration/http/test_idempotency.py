@@ -1,12 +1,12 @@
 """The Idempotency-Key header: a retried write is answered again, never executed twice.
 
-On POST /orders/, POST /orders/{id}/payments and POST /products/{id}/stock-adjustments.
+On POST /orders/, POST /orders/{id}/payments and POST /products/{id}/stock-adjustments. A
+key is the caller's own: another caller's same key is another request.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -23,8 +23,10 @@ def new_key() -> str:
     return f"retry-{secrets.token_hex(8)}"
 
 
-async def _post(api: Api, path: str, body: dict[str, Any], key: str) -> httpx.Response:
-    return await api.client.post(path, json=body, headers={KEY: key})
+async def _post(
+    api: Api, path: str, body: dict[str, Any], key: str, by: httpx.AsyncClient | None = None
+) -> httpx.Response:
+    return await (by or api.client).post(path, json=body, headers={KEY: key})
 
 
 async def _stock(api: Api, product_id: int) -> int:
@@ -39,29 +41,41 @@ async def _orders_of(api: Api, user_id: int) -> list[dict[str, Any]]:
     return items
 
 
-@pytest.fixture
-def movable_clock(clock: MovableClock) -> Iterator[MovableClock]:
-    """The app's clock, put back where it was after the test."""
-    yield clock
-    clock.shift = timedelta(0)
-
-
 async def test_retrying_an_order_with_its_key_replays_the_answer_and_places_it_once(
     api: Api,
 ) -> None:
-    user = await api.user()
+    customer = await api.customer()
     product = await api.product(price="12.50", stock_quantity=10)
-    body = {"user_id": user["id"], "items": [{"product_id": product["id"], "quantity": 2}]}
+    body = {"items": [{"product_id": product["id"], "quantity": 2}]}
     key = new_key()
 
-    first = await _post(api, "/orders/", body, key)
-    second = await _post(api, "/orders/", body, key)
+    first = await _post(api, "/orders/", body, key, by=customer.client)
+    second = await _post(api, "/orders/", body, key, by=customer.client)
 
     assert first.status_code == second.status_code == 201
     assert REPLAYED not in first.headers
     assert second.headers[REPLAYED] == "true"
     assert second.content == first.content
-    assert [order["id"] for order in await _orders_of(api, user["id"])] == [first.json()["id"]]
+    assert [order["id"] for order in await _orders_of(api, customer.id)] == [first.json()["id"]]
+    assert await _stock(api, product["id"]) == 8
+
+
+async def test_a_key_is_the_callers_own_so_another_customers_same_key_places_their_order(
+    api: Api,
+) -> None:
+    first_customer, second_customer = await api.customer(), await api.customer()
+    product = await api.product(stock_quantity=10)
+    body = {"items": [{"product_id": product["id"], "quantity": 1}]}
+    key = new_key()
+
+    first = await _post(api, "/orders/", body, key, by=first_customer.client)
+    second = await _post(api, "/orders/", body, key, by=second_customer.client)
+
+    # Replaying the first answer would hand the second customer someone else's order.
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert REPLAYED not in second.headers
+    assert first.json()["user_id"] == first_customer.id
+    assert second.json()["user_id"] == second_customer.id
     assert await _stock(api, product["id"]) == 8
 
 
@@ -191,15 +205,15 @@ async def test_a_key_is_scoped_to_its_operation(api: Api) -> None:
 async def test_retrying_a_payment_with_its_key_replays_it_instead_of_a_conflict(
     api: Api,
 ) -> None:
-    user = await api.user()
+    customer = await api.customer()
     product = await api.product()
-    order = await api.order(user["id"], (product["id"], 1))
+    order = await api.order(None, (product["id"], 1), by=customer.client)
     path = f"/orders/{order['id']}/payments"
     key = new_key()
 
-    first = await _post(api, path, {"method": "card"}, key)
-    second = await _post(api, path, {"method": "card"}, key)
-    unkeyed = await api.client.post(path, json={"method": "card"})
+    first = await _post(api, path, {"method": "card"}, key, by=customer.client)
+    second = await _post(api, path, {"method": "card"}, key, by=customer.client)
+    unkeyed = await customer.client.post(path, json={"method": "card"})
 
     assert first.status_code == second.status_code == 201
     assert second.headers[REPLAYED] == "true"

@@ -1,4 +1,7 @@
-"""/orders: placing orders, moving them along, paying, and the figures over all of them."""
+"""/orders: placing orders, moving them along, paying, and the figures over all of them.
+
+What a customer does with their own orders (placing, reading, paying, cancelling) is done as
+that customer; the rest as an admin. Who may do what is test_access.py."""
 
 from __future__ import annotations
 
@@ -16,13 +19,13 @@ async def _stock(api: Api, product_id: int) -> int:
 
 
 async def test_placing_an_order_prices_it_and_reserves_the_stock(api: Api) -> None:
-    user = await api.user()
+    customer = await api.customer()
     product = await api.product(price=79.99, stock_quantity=50)
 
-    response = await api.client.post(
+    # No user_id: a customer's order is their own.
+    response = await customer.client.post(
         "/orders/",
         json={
-            "user_id": user["id"],
             "items": [{"product_id": product["id"], "quantity": 2}],
             "shipping_address": "1 Main Street",
         },
@@ -31,7 +34,7 @@ async def test_placing_an_order_prices_it_and_reserves_the_stock(api: Api) -> No
     assert response.status_code == 201
     order = response.json()
     assert re.fullmatch(r"ORD-\d{14}-[0-9A-F]{6}", order["order_number"])
-    assert (order["user_id"], order["status"]) == (user["id"], "pending")
+    assert (order["user_id"], order["status"]) == (customer.id, "pending")
     assert order["total_amount"] == "159.98"
     assert order["shipping_address"] == "1 Main Street"
     (item,) = order["items"]
@@ -110,11 +113,11 @@ async def test_an_order_needs_at_least_one_item(api: Api) -> None:
 
 
 async def test_an_order_is_read_with_its_items(api: Api) -> None:
-    user = await api.user()
+    customer = await api.customer()
     product = await api.product()
-    order = await api.order(user["id"], (product["id"], 3))
+    order = await api.order(None, (product["id"], 3), by=customer.client)
 
-    response = await api.client.get(f"/orders/{order['id']}")
+    response = await customer.client.get(f"/orders/{order['id']}")
 
     assert response.status_code == 200
     assert response.json() == order
@@ -126,12 +129,13 @@ async def test_an_unknown_order_is_a_404(client: httpx.AsyncClient) -> None:
 
 
 async def test_order_details_carry_the_user_the_products_and_the_payments(api: Api) -> None:
-    user = await api.user()
+    customer = await api.customer()
+    user = customer.user
     product = await api.product(price="4.00")
-    order = await api.order(user["id"], (product["id"], 2))
-    await api.client.post(f"/orders/{order['id']}/payments", json={"method": "card"})
+    order = await api.order(None, (product["id"], 2), by=customer.client)
+    await customer.client.post(f"/orders/{order['id']}/payments", json={"method": "card"})
 
-    response = await api.client.get(f"/orders/{order['id']}/details")
+    response = await customer.client.get(f"/orders/{order['id']}/details")
 
     assert response.status_code == 200
     details = response.json()
@@ -214,11 +218,12 @@ async def test_an_unknown_status_is_a_422(api: Api) -> None:
 
 
 async def test_cancelling_an_order_puts_its_stock_back(api: Api) -> None:
-    user = await api.user()
+    customer = await api.customer()
     product = await api.product(stock_quantity=10)
-    order = await api.order(user["id"], (product["id"], 4))
+    order = await api.order(None, (product["id"], 4), by=customer.client)
 
-    response = await api.client.patch(
+    # A customer may cancel their own order while it is pending.
+    response = await customer.client.patch(
         f"/orders/{order['id']}/status", params={"new_status": "cancelled"}
     )
 
@@ -232,11 +237,11 @@ async def test_cancelling_an_order_puts_its_stock_back(api: Api) -> None:
 
 
 async def test_paying_an_order_records_the_payment_and_confirms_it(api: Api) -> None:
-    user = await api.user()
+    customer = await api.customer()
     product = await api.product(price="12.50")
-    order = await api.order(user["id"], (product["id"], 2))
+    order = await api.order(None, (product["id"], 2), by=customer.client)
 
-    response = await api.client.post(
+    response = await customer.client.post(
         f"/orders/{order['id']}/payments", json={"method": "bank_transfer"}
     )
 
@@ -244,8 +249,8 @@ async def test_paying_an_order_records_the_payment_and_confirms_it(api: Api) -> 
     payment = response.json()
     assert (payment["amount"], payment["method"]) == ("25.00", "bank_transfer")
     assert isinstance(payment["id"], int)
-    assert (await api.client.get(f"/orders/{order['id']}")).json()["status"] == "confirmed"
-    twice = await api.client.post(f"/orders/{order['id']}/payments", json={"method": "card"})
+    assert (await customer.client.get(f"/orders/{order['id']}")).json()["status"] == "confirmed"
+    twice = await customer.client.post(f"/orders/{order['id']}/payments", json={"method": "card"})
     assert_problem(twice, 409, "invalid-transition")
 
 

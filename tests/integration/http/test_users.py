@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import httpx
 
-from tests.integration.http.api import Api, MovableClock, assert_problem, field_errors
+from tests.integration.http.api import PASSWORD, Api, MovableClock, assert_problem, field_errors
 
 PUBLIC_FIELDS = {
     "id",
@@ -414,3 +414,58 @@ async def test_purging_deletes_inactive_users_without_orders_only(api: Api) -> N
     assert kept.status_code == 200
     orders = await api.client.get(f"/users/{customer['id']}/orders")
     assert orders.json()["total"] == 1
+
+
+# ------------------------------------------------------------------------------ /users/me
+async def test_a_user_reads_their_own_account_at_me(api: Api) -> None:
+    customer = await api.customer(bio="Likes tea")
+
+    response = await customer.client.get("/users/me")
+
+    assert response.status_code == 200
+    assert response.json() == customer.user
+
+
+async def test_a_user_changes_their_own_profile_without_their_password(api: Api) -> None:
+    customer = await api.customer(bio="Likes tea")
+
+    response = await customer.client.patch("/users/me", json={"full_name": "New Name"})
+
+    assert response.status_code == 200, response.text
+    changed = response.json()
+    assert (changed["id"], changed["full_name"], changed["bio"]) == (
+        customer.id,
+        "New Name",
+        "Likes tea",
+    )
+    assert (await customer.client.get("/users/me")).json() == changed
+
+
+async def test_changing_your_own_email_needs_your_current_password(api: Api) -> None:
+    customer = await api.customer()
+    email = f"{api.unique('moved')}@example.com"
+
+    without = await customer.client.patch("/users/me", json={"email": email})
+    wrong = await customer.client.patch(
+        "/users/me", json={"email": email, "current_password": "WrongPass123"}
+    )
+    unchanged = (await customer.client.get("/users/me")).json()["email"]
+    right = await customer.client.patch(
+        "/users/me", json={"email": email, "current_password": PASSWORD}
+    )
+
+    assert field_errors(assert_problem(without, 422)) == {"current_password"}
+    assert field_errors(assert_problem(wrong, 422)) == {"current_password"}
+    assert unchanged == customer.user["email"]
+    assert right.status_code == 200, right.text
+    assert right.json()["email"] == email
+
+
+async def test_a_user_cannot_activate_or_promote_themself_at_me(api: Api) -> None:
+    customer = await api.customer()
+
+    for smuggled in ({"is_active": True}, {"is_superuser": True}, {"credits": "100.00"}):
+        response = await customer.client.patch("/users/me", json=smuggled)
+        assert field_errors(assert_problem(response, 422, "validation-error")) == set(smuggled)
+
+    assert (await customer.client.get("/users/me")).json() == customer.user

@@ -108,6 +108,7 @@ async def test_upgrade_to_head_creates_every_table_index_and_constraint(empty_ur
         "uq_products_store_id_name_category_id",
         "uq_orders_store_id_order_number",
         "uq_refresh_tokens_token_hash",
+        "uq_login_throttles_store_id_account",
     } <= found["uniques"]
     assert {
         "ck_products_price_positive",
@@ -231,6 +232,44 @@ async def test_the_data_migration_seeds_and_removes_the_default_categories(
         "novels",
         *[default[1] for default in DEFAULT_CATEGORIES],
     ]
+
+
+BEFORE_SESSIONS, SESSIONS = "874090fe5d78", "bc62a8c391b3"
+
+
+def users_and_their_generations(connection: Connection) -> list[tuple[Any, ...]]:
+    rows = connection.execute(text("SELECT username, token_generation FROM users ORDER BY id"))
+    return [tuple(row) for row in rows]
+
+
+async def test_users_there_before_sessions_keep_their_accounts_in_generation_0(
+    empty_url: str,
+) -> None:
+    await alembic(empty_url, "upgrade", BEFORE_SESSIONS)
+    await execute(
+        empty_url,
+        "INSERT INTO users (username, email, hashed_password, is_active, is_superuser, "
+        "credits, created_at, updated_at) VALUES ('ann', 'ann@example.com', 'hash', TRUE, "
+        "FALSE, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    )
+
+    await alembic(empty_url, "upgrade", SESSIONS)
+    assert await inspect_db(empty_url, users_and_their_generations) == [("ann", 0)]
+    await execute(
+        empty_url,
+        "INSERT INTO refresh_tokens (user_id, family, token_hash, issued_at, expires_at) "
+        "VALUES (1, 'f', 'h', '2026-01-01 00:00:00', '2026-01-15 00:00:00')",
+        "INSERT INTO login_throttles (account, failures, last_failure_at) "
+        "VALUES ('user:1', 3, '2026-01-01 00:00:00')",
+    )
+
+    # Down again: the sessions go, the account stays.
+    await alembic(empty_url, "downgrade", BEFORE_SESSIONS)
+    tables = await inspect_db(empty_url, own_tables)
+    assert not tables & {"refresh_tokens", "login_throttles"}
+    assert "users" in tables
+    await alembic(empty_url, "upgrade", SESSIONS)
+    assert await inspect_db(empty_url, users_and_their_generations) == [("ann", 0)]
 
 
 def unique_check_order(connection: Connection) -> dict[str, list[str]]:

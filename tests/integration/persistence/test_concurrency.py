@@ -15,6 +15,7 @@ from application.shared.errors import Contention
 from domain.ordering.order import OrderLine
 from domain.shared.errors import InsufficientStock, StaleVersion
 from tests.contract.data import id_of, product, user
+from tests.support.actors import customer
 from tests.support.databases import SharedPostgres, migrated_sqlite_url
 from tests.support.storage import Storage, sql_storage
 
@@ -26,7 +27,7 @@ async def test_concurrent_orders_never_oversell(storage: Storage) -> None:
     outcomes = await asyncio.gather(
         *(
             storage.use_cases.place_order()(
-                PlaceOrder(user_id=id_of(buyer), lines=(OrderLine(id_of(lamp), 1),))
+                customer(id_of(buyer)), PlaceOrder(lines=(OrderLine(id_of(lamp), 1),))
             )
             for buyer in buyers
         ),

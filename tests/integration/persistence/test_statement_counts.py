@@ -18,6 +18,7 @@ from application.ordering.commands import PlaceOrder
 from application.ordering.queries import ORDER_LIST
 from domain.ordering.order import OrderLine
 from tests.contract.data import category, id_of, product, user
+from tests.support.actors import customer
 from tests.support.storage import Storage
 
 
@@ -47,7 +48,7 @@ def counted(storage: Storage) -> Iterator[StatementLog]:
 async def place(storage: Storage, user_id: int, product_ids: list[int]) -> StatementLog:
     with counted(storage) as log:
         await storage.use_cases.place_order()(
-            PlaceOrder(user_id=user_id, lines=tuple(OrderLine(p, 1) for p in product_ids))
+            customer(user_id), PlaceOrder(lines=tuple(OrderLine(p, 1) for p in product_ids))
         )
     return log
 
@@ -77,7 +78,7 @@ async def test_listing_1_or_100_orders_with_items_costs_the_same_statements(
     desk = id_of(await product(storage, "Desk", stock=1_000))
     for _ in range(100):
         await storage.use_cases.place_order()(
-            PlaceOrder(user_id=id_of(buyer), lines=(OrderLine(lamp, 1), OrderLine(desk, 2)))
+            customer(id_of(buyer)), PlaceOrder(lines=(OrderLine(lamp, 1), OrderLine(desk, 2)))
         )
 
     with counted(storage) as one:

@@ -24,6 +24,7 @@ from application.ordering.handlers import ChangeOrderStatusHandler, PayOrderHand
 from application.ordering.queries import ORDER_LIST
 from domain.identity.user import User
 from domain.ordering.order import OrderStatus, PaymentMethod
+from tests.support.actors import admin, customer
 from tests.unit.fakes import START
 from tests.unit.seeding import Seed, id_of
 
@@ -50,13 +51,13 @@ def orders(store) -> InMemoryOrderQueries:
 
 async def name_user(seed: Seed, user_id: int, full_name: str | None) -> None:
     handler = EditUserHandler(InMemoryUnitOfWork(seed.store), seed.clock, seed.hasher)
-    await handler(PatchUser(user_id, full_name=full_name))
+    await handler(admin(), PatchUser(user_id, full_name=full_name))
 
 
 async def set_status(seed: Seed, order_id: int, *path: OrderStatus) -> None:
     for status in path:
         handler = ChangeOrderStatusHandler(InMemoryUnitOfWork(seed.store), seed.clock)
-        await handler(ChangeOrderStatus(order_id, status))
+        await handler(admin(), ChangeOrderStatus(order_id, status))
 
 
 # -- filters -------------------------------------------------------------------------------
@@ -330,7 +331,7 @@ async def test_order_details_carry_user_products_and_payments(orders, seed):
     pen = await seed.product("Pen", sku="PEN-1", price="2.00")
     order = await seed.order(id_of(ann), (id_of(pen), 3))
     await PayOrderHandler(InMemoryUnitOfWork(seed.store), seed.clock)(
-        PayOrder(id_of(order), PaymentMethod.CARD)
+        customer(id_of(ann)), PayOrder(id_of(order), PaymentMethod.CARD)
     )
     details = await orders.details(id_of(order))
     assert details is not None

@@ -86,3 +86,27 @@ async def test_hashing_and_verifying_leave_the_event_loop_free_for_other_tasks(
 def test_the_hashing_pool_has_one_thread_per_usable_cpu():
     assert Argon2PasswordHasher().workers == len(os.sched_getaffinity(0))
     assert Argon2PasswordHasher(workers=3).workers == 3
+
+
+async def test_signing_in_as_nobody_never_verifies_but_does_the_work_of_verifying(
+    hasher: Argon2PasswordHasher,
+) -> None:
+    # An unknown name costs what a wrong password costs, so that timing tells no names.
+    assert await hasher.verify_nobody(PASSWORD) is False
+    assert await hasher.verify_nobody("") is False
+    assert await turns_of_another_task_while(hasher.verify_nobody(PASSWORD)) > 0
+
+
+async def test_a_hash_made_with_other_parameters_needs_to_be_made_again(
+    hasher: Argon2PasswordHasher,
+) -> None:
+    other = Argon2PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
+
+    assert hasher.needs_rehash(await hasher.hash(PASSWORD)) is False
+    assert hasher.needs_rehash(await other.hash(PASSWORD)) is True
+    assert other.needs_rehash(await hasher.hash(PASSWORD)) is True
+
+
+@pytest.mark.parametrize("hashed", ["", "not a hash", "$2b$12$bcryptlookingthing"])
+def test_what_is_not_an_argon2_hash_needs_to_be_made_again(hasher, hashed):
+    assert hasher.needs_rehash(hashed) is True

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.security import Argon2PasswordHasher
 from application.identity.commands import (
+    CreateAdmin,
     DeactivateStaleUsers,
     DeactivateUser,
     PatchUser,
@@ -18,6 +20,7 @@ from application.identity.commands import (
     ReplaceUser,
 )
 from application.identity.handlers import (
+    CreateAdminHandler,
     DeactivateStaleUsersHandler,
     DeactivateUserHandler,
     EditUserHandler,
@@ -25,11 +28,16 @@ from application.identity.handlers import (
     RegisterUserHandler,
     RegisterUsersHandler,
 )
+from application.shared.access import Forbidden
+from domain.identity.sessions import RefreshToken
 from domain.identity.user import User
 from domain.shared.errors import DuplicateValue, InvalidValue, NotFound
+from tests.support.actors import admin, anonymous, customer
 from tests.support.fakes import PlainHasher, SteppingClock
 from tests.unit.fakes import START
 from tests.unit.seeding import PASSWORD, id_of
+
+DAYS_14 = timedelta(days=14)
 
 
 @pytest.fixture
@@ -57,15 +65,19 @@ def stored(store: InMemoryStore, user: User) -> User:
     return store.rows(User)[user.id]
 
 
-def a_registration(n: int = 1, **kw: str) -> RegisterUser:
-    fields = {"username": f"user_{n}", "email": f"user{n}@example.com", "password": PASSWORD}
+def a_registration(n: int = 1, **kw: Any) -> RegisterUser:
+    fields: dict[str, Any] = {
+        "username": f"user_{n}",
+        "email": f"user{n}@example.com",
+        "password": PASSWORD,
+    }
     fields.update(kw)
     return RegisterUser(**fields)
 
 
 # -- register ----------------------------------------------------------------------------
 async def test_registering_stores_an_active_user_with_a_hashed_password(register, store, hasher):
-    user = await register(a_registration(email="Ann@Example.com", full_name="Ann"))
+    user = await register(anonymous(), a_registration(email="Ann@Example.com", full_name="Ann"))
     saved = stored(store, user)
     assert (saved.username, saved.email, saved.full_name) == ("user_1", "ann@example.com", "Ann")
     assert saved.is_active
@@ -75,26 +87,45 @@ async def test_registering_stores_an_active_user_with_a_hashed_password(register
 
 
 async def test_registering_a_taken_username_is_refused(register, store):
-    await register(a_registration(1, username="ann"))
+    await register(anonymous(), a_registration(1, username="ann"))
     with pytest.raises(DuplicateValue) as refused:
-        await register(a_registration(2, username="ann"))
+        await register(anonymous(), a_registration(2, username="ann"))
     assert (refused.value.entity, refused.value.field) == ("user", "username")
     assert len(store.rows(User)) == 1
 
 
 async def test_registering_a_taken_email_in_other_case_is_refused(register, store):
-    await register(a_registration(1, email="ann@example.com"))
+    await register(anonymous(), a_registration(1, email="ann@example.com"))
     with pytest.raises(DuplicateValue) as refused:
-        await register(a_registration(2, email="ANN@example.com"))
+        await register(anonymous(), a_registration(2, email="ANN@example.com"))
     assert refused.value.field == "email"
     assert len(store.rows(User)) == 1
 
 
 async def test_registering_with_a_weak_password_is_refused_and_stores_nothing(register, store):
     with pytest.raises(InvalidValue) as refused:
-        await register(a_registration(password="weakpass"))
+        await register(anonymous(), a_registration(password="weakpass"))
     assert refused.value.field == "password"
     assert store.rows(User) == {}
+
+
+# -- who may register an admin -----------------------------------------------------------
+@pytest.mark.parametrize("caller", [anonymous(), customer(1)], ids=["anonymous", "customer"])
+async def test_only_an_admin_may_register_an_admin(register, store, caller):
+    with pytest.raises(Forbidden):
+        await register(caller, a_registration(is_superuser=True))
+    assert store.rows(User) == {}
+
+    boss = await register(admin(), a_registration(is_superuser=True))
+
+    assert stored(store, boss).is_superuser
+
+
+async def test_anyone_may_sign_up_as_a_customer(register, store):
+    first = await register(anonymous(), a_registration(1))
+    second = await register(admin(), a_registration(2))
+
+    assert [stored(store, u).is_superuser for u in (first, second)] == [False, False]
 
 
 # -- register many -----------------------------------------------------------------------
@@ -180,6 +211,7 @@ async def test_replacing_a_user_sets_every_field(replace, seed, store, clock):
     user = await seed.user("ann")
     later = clock.advance(hours=1)
     await replace(
+        admin(),
         ReplaceUser(
             user_id=id_of(user),
             username="ann_b",
@@ -187,7 +219,7 @@ async def test_replacing_a_user_sets_every_field(replace, seed, store, clock):
             full_name="Ann B",
             bio="Hello",
             is_active=False,
-        )
+        ),
     )
     saved = stored(store, user)
     assert (saved.username, saved.email, saved.full_name, saved.bio, saved.is_active) == (
@@ -205,9 +237,10 @@ async def test_replacing_with_a_password_re_hashes_it(replace, seed, store, hash
     user = await seed.user("ann")
     new_password = "Another456"
     await replace(
+        admin(),
         ReplaceUser(
             id_of(user), "ann", user.email, None, None, is_active=True, password=new_password
-        )
+        ),
     )
     saved = stored(store, user)
     assert saved.hashed_password not in (new_password, user.hashed_password)
@@ -217,14 +250,16 @@ async def test_replacing_with_a_password_re_hashes_it(replace, seed, store, hash
 
 async def test_replacing_an_unknown_user_is_not_found(replace):
     with pytest.raises(NotFound):
-        await replace(ReplaceUser(99, "ann", "ann@example.com", None, None, is_active=True))
+        await replace(
+            admin(), ReplaceUser(99, "ann", "ann@example.com", None, None, is_active=True)
+        )
 
 
 async def test_replacing_with_a_taken_username_is_refused_and_changes_nothing(replace, seed, store):
     await seed.user("ann")
     bob = await seed.user("bob")
     with pytest.raises(DuplicateValue):
-        await replace(ReplaceUser(id_of(bob), "ann", "new@example.com", "B", None, True))
+        await replace(admin(), ReplaceUser(id_of(bob), "ann", "new@example.com", "B", None, True))
     saved = stored(store, bob)
     assert (saved.username, saved.email, saved.full_name) == ("bob", bob.email, None)
 
@@ -232,23 +267,23 @@ async def test_replacing_with_a_taken_username_is_refused_and_changes_nothing(re
 # -- patch -------------------------------------------------------------------------------
 async def test_patching_changes_only_the_fields_given(patch, seed, store):
     user = await seed.user("ann")
-    await patch(PatchUser(id_of(user), full_name="Ann A"))
+    await patch(admin(), PatchUser(id_of(user), full_name="Ann A"))
     saved = stored(store, user)
     assert (saved.username, saved.email, saved.full_name) == ("ann", user.email, "Ann A")
-    await patch(PatchUser(id_of(user), bio="Reader"))
+    await patch(admin(), PatchUser(id_of(user), bio="Reader"))
     assert (stored(store, user).full_name, stored(store, user).bio) == ("Ann A", "Reader")
 
 
 async def test_patching_a_field_to_none_clears_it(patch, seed, store):
     user = await seed.user("ann")
-    await patch(PatchUser(id_of(user), full_name="Ann A"))
-    await patch(PatchUser(id_of(user), full_name=None))
+    await patch(admin(), PatchUser(id_of(user), full_name="Ann A"))
+    await patch(admin(), PatchUser(id_of(user), full_name=None))
     assert stored(store, user).full_name is None
 
 
 async def test_patching_the_password_re_hashes_it(patch, seed, store, hasher):
     user = await seed.user("ann")
-    await patch(PatchUser(id_of(user), password="Brand9New"))
+    await patch(admin(), PatchUser(id_of(user), password="Brand9New"))
     saved = stored(store, user)
     assert saved.hashed_password != "Brand9New"
     assert await hasher.verify(saved.hashed_password, "Brand9New")
@@ -257,7 +292,7 @@ async def test_patching_the_password_re_hashes_it(patch, seed, store, hasher):
 async def test_patching_with_a_weak_password_is_refused(patch, seed, store):
     user = await seed.user("ann")
     with pytest.raises(InvalidValue):
-        await patch(PatchUser(id_of(user), password="short"))
+        await patch(admin(), PatchUser(id_of(user), password="short"))
     assert stored(store, user).hashed_password == user.hashed_password
 
 
@@ -265,13 +300,187 @@ async def test_patching_to_a_taken_email_is_refused(patch, seed, store):
     ann = await seed.user("ann")
     bob = await seed.user("bob")
     with pytest.raises(DuplicateValue):
-        await patch(PatchUser(id_of(bob), email=ann.email.upper()))
+        await patch(admin(), PatchUser(id_of(bob), email=ann.email.upper()))
     assert stored(store, bob).email == bob.email
 
 
 async def test_patching_an_unknown_user_is_not_found(patch):
     with pytest.raises(NotFound):
-        await patch(PatchUser(42, bio="x"))
+        await patch(admin(), PatchUser(42, bio="x"))
+
+
+# -- who may edit, and what a customer must give -------------------------------------------
+async def test_a_customer_editing_another_user_finds_no_one(patch, seed, store):
+    ann, bob = await seed.user("ann"), await seed.user("bob")
+
+    with pytest.raises(NotFound) as refused:
+        await patch(customer(id_of(ann)), PatchUser(id_of(bob), full_name="Not Bob"))
+
+    assert refused.value.entity == "user"
+    assert stored(store, bob).full_name is None
+
+
+async def test_a_customer_edits_their_own_profile_without_their_password(patch, seed, store):
+    ann = await seed.user("ann")
+
+    await patch(customer(id_of(ann)), PatchUser(id_of(ann), username="ann_b", bio="Reader"))
+
+    assert (stored(store, ann).username, stored(store, ann).bio) == ("ann_b", "Reader")
+
+
+@pytest.mark.parametrize("active", [False, True])
+async def test_a_customer_may_not_change_whether_their_account_is_active(
+    patch, seed, store, active
+):
+    ann = await seed.user("ann")
+
+    with pytest.raises(Forbidden):
+        await patch(customer(id_of(ann)), PatchUser(id_of(ann), is_active=active))
+
+    assert stored(store, ann).is_active
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"password": "Brand9New"}, {"email": "new@example.com"}],
+    ids=["password", "email"],
+)
+@pytest.mark.parametrize("given", [None, "Wrong1234"], ids=["none", "wrong"])
+async def test_changing_your_own_password_or_email_asks_for_the_current_password(
+    patch, seed, store, change, given
+):
+    ann = await seed.user("ann")
+
+    with pytest.raises(InvalidValue) as refused:
+        await patch(customer(id_of(ann)), PatchUser(id_of(ann), current_password=given, **change))
+
+    assert refused.value.field == "current_password"
+    saved = stored(store, ann)
+    assert (saved.email, saved.hashed_password) == (ann.email, ann.hashed_password)
+
+
+async def test_with_the_current_password_your_own_password_and_email_change(
+    patch, seed, store, hasher
+):
+    ann = await seed.user("ann")
+
+    await patch(
+        customer(id_of(ann)),
+        PatchUser(
+            id_of(ann), email="New@Example.com", password="Brand9New", current_password=PASSWORD
+        ),
+    )
+
+    saved = stored(store, ann)
+    assert saved.email == "new@example.com"
+    assert await hasher.verify(saved.hashed_password, "Brand9New")
+
+
+async def test_a_password_change_revokes_every_refresh_token_of_that_user_only(
+    patch, seed, store, clock
+):
+    ann, bob = await seed.user("ann"), await seed.user("bob")
+    async with InMemoryUnitOfWork(store) as uow:
+        for owner in (ann, ann, bob):
+            await uow.refresh_tokens.add(RefreshToken.issue(id_of(owner), START, DAYS_14)[0])
+        await uow.commit()
+    later = clock.advance(hours=1)
+
+    await patch(
+        customer(id_of(ann)),
+        PatchUser(id_of(ann), password="Brand9New", current_password=PASSWORD),
+    )
+
+    by_owner = [(t.user_id, t.revoked_at) for t in store.rows(RefreshToken).values()]
+    assert by_owner == [(ann.id, later), (ann.id, later), (bob.id, None)]
+    assert stored(store, ann).token_generation == ann.token_generation + 1
+
+
+async def test_a_profile_edit_revokes_no_refresh_token(patch, seed, store):
+    ann = await seed.user("ann")
+    async with InMemoryUnitOfWork(store) as uow:
+        await uow.refresh_tokens.add(RefreshToken.issue(id_of(ann), START, DAYS_14)[0])
+        await uow.commit()
+
+    await patch(customer(id_of(ann)), PatchUser(id_of(ann), full_name="Ann A"))
+
+    [token] = store.rows(RefreshToken).values()
+    assert token.revoked_at is None
+    assert stored(store, ann).token_generation == ann.token_generation
+
+
+# -- admin accounts from the operator ----------------------------------------------------
+@pytest.fixture
+def create_admin(uow, clock, hasher) -> CreateAdminHandler:
+    return CreateAdminHandler(uow, clock, hasher)
+
+
+async def test_the_operator_creates_an_admin(create_admin, store, hasher):
+    boss, created = await create_admin(CreateAdmin("boss", "Boss@Example.com", PASSWORD))
+
+    saved = stored(store, boss)
+    assert created is True
+    assert (saved.username, saved.email, saved.is_superuser, saved.is_active) == (
+        "boss",
+        "boss@example.com",
+        True,
+        True,
+    )
+    assert await hasher.verify(saved.hashed_password, PASSWORD)
+
+
+async def test_an_admin_already_there_is_the_answer_when_that_is_enough(create_admin, store):
+    boss, _ = await create_admin(CreateAdmin("boss", "boss@example.com", PASSWORD))
+
+    again, created = await create_admin(
+        CreateAdmin("boss", "other@example.com", "Other1234", existing_ok=True)
+    )
+
+    assert (again.id, created) == (boss.id, False)
+    assert len(store.rows(User)) == 1
+    assert stored(store, boss).email == "boss@example.com"  # nothing was changed
+
+
+async def test_an_admin_already_there_is_a_conflict_when_asked_for_a_new_one(create_admin, store):
+    await create_admin(CreateAdmin("boss", "boss@example.com", PASSWORD))
+
+    with pytest.raises(DuplicateValue) as refused:
+        await create_admin(CreateAdmin("boss", "boss@example.com", PASSWORD))
+
+    assert refused.value.field == "username"
+    assert len(store.rows(User)) == 1
+
+
+@pytest.mark.parametrize("existing_ok", [False, True])
+async def test_a_customer_of_that_name_is_never_made_an_admin(
+    create_admin, seed, store, existing_ok
+):
+    ann = await seed.user("ann")
+
+    with pytest.raises(DuplicateValue):
+        await create_admin(
+            CreateAdmin("ann", "boss@example.com", PASSWORD, existing_ok=existing_ok)
+        )
+
+    assert not stored(store, ann).is_superuser
+    assert len(store.rows(User)) == 1
+
+
+async def test_an_admin_of_a_taken_email_is_refused(create_admin, seed, store):
+    await seed.user("ann", "ann@example.com")
+
+    with pytest.raises(DuplicateValue) as refused:
+        await create_admin(CreateAdmin("boss", "ANN@example.com", PASSWORD, existing_ok=True))
+
+    assert refused.value.field == "email"
+
+
+async def test_an_admin_with_a_weak_password_is_refused(create_admin, store):
+    with pytest.raises(InvalidValue) as refused:
+        await create_admin(CreateAdmin("boss", "boss@example.com", "weak"))
+
+    assert refused.value.field == "password"
+    assert store.rows(User) == {}
 
 
 # -- deactivate --------------------------------------------------------------------------

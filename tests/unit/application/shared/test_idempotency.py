@@ -28,6 +28,7 @@ from application.shared.idempotency.store import (
 from domain.catalog.product import Product
 from domain.ordering.order import Order, OrderLine, PaymentMethod
 from domain.shared.errors import InsufficientStock, InvalidValue
+from tests.support.actors import customer
 from tests.support.fakes import CountingOrderNumbers, SteppingClock
 from tests.unit.seeding import Seed, id_of
 
@@ -36,8 +37,9 @@ def keyed(key: str = "key-1", fingerprint: str = "f1", status: int = 201) -> Ide
     return IdempotentRequest(key=key, fingerprint=fingerprint, status_code=status)
 
 
-def placing(user_id: int, product_id: int, quantity: int, key: IdempotentRequest) -> PlaceOrder:
-    return PlaceOrder(user_id, (OrderLine(product_id, quantity),), idempotency=key)
+def placing(product_id: int, quantity: int, key: IdempotentRequest) -> PlaceOrder:
+    """The caller's own order of one product."""
+    return PlaceOrder((OrderLine(product_id, quantity),), idempotency=key)
 
 
 class CountingUnitOfWork(InMemoryUnitOfWork):
@@ -87,8 +89,8 @@ async def test_a_retried_order_is_replayed_without_being_placed_again(
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
 
-    first = await place(placing(id_of(user), id_of(lamp), 2, keyed()))
-    second = await place(placing(id_of(user), id_of(lamp), 2, keyed()))
+    first = await place(customer(id_of(user)), placing(id_of(lamp), 2, keyed()))
+    second = await place(customer(id_of(user)), placing(id_of(lamp), 2, keyed()))
 
     assert (first.replayed, second.replayed) == (False, True)
     assert second.body == first.body
@@ -103,7 +105,7 @@ async def test_the_stored_answer_is_the_order_view_as_json(
 ) -> None:
     user, lamp = await seed.user(), await seed.product(price="12.50", stock=10)
 
-    answer = await place(placing(id_of(user), id_of(lamp), 2, keyed()))
+    answer = await place(customer(id_of(user)), placing(id_of(lamp), 2, keyed()))
 
     (order,) = store.rows(Order).values()
     view = json.loads(answer.body)
@@ -118,10 +120,10 @@ async def test_the_same_key_for_another_request_is_refused_and_changes_nothing(
     seed: Seed, store: InMemoryStore, place: PlaceOrderHandler
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
-    await place(placing(id_of(user), id_of(lamp), 1, keyed(fingerprint="first")))
+    await place(customer(id_of(user)), placing(id_of(lamp), 1, keyed(fingerprint="first")))
 
     with pytest.raises(KeyReused) as refused:
-        await place(placing(id_of(user), id_of(lamp), 5, keyed(fingerprint="second")))
+        await place(customer(id_of(user)), placing(id_of(lamp), 5, keyed(fingerprint="second")))
 
     assert refused.value.field == KEY_FIELD
     assert len(store.rows(Order)) == 1
@@ -137,7 +139,7 @@ async def test_a_key_still_held_by_a_running_request_is_a_conflict_and_changes_n
 
     with pytest.raises(RequestInProgress):
         await PlaceOrderHandler(uow, clock, order_numbers)(
-            placing(id_of(user), id_of(lamp), 1, keyed())
+            customer(id_of(user)), placing(id_of(lamp), 1, keyed())
         )
 
     assert store.rows(Order) == {}
@@ -148,11 +150,11 @@ async def test_an_expired_key_is_executed_afresh_and_answers_its_retries_again(
     seed: Seed, store: InMemoryStore, clock: SteppingClock, place: PlaceOrderHandler
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
-    first = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
+    first = await place(customer(id_of(user)), placing(id_of(lamp), 1, keyed()))
 
     clock.advance(hours=24)
-    again = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
-    retried = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
+    again = await place(customer(id_of(user)), placing(id_of(lamp), 1, keyed()))
+    retried = await place(customer(id_of(user)), placing(id_of(lamp), 1, keyed()))
 
     assert again.replayed is False
     assert json.loads(again.body)["id"] != json.loads(first.body)["id"]
@@ -167,12 +169,12 @@ async def test_the_time_to_live_is_the_handlers_to_choose(
     place = PlaceOrderHandler(
         InMemoryUnitOfWork(store), clock, order_numbers, idempotency_ttl=timedelta(minutes=5)
     )
-    await place(placing(id_of(user), id_of(lamp), 1, keyed()))
+    await place(customer(id_of(user)), placing(id_of(lamp), 1, keyed()))
 
     clock.advance(minutes=4, seconds=59)
-    within = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
+    within = await place(customer(id_of(user)), placing(id_of(lamp), 1, keyed()))
     clock.advance(seconds=1)
-    after = await place(placing(id_of(user), id_of(lamp), 1, keyed()))
+    after = await place(customer(id_of(user)), placing(id_of(lamp), 1, keyed()))
 
     assert (within.replayed, after.replayed) == (True, False)
     assert len(store.rows(Order)) == 2
@@ -184,11 +186,11 @@ async def test_a_failed_request_leaves_no_record_so_its_retry_runs_again(
     user, lamp = await seed.user(), await seed.product(stock=1)
 
     with pytest.raises(InsufficientStock):
-        await place(placing(id_of(user), id_of(lamp), 3, keyed()))
+        await place(customer(id_of(user)), placing(id_of(lamp), 3, keyed()))
     assert store.idempotency_keys == {}
 
     await AdjustStockHandler(InMemoryUnitOfWork(store), clock)(AdjustStock(id_of(lamp), 5))
-    answer = await place(placing(id_of(user), id_of(lamp), 3, keyed()))
+    answer = await place(customer(id_of(user)), placing(id_of(lamp), 3, keyed()))
     assert answer.replayed is False
     assert store.rows(Product)[id_of(lamp)].stock_quantity == 3
 
@@ -199,7 +201,7 @@ async def test_the_same_key_in_two_operations_are_two_keys(
     user, lamp = await seed.user(), await seed.product(stock=10)
     adjust = AdjustStockHandler(InMemoryUnitOfWork(store), clock)
 
-    await place(placing(id_of(user), id_of(lamp), 1, keyed()))
+    await place(customer(id_of(user)), placing(id_of(lamp), 1, keyed()))
     adjusted = await adjust(AdjustStock(id_of(lamp), 5, idempotency=keyed(status=200)))
 
     assert adjusted.replayed is False
@@ -214,8 +216,8 @@ async def test_a_retried_payment_is_replayed_instead_of_refused(
     pay = PayOrderHandler(InMemoryUnitOfWork(store), clock)
     command = PayOrder(id_of(order), PaymentMethod.CARD, idempotency=keyed())
 
-    first = await pay(command)
-    second = await pay(command)
+    first = await pay(customer(id_of(user)), command)
+    second = await pay(customer(id_of(user)), command)
 
     assert second.replayed is True
     assert second.body == first.body
