@@ -68,6 +68,7 @@ from adapters.sqlalchemy import (
     migrate,
     start_mappers,
 )
+from adapters.sqlalchemy.health import row_security
 from adapters.sqlalchemy.stores.queries import SqlAlchemyStoreQueries
 from adapters.system import RandomOrderNumbers, SystemClock
 from application.catalog.commands import SeedCategories
@@ -274,6 +275,7 @@ async def open_storage(container: Any) -> None:
         start_mappers()
         container.primary_engine()
         container.read_engine()
+        await _warn_if_row_security_is_bypassed(container)
     else:
         # Through the use cases, as any write: a storage seeded already keeps what it has.
         scopes = container.store_scopes()
@@ -286,6 +288,22 @@ async def open_storage(container: Any) -> None:
             "process only; they will not survive a restart or work across workers"
         )
     await _ensure_start_up_admin(container)
+
+
+async def _warn_if_row_security_is_bypassed(container: Any) -> None:
+    try:
+        security = await row_security(container.primary_engine())
+    except Exception:  # the database may be down at start-up: the app starts anyway
+        log.warning("could not tell whether row-level security holds for the app's role")
+        return
+    if security is not None and security.bypassed:
+        log.warning(
+            "the database role %r bypasses row-level security (%s): the stores are kept "
+            "apart by the app alone; connect as a role made by `storefront db "
+            "grant-app-role`",
+            security.role,
+            "; ".join(security.reasons),
+        )
 
 
 async def _ensure_start_up_admin(container: Any) -> None:

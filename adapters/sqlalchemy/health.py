@@ -4,6 +4,7 @@ PostgreSQL: does row-level security hold the role the app connects as?"""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from adapters.sqlalchemy.schema import store_scoped_tables
 from application.shared.health import HealthReport, StorageHealth
 
 __all__ = ["RowSecurity", "SqlAlchemyStorageHealth", "row_security"]
+
+log = logging.getLogger(__name__)
 
 
 class SqlAlchemyStorageHealth(StorageHealth):
@@ -34,10 +37,21 @@ class SqlAlchemyStorageHealth(StorageHealth):
             # The class name says enough; the message may quote the DSN or a password.
             return self._report(False, error=f"{type(error).__name__}: storage did not answer")
         latency_ms = round((time.perf_counter() - started) * 1000, 2)
-        return self._report(True, latency_ms=latency_ms)
+        try:
+            async with asyncio.timeout(self._timeout):
+                security = await row_security(self._engine)
+        except Exception:  # the storage answered; only this report is missing
+            log.warning("could not tell whether row-level security holds", exc_info=True)
+            security = None
+        return self._report(True, latency_ms=latency_ms, security=security)
 
     def _report(
-        self, healthy: bool, *, latency_ms: float | None = None, error: str | None = None
+        self,
+        healthy: bool,
+        *,
+        latency_ms: float | None = None,
+        error: str | None = None,
+        security: RowSecurity | None = None,
     ) -> HealthReport:
         return HealthReport(
             healthy=healthy,
@@ -45,6 +59,7 @@ class SqlAlchemyStorageHealth(StorageHealth):
             pool=pool_figures(self._engine),
             latency_ms=latency_ms,
             error=error,
+            row_level_security=None if security is None else security.verdict,
         )
 
 
@@ -66,6 +81,13 @@ class RowSecurity:
     @property
     def bypassed(self) -> bool:
         return self.superuser or self.bypass_rls or bool(self.owned_tables)
+
+    @property
+    def verdict(self) -> str:
+        """ "enforced", or "bypassed (why)": what /health/db reports."""
+        if not self.bypassed:
+            return "enforced"
+        return f"bypassed ({'; '.join(self.reasons)})"
 
     @property
     def reasons(self) -> tuple[str, ...]:

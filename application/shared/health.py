@@ -15,6 +15,9 @@ class HealthReport:
     pool: dict[str, int | str] = field(default_factory=dict)
     latency_ms: float | None = None
     error: str | None = None  # a short, safe description; never a DSN or a secret
+    # Whether the storage's own second wall between stores holds: "enforced", "bypassed
+    # (why)", or None where the storage has none (the adapters keep stores apart alone).
+    row_level_security: str | None = None
 
 
 class StorageHealth(abc.ABC):

@@ -67,5 +67,6 @@ async def database_health(request: Request, _: Anyone) -> Response:
         latency_ms=report.latency_ms,
         pool=dict(report.pool),
         error=report.error,
+        row_level_security=report.row_level_security,
     )
     return respond(public, PoolHealthPublic, _status_code(report))

@@ -39,3 +39,9 @@ class PoolHealthPublic(BaseModel):
         description="Connection pool figures: size, checked in/out, overflow, ..."
     )
     error: str | None = None
+    row_level_security: str | None = Field(
+        default=None,
+        description='PostgreSQL: "enforced" when the store policies hold the app\'s database '
+        'role, "bypassed (why)" when they do not (the stores are then kept apart by the '
+        "app alone). Null where the database has no row-level security.",
+    )
