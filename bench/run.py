@@ -577,6 +577,11 @@ def _results_path(plan: Plan, output: Path | None, today: str) -> Path:
     return path
 
 
+def _load_average() -> str:
+    """Runnable processes, averaged: other work on the machine shares its CPUs with the run."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def _shown(path: Path) -> str:
     return str(path.relative_to(REPOSITORY)) if path.is_relative_to(REPOSITORY) else str(path)
 
@@ -600,7 +605,7 @@ async def _run(options: argparse.Namespace, argv: Sequence[str]) -> int:
             "database": f"PostgreSQL at {urlsplit(database.admin_url).netloc}, "
             f"throwaway database {database.name}",
         },
-        machine=machine_facts(),
+        machine={**machine_facts(), "load average at the start (1, 5, 15 min)": _load_average()},
         versions={},
         schema="",
         server_commands={},
@@ -631,6 +636,7 @@ async def _run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         return 1
 
     results.finished_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    results.machine["load average at the end (1, 5, 15 min)"] = _load_average()
     path = _results_path(plan, options.output, started_at.strftime("%Y-%m-%d"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_markdown(results))
