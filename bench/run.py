@@ -419,12 +419,14 @@ class Benchmark:
                     "owner (or a refusal is missing); no load was run:\n  "
                     + "\n  ".join(problems[:20])
                 )
-            self.clock.say(
-                f"every server answers 200 to each of the "
-                f"{sum(len(c.order_ids) for c, _ in tokens.customers)} orders as its owner, "
-                "401 without a token or with a forged, expired or revoked one, 404 to another "
-                "customer"
+            checked = (
+                f"every server answered 200 to each of the "
+                f"{sum(len(c.order_ids) for c, _ in tokens.customers)} orders GET /orders/{{id}} "
+                "can name, read by its owner; 401 without a token or with a forged, expired or "
+                "revoked one; 404 to another customer"
             )
+            results.settings["checked before the load"] = checked
+            self.clock.say(checked)
 
         results.parity = await check_parity(servers, seed, tokens)
         for line in results.parity:
