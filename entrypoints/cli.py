@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
         version=f"{SERVICE_NAME} {service_version()}",
         help="print the name and version, then exit",
     )
+    # Only `serve` may skip migrating; `migrate` and `create-admin` always migrate.
+    parser.set_defaults(no_migrate=False)
     commands = parser.add_subparsers(
         title="commands", dest="command", required=True, metavar="COMMAND"
     )
@@ -184,7 +186,7 @@ def _create_admin(settings: Settings, username: str, email: str) -> int:
 
     async def create() -> None:
         container = build_container(settings)
-        await open_storage(container)
+        await open_storage(container, serving=False)
         try:
             command = CreateAdmin(username=username, email=email, password=password)
             user, _ = await container.use_cases().create_admin()(command)

@@ -191,10 +191,11 @@ def _uses_sql(container: Any) -> bool:
     return bool(container.config.backend() == "sqlalchemy")
 
 
-async def open_storage(container: Any) -> None:
+async def open_storage(container: Any, *, serving: bool = True) -> None:
     """Create what the adapter set needs before the first request (engines, mappings), give
     an in-memory store what a migrated database holds (the default categories), and make sure
-    the start-up admin of the settings exists, if they name one."""
+    the start-up admin of the settings exists, if they name one. Only for `serving`, warn of
+    a signing key made for this process: a command that signs nobody in has no use for it."""
     if _uses_sql(container):
         start_mappers()
         container.primary_engine()
@@ -202,7 +203,7 @@ async def open_storage(container: Any) -> None:
     else:
         # Through the use case, as any write: one seeded already keeps what it has.
         await container.use_cases().seed_categories()(SeedCategories())
-    if container.config.jwt_secret_generated():
+    if serving and container.config.jwt_secret_generated():
         log.warning(
             "JWT_SECRET is not set: access tokens are signed with a key made for this "
             "process only; they will not survive a restart or work across workers"

@@ -35,6 +35,7 @@ from application.shared.access import Principal, Rule, Unauthenticated
 from entrypoints.http.use_cases import use_cases
 
 __all__ = [
+    "SCHEME_NAME",
     "TOKEN_URL",
     "Admin",
     "Anyone",
