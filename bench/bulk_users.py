@@ -1,6 +1,7 @@
 """What a bulk account creation costs everyone else: `python -m bench.bulk_users`.
 
-    start the app under uvicorn on 127.0.0.1 (in-memory storage by default)
+    start the app under uvicorn on 127.0.0.1 (in-memory storage by default), with a
+    start-up admin (STOREFRONT_ADMIN_*), and sign in as that admin: bulk creation is theirs
     POST /users/bulk with 100 new users (argon2id, the app's own profile), and meanwhile
     GET / at a fixed rate, each probe sent on time whether or not the earlier ones answered
     then: a batch refused for a duplicate inside it, and one refused for a taken username
@@ -26,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from bench.probe import percentile, probe_root
 from bench.servers import REPOSITORY, VARIANTS, Server
 
 __all__ = ["main"]
@@ -34,6 +36,28 @@ BATCH = 100
 PASSWORD = "BenchPass123"  # noqa: S105 - the password of every generated user
 TIME_LIMIT_S = 300.0
 REQUEST_TIMEOUT_S = 120.0
+ADMIN = "bench_admin"
+
+
+class _AppWithAdmin(Server):
+    """The app, made to create its start-up admin (with PASSWORD) when it starts."""
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {
+            **super().environment,
+            "STOREFRONT_ADMIN_USERNAME": ADMIN,
+            "STOREFRONT_ADMIN_EMAIL": f"{ADMIN}@example.com",
+            "STOREFRONT_ADMIN_PASSWORD": PASSWORD,
+        }
+
+
+async def _sign_in_as_admin(client: httpx.AsyncClient) -> None:
+    """Send the admin's access token with every request of `client` from now on."""
+    response = await client.post("/auth/token", data={"username": ADMIN, "password": PASSWORD})
+    if response.status_code != 200:
+        raise RuntimeError(f"signing in as {ADMIN} answered {response.status_code}")
+    client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
 
 
 def _users(count: int, stem: str) -> list[dict[str, Any]]:
@@ -41,31 +65,6 @@ def _users(count: int, stem: str) -> list[dict[str, Any]]:
         {"username": f"{stem}_{n}", "email": f"{stem}_{n}@example.com", "password": PASSWORD}
         for n in range(count)
     ]
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-async def _probe(port: int, latencies: list[float], failures: list[str]) -> None:
-    """One GET / on a connection of its own: no client pool to queue in, so the time
-    measured is the server's, from the moment the probe was due."""
-    start = time.perf_counter()
-    try:
-        async with asyncio.timeout(REQUEST_TIMEOUT_S):
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(b"GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
-            status_line = await reader.readline()
-            await reader.read()
-            writer.close()
-    except (OSError, TimeoutError) as err:
-        failures.append(repr(err))
-        return
-    if not status_line.startswith(b"HTTP/1.1 200"):
-        failures.append(f"GET / answered {status_line!r}")
-        return
-    latencies.append(time.perf_counter() - start)
 
 
 async def _bulk_while_probing(
@@ -79,7 +78,7 @@ async def _bulk_while_probing(
     bulk = asyncio.create_task(client.post("/users/bulk", json=body))
     next_probe = start
     while not bulk.done():
-        probe = asyncio.create_task(_probe(port, latencies, failures))
+        probe = asyncio.create_task(probe_root(port, latencies, failures, REQUEST_TIMEOUT_S))
         probes.add(probe)
         probe.add_done_callback(probes.discard)
         next_probe += interval
@@ -99,13 +98,14 @@ async def _timed_post(client: httpx.AsyncClient, body: dict[str, Any]) -> tuple[
 async def _run(args: argparse.Namespace) -> int:
     stem = f"bench{secrets.token_hex(3)}"
     log_path = REPOSITORY / "bench" / ".work" / f"bulk_users-{stem}.log"
-    server = Server(VARIANTS["app"], args.database_url, pool_size=5, log_path=log_path)
+    server = _AppWithAdmin(VARIANTS["app"], args.database_url, pool_size=5, log_path=log_path)
     try:
         await server.start()
         await server.wait_ready("/")
         async with httpx.AsyncClient(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as client:
             for _ in range(20):  # warm-up: connections, first-call imports
                 await client.get("/")
+            await _sign_in_as_admin(client)
             status, elapsed, latencies, failures = await _bulk_while_probing(
                 client, server.port, {"users": _users(args.batch, stem)}, args.interval
             )
@@ -126,8 +126,8 @@ async def _run(args: argparse.Namespace) -> int:
         return 1
     print(
         f"GET / every {args.interval * 1000:.0f} ms during the valid batch: {len(latencies)} "
-        f"answered, p50 {_percentile(latencies, 0.50) * 1000:.1f} ms, "
-        f"p99 {_percentile(latencies, 0.99) * 1000:.1f} ms, "
+        f"answered, p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
         f"max {max(latencies) * 1000:.1f} ms, mean {statistics.fmean(latencies) * 1000:.1f} ms"
     )
     if failures:

@@ -22,21 +22,39 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg  # type: ignore[import-untyped]
 
-__all__ = ["DEFAULT_ADMIN_URL", "SeedData", "ThrowawayDatabase"]
+__all__ = ["DEFAULT_ADMIN_URL", "Customer", "SeedData", "ThrowawayDatabase"]
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_PASSWORD = "BenchPass123"  # noqa: S105 - the one password of the seeded users
+ADMIN_USERNAME = "bench_admin"
+# The first users sign in and read their own orders (GET /orders/{id} with a bearer token).
+CUSTOMERS = 20
+ORDERS_PER_CUSTOMER = 25
+LINES_PER_SEEDED_ORDER = 3
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A seeded user who signs in, and the seeded orders that are theirs to read."""
+
+    user_id: int
+    username: str
+    order_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class SeedData:
-    """What the load scripts draw from: contiguous id ranges and the seeded categories."""
+    """What the load scripts draw from: contiguous id ranges, the seeded categories, the
+    admin (who places the orders of POST /orders/ for any user) and the customers who read
+    their own orders."""
 
     first_product_id: int
     last_product_id: int
     first_user_id: int
     last_user_id: int
     category_ids: tuple[int, ...]
+    admin_user_id: int
+    customers: tuple[Customer, ...]
 
     @property
     def product_count(self) -> int:
@@ -143,7 +161,8 @@ class ThrowawayDatabase:
         from argon2 import PasswordHasher
 
         # One real argon2 hash shared by every user: hashing a thousand times would only
-        # slow the set-up, and the benchmark never logs anyone in.
+        # slow the set-up. argon2-cffi's default profile is the app's (RFC 9106, low memory),
+        # so signing in verifies it as it would any user's and has nothing to rehash.
         hashed_password = PasswordHasher().hash(BENCH_PASSWORD)
         now = datetime.now(UTC)
         prices = random.Random(6)  # the same prices on every run
@@ -210,16 +229,130 @@ class ThrowawayDatabase:
                     for n in range(1, users + 1)
                 ],
             )
-            await con.execute("ANALYZE")
+            await _copy(
+                con,
+                "users",
+                [
+                    {
+                        "username": ADMIN_USERNAME,
+                        "email": f"{ADMIN_USERNAME}@example.com",
+                        "hashed_password": hashed_password,
+                        "full_name": "Bench Admin",
+                        "bio": None,
+                        "is_active": True,
+                        "is_superuser": True,
+                        "credits": Decimal("0.00"),
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ],
+            )
             first_product, last_product = await _contiguous_ids(
                 con, "products", "sku LIKE 'BENCH-%'", products
             )
             first_user, last_user = await _contiguous_ids(
                 con, "users", "username LIKE 'bench\\_user\\_%'", users
             )
+            admin_user_id = int(
+                await con.fetchval("SELECT id FROM users WHERE username = $1", ADMIN_USERNAME)
+            )
+            customers = await _seed_orders(
+                con,
+                first_user_id=first_user,
+                customers=min(CUSTOMERS, users),
+                product_ids=range(first_product, last_product + 1),
+                now=now,
+            )
+            await con.execute("ANALYZE")
         finally:
             await con.close()
-        return SeedData(first_product, last_product, first_user, last_user, category_ids)
+        return SeedData(
+            first_product,
+            last_product,
+            first_user,
+            last_user,
+            category_ids,
+            admin_user_id=admin_user_id,
+            customers=customers,
+        )
+
+
+async def _seed_orders(
+    con: Any, *, first_user_id: int, customers: int, product_ids: range, now: datetime
+) -> tuple[Customer, ...]:
+    """ORDERS_PER_CUSTOMER pending orders of LINES_PER_SEEDED_ORDER distinct products for
+    each of the first `customers` users, priced as the products are; the stock is left as it
+    is (these orders are only read)."""
+    draw = random.Random(7)  # the same orders on every run
+    prices = {
+        row["id"]: row["price"]
+        for row in await con.fetch(
+            "SELECT id, price FROM products WHERE id BETWEEN $1 AND $2",
+            product_ids.start,
+            product_ids.stop - 1,
+        )
+    }
+    owners = [first_user_id + n for n in range(customers) for _ in range(ORDERS_PER_CUSTOMER)]
+    lines = [sorted(draw.sample(product_ids, LINES_PER_SEEDED_ORDER)) for _ in range(len(owners))]
+    await _copy(
+        con,
+        "orders",
+        [
+            {
+                # The app's format; the suffix counts in hex, so the seeded numbers are unique.
+                "order_number": f"ORD-{now:%Y%m%d%H%M%S}-{n:06X}",
+                "user_id": owner,
+                "status": "pending",
+                "total_amount": sum((prices[p] for p in order_lines), Decimal("0.00")),
+                "shipping_address": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n, (owner, order_lines) in enumerate(zip(owners, lines, strict=True))
+        ],
+    )
+    order_ids = [
+        row["id"]
+        for row in await con.fetch(
+            "SELECT id FROM orders WHERE order_number LIKE $1 ORDER BY id",
+            f"ORD-{now:%Y%m%d%H%M%S}-%",
+        )
+    ]
+    if len(order_ids) != len(owners):
+        raise RuntimeError(f"seeded {len(owners)} orders, found {len(order_ids)}")
+    await _copy(
+        con,
+        "order_items",
+        [
+            {
+                "order_id": order_id,
+                "product_id": product_id,
+                "quantity": 1,
+                "unit_price": prices[product_id],
+                "total_price": prices[product_id],
+            }
+            for order_id, order_lines in zip(order_ids, lines, strict=True)
+            for product_id in order_lines
+        ],
+    )
+    usernames = {
+        row["id"]: row["username"]
+        for row in await con.fetch(
+            "SELECT id, username FROM users WHERE id = ANY($1)", sorted(set(owners))
+        )
+    }
+    return tuple(
+        Customer(
+            user_id=user_id,
+            username=usernames[user_id],
+            order_ids=tuple(
+                order_id
+                for order_id, owner in zip(order_ids, owners, strict=True)
+                if owner == user_id
+            ),
+        )
+        for user_id in sorted(usernames)
+    )
 
 
 def _app_migrate() -> Callable[[str], None] | None:

@@ -1,7 +1,10 @@
 """Load driven by wrk: the measured endpoints, one wrk run, and what it reports.
 
 Each endpoint has a Lua script in bench/wrk/ that draws random ids (or builds a random order
-body) per request and prints one `BENCH_RESULT {json}` line when wrk is done.
+body) per request and prints one `BENCH_RESULT {json}` line when wrk is done. The scripts of
+authenticated endpoints read their bearer tokens from files (`TokenFiles`), written once the
+servers are up and the tokens obtained (bench/credentials.py): so the tokens never appear on a
+command line or in a results file.
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from pathlib import Path
 
 from bench.database import SeedData
 
-__all__ = ["ENDPOINTS", "Endpoint", "LoadSettings", "WrkRun", "run_wrk", "wrk_command"]
+__all__ = [
+    "ENDPOINTS",
+    "Endpoint",
+    "LoadSettings",
+    "TokenFiles",
+    "WrkRun",
+    "run_wrk",
+    "wrk_command",
+]
 
 SCRIPTS = Path(__file__).resolve().parent / "wrk"
 ORDER_LINES = 3
@@ -22,22 +33,41 @@ WRK_GRACE_S = 30.0
 
 
 @dataclass(frozen=True)
+class TokenFiles:
+    """Where the wrk scripts find their bearer tokens.
+
+    admin:      one line, the admin's access token (POST /orders/ for any user)
+    customers:  one line per customer: their access token, then the ids of their orders
+    """
+
+    admin: Path
+    customers: Path
+
+    @classmethod
+    def in_directory(cls, directory: Path) -> TokenFiles:
+        return cls(directory / "admin.token", directory / "customers.tokens")
+
+
+@dataclass(frozen=True)
 class Endpoint:
     name: str
     label: str
     script: str
 
-    def script_args(self, seed: SeedData) -> list[str]:
+    def script_args(self, seed: SeedData, tokens: TokenFiles) -> list[str]:
         if self.name == "get_product":
             return [str(seed.first_product_id), str(seed.last_product_id)]
         if self.name == "list_products":
             return [str(category_id) for category_id in seed.category_ids]
+        if self.name == "get_order":
+            return [str(tokens.customers)]
         return [
             str(seed.first_product_id),
             str(seed.last_product_id),
             str(seed.first_user_id),
             str(seed.last_user_id),
             str(ORDER_LINES),
+            str(tokens.admin),
         ]
 
 
@@ -47,6 +77,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         Endpoint("get_product", "GET /products/{id}", "get_product.lua"),
         Endpoint("list_products", "GET /products/?category_id=…&page_size=20", "list_products.lua"),
         Endpoint("place_order", f"POST /orders/ ({ORDER_LINES} lines)", "place_order.lua"),
+        Endpoint("get_order", "GET /orders/{id} (bearer token)", "get_order.lua"),
     )
 }
 
@@ -59,7 +90,12 @@ class LoadSettings:
 
 
 def wrk_command(
-    base_url: str, endpoint: Endpoint, seed: SeedData, load: LoadSettings, duration_s: int
+    base_url: str,
+    endpoint: Endpoint,
+    seed: SeedData,
+    tokens: TokenFiles,
+    load: LoadSettings,
+    duration_s: int,
 ) -> list[str]:
     return [
         "wrk",
@@ -71,7 +107,7 @@ def wrk_command(
         str(SCRIPTS / endpoint.script),
         base_url,
         "--",
-        *endpoint.script_args(seed),
+        *endpoint.script_args(seed, tokens),
     ]
 
 

@@ -1,7 +1,8 @@
 """Before any load: do all variants answer the measured endpoints with the same JSON?
 
 The reads are compared value for value (nothing has written yet, so every variant sees the
-same rows). The order is compared after masking what must differ between two orders (ids,
+same rows); a seeded order is read by its owner, with their bearer token. The order placed
+(with the admin's token) is compared after masking what must differ between two orders (ids,
 order number, timestamps); the mask keeps the *shape* of those values, so a different
 timestamp format still shows.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from bench.credentials import Tokens
 from bench.database import SeedData
 from bench.servers import Server
 
@@ -62,12 +64,18 @@ def _differences(left: Any, right: Any, path: str = "$") -> list[str]:
 
 
 async def _answers(
-    servers: Sequence[Server], method: str, path: str, body: dict[str, Any] | None = None
+    servers: Sequence[Server],
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    *,
+    token: str | None = None,
 ) -> dict[str, tuple[int, str, Any]]:
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
     answers = {}
     for server in servers:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=30.0) as client:
-            response = await client.request(method, path, json=body)
+            response = await client.request(method, path, json=body, headers=headers)
         try:
             payload = response.json()
         except ValueError:
@@ -97,8 +105,10 @@ def _compare(label: str, answers: dict[str, tuple[int, str, Any]], mask: bool) -
     return f"{label}: {how} from {names} ({first[0]} {first[1]})"
 
 
-async def check_parity(servers: Sequence[Server], seed: SeedData) -> list[str]:
+async def check_parity(servers: Sequence[Server], seed: SeedData, tokens: Tokens) -> list[str]:
     """One line per endpoint; a line containing "DIFFERS" is a mismatch."""
+    owner, owner_token = tokens.customers[0]
+    order_path = f"/orders/{owner.order_ids[0]}"
     product_path = f"/products/{seed.first_product_id + 1}"
     list_path = f"/products/?category_id={seed.category_ids[0]}&page_size=20"
     order = {
@@ -112,8 +122,13 @@ async def check_parity(servers: Sequence[Server], seed: SeedData) -> list[str]:
         _compare(f"GET {product_path}", await _answers(servers, "GET", product_path), mask=False),
         _compare(f"GET {list_path}", await _answers(servers, "GET", list_path), mask=False),
         _compare(
-            "POST /orders/ (2 lines, same body)",
-            await _answers(servers, "POST", "/orders/", order),
+            "POST /orders/ (2 lines, same body, the admin's token)",
+            await _answers(servers, "POST", "/orders/", order, token=tokens.admin),
             mask=True,
+        ),
+        _compare(
+            f"GET {order_path} (its owner's token)",
+            await _answers(servers, "GET", order_path, token=owner_token),
+            mask=False,
         ),
     ]

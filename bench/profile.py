@@ -1,5 +1,5 @@
 """Where a request's CPU goes: `python -m bench.profile place_order` (or get_product,
-list_products).
+list_products, get_order).
 
     create storefront_bench_<hex>  ->  migrate  ->  seed (as bench.run does)
     build the app in this process  ->  drive the endpoint through ASGI, N at a time
@@ -8,8 +8,11 @@ list_products).
 
 No server and no sockets between the client and the app: what is left is the app's own work
 (routing, dependencies, validation, the use case, SQLAlchemy, asyncpg) and PostgreSQL's round
-trips. uvicorn's HTTP parsing is not in it. The request bodies are drawn as the wrk scripts
-draw them. Every loop is bounded by its request count and a time limit.
+trips. uvicorn's HTTP parsing is not in it. The requests are drawn as the wrk scripts draw
+them, with the same bearer tokens: the admin's for orders placed, a customer's for their own
+orders read (made with the app's claims and key, `credentials.mint`, rather than signed in
+for: signing in is not what is profiled). Every loop is bounded by its request count and a
+time limit.
 """
 
 from __future__ import annotations
@@ -28,27 +31,35 @@ from typing import Any
 
 import orjson
 
+from bench.credentials import Tokens, mint
 from bench.database import SeedData, Unreachable
 from bench.run import standard_database
+from bench.servers import ACCESS_TOKEN_MINUTES, BENCH_JWT_SECRET
 
 __all__ = ["main"]
 
-Request = tuple[str, str, bytes, bytes]  # method, path, query string, body
+Request = tuple[str, str, bytes, bytes, bytes]  # method, path, query string, body, token
 TIME_LIMIT_SECONDS = 300.0
 
 
-def _requests(endpoint: str, seed: SeedData, lines: int) -> Callable[[random.Random], Request]:
+ENDPOINTS = ("get_product", "list_products", "place_order", "get_order")
+
+
+def _requests(
+    endpoint: str, seed: SeedData, tokens: Tokens, lines: int
+) -> Callable[[random.Random], Request]:
     def get_product(rng: random.Random) -> Request:
         return (
             "GET",
             f"/products/{rng.randint(seed.first_product_id, seed.last_product_id)}",
             b"",
             b"",
+            b"",
         )
 
     def list_products(rng: random.Random) -> Request:
         query = f"category_id={rng.choice(seed.category_ids)}&page_size=20"
-        return "GET", "/products/", query.encode(), b""
+        return "GET", "/products/", query.encode(), b"", b""
 
     def place_order(rng: random.Random) -> Request:
         products = rng.sample(range(seed.first_product_id, seed.last_product_id + 1), lines)
@@ -56,18 +67,25 @@ def _requests(endpoint: str, seed: SeedData, lines: int) -> Callable[[random.Ran
             "user_id": rng.randint(seed.first_user_id, seed.last_user_id),
             "items": [{"product_id": p, "quantity": 1} for p in products],
         }
-        return "POST", "/orders/", b"", orjson.dumps(body)
+        return "POST", "/orders/", b"", orjson.dumps(body), tokens.admin.encode()
+
+    def get_order(rng: random.Random) -> Request:
+        customer, token = rng.choice(tokens.customers)
+        return "GET", f"/orders/{rng.choice(customer.order_ids)}", b"", b"", token.encode()
 
     return {
         "get_product": get_product,
         "list_products": list_products,
         "place_order": place_order,
+        "get_order": get_order,
     }[endpoint]
 
 
 async def _call(app: Any, request: Request) -> int:
-    method, path, query, body = request
+    method, path, query, body, token = request
     headers = [(b"host", b"bench")]
+    if token:
+        headers.append((b"authorization", b"Bearer " + token))
     if body:
         headers += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     scope = {
@@ -131,10 +149,12 @@ async def _profile(options: argparse.Namespace) -> int:
         async with standard_database() as (database, seed):
             os.environ["DATABASE_URL"] = database.sqlalchemy_url
             os.environ.setdefault("LOG_LEVEL", "WARNING")
+            os.environ["JWT_SECRET"] = BENCH_JWT_SECRET
+            os.environ["ACCESS_TOKEN_MINUTES"] = str(ACCESS_TOKEN_MINUTES)
             from entrypoints.http.app import create_app
 
             app = create_app()
-            make = _requests(options.endpoint, seed, options.lines)
+            make = _requests(options.endpoint, seed, mint(seed), options.lines)
             total, at_once = options.requests, options.concurrency
             async with app.router.lifespan_context(app):
                 await _drive(app, make, options.warmup, at_once)
@@ -186,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench.profile",
         description="Profile one benchmark endpoint of the app in process.",
     )
-    parser.add_argument("endpoint", choices=("get_product", "list_products", "place_order"))
+    parser.add_argument("endpoint", choices=ENDPOINTS)
     parser.add_argument("--requests", type=int, default=2000, help="measured requests (2000)")
     parser.add_argument("--warmup", type=int, default=300, help="unmeasured requests first (300)")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight (8)")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench.load import ENDPOINTS, WrkRun
-from bench.statement_counter import OrderStatements
+from bench.statement_counter import OrderStatements, ReadStatements
 
 __all__ = [
     "TARGETS",
@@ -79,6 +79,7 @@ class Results:
     runs: list[WrkRun] = field(default_factory=list)
     statements: list[OrderStatements] = field(default_factory=list)
     statements_note: str = ""
+    read_statements: list[ReadStatements] = field(default_factory=list)
     peak_rss_kib: dict[str, int | None] = field(default_factory=dict)
     parity: list[str] = field(default_factory=list)
     quick: bool = False
@@ -285,6 +286,8 @@ def summary(results: Results) -> str:
         lines += ["", *_table(_APP_AT_HEADER, app_at_rows(results))]
     if results.statements:
         lines += ["", *_statement_table(results)]
+    if results.read_statements:
+        lines += ["", *_read_statement_table(results)]
     lines += ["", *_table(["target", "measured", "verdict"], target_verdicts(results))]
     return "\n".join(lines)
 
@@ -301,6 +304,22 @@ def _statement_table(results: Results) -> list[str]:
                 f"{s.round_trips_per_order:g}",
             ]
             for s in results.statements
+        ],
+    )
+
+
+def _read_statement_table(results: Results) -> list[str]:
+    return _table(
+        ["endpoint", "variant", "requests", "statements per request", "round trips per request"],
+        [
+            [
+                ENDPOINTS[s.endpoint].label,
+                s.variant,
+                str(s.requests),
+                f"{s.statements_per_request:g}",
+                f"{s.round_trips_per_request:g}",
+            ]
+            for s in results.read_statements
         ],
     )
 
@@ -378,6 +397,14 @@ def render_markdown(results: Results) -> str:
         out += _statement_table(results)
     if results.statements_note:
         out += ["", results.statements_note]
+    if results.read_statements:
+        out += ["", "## SQL statements per authenticated read", ""]
+        out += _read_statement_table(results)
+        out += [
+            "",
+            "Counted the same way, over sequential requests of one customer for their own "
+            "orders, after 3 warm-up requests: checking the bearer token is in each count.",
+        ]
 
     out += ["", "## Peak RSS of each server worker (VmHWM at the end of the load)", ""]
     out += _table(

@@ -1,8 +1,11 @@
 """The benchmark runner: `python -m bench.run` (or `make bench`).
 
     check where each app@<name> imports its code from
-    create storefront_bench_<hex>  ->  migrate  ->  seed 10,000 products, 1,000 users
+    create storefront_bench_<hex>  ->  migrate  ->  seed 10,000 products, 1,000 users, an
+        admin, 500 orders of 20 customers
     start app, [app@<name> ...], raw_asyncpg, seed_style (one uvicorn worker each, same pool)
+    sign the admin and the customers in on the app (POST /auth/token)  ->  check that every
+        order a customer's requests will name answers them 200, on every server
     compare their JSON  ->  warm up each  ->  rounds of A B C ... per endpoint (wrk)
     peak RSS  ->  stop  ->  statements per order, 1 line vs 30 (counted on the wire)
     drop the database  ->  bench/results/YYYY-MM-DD.md + summary table
@@ -35,12 +38,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.database import DEFAULT_ADMIN_URL, SeedData, ThrowawayDatabase, seeded_database
-from bench.load import ENDPOINTS, ORDER_LINES, LoadSettings, WrkRun, run_wrk, wrk_command
+from bench import credentials
+from bench.credentials import Tokens
+from bench.database import (
+    CUSTOMERS,
+    DEFAULT_ADMIN_URL,
+    LINES_PER_SEEDED_ORDER,
+    ORDERS_PER_CUSTOMER,
+    SeedData,
+    ThrowawayDatabase,
+    seeded_database,
+)
+from bench.load import (
+    ENDPOINTS,
+    ORDER_LINES,
+    LoadSettings,
+    TokenFiles,
+    WrkRun,
+    run_wrk,
+    wrk_command,
+)
 from bench.machine import git_revision, machine_facts, package_versions, wrk_version
 from bench.parity import check_parity
 from bench.report import Results, render_markdown, summary
 from bench.servers import (
+    ACCESS_TOKEN_MINUTES,
     APP_AT_PREFIX,
     REPOSITORY,
     VARIANTS,
@@ -49,7 +71,11 @@ from bench.servers import (
     app_at,
     imported_from,
 )
-from bench.statement_counter import StatementCounter, count_order_statements
+from bench.statement_counter import (
+    StatementCounter,
+    count_order_statements,
+    count_read_statements,
+)
 
 __all__ = ["Benchmark", "Plan", "main"]
 
@@ -229,7 +255,10 @@ class Plan:
             "during the load, idle while another one is measured",
             "data": f"{PRODUCTS:,} products in {CATEGORIES} categories (stock {STOCK:,} each), "
             f"{USERS:,} users; an order takes one of each of {ORDER_LINES} random distinct "
-            "products for a random user",
+            "products for a random user, placed with the admin's bearer token; the first "
+            f"{CUSTOMERS} users own {ORDERS_PER_CUSTOMER} seeded orders each "
+            f"({LINES_PER_SEEDED_ORDER} lines), and GET /orders/{{id}} reads one of them with "
+            "its owner's token (a random customer, then one of their orders)",
         }
 
 
@@ -277,6 +306,10 @@ def _cannot_start(plan: Plan) -> str | None:
     return None
 
 
+class Refused(Exception):
+    """A check before the load failed: measuring would compare servers doing different work."""
+
+
 class Benchmark:
     """One run: owns the database, the servers and the statement counter it starts."""
 
@@ -286,6 +319,8 @@ class Benchmark:
         self.results = results
         self.clock = _Clock()
         self.logs = WORK / "logs" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        self.token_files = TokenFiles.in_directory(self.logs / "tokens")
+        self.tokens: Tokens | None = None
         self.servers: list[Server] = []
         self.counter: StatementCounter | None = None
 
@@ -312,7 +347,9 @@ class Benchmark:
         self.clock.say(
             f"seeded products {seed.first_product_id}..{seed.last_product_id}, "
             f"users {seed.first_user_id}..{seed.last_user_id}, "
-            f"{len(seed.category_ids)} categories"
+            f"{len(seed.category_ids)} categories, admin {seed.admin_user_id}, "
+            f"{sum(len(c.order_ids) for c in seed.customers)} orders of "
+            f"{len(seed.customers)} customers"
         )
         results.settings["planner statistics"] = (
             "ANALYZE of the whole database before every wrk run, warm-ups included "
@@ -326,7 +363,14 @@ class Benchmark:
         }
         results.wrk_commands = {
             name: shlex.join(
-                wrk_command("<url>", ENDPOINTS[name], seed, self.plan.load, self.plan.duration_s)
+                wrk_command(
+                    "<url>",
+                    ENDPOINTS[name],
+                    seed,
+                    self.token_files,
+                    self.plan.load,
+                    self.plan.duration_s,
+                )
             )
             for name in self.plan.endpoints
         }
@@ -366,7 +410,25 @@ class Benchmark:
             if key not in servers[0].variant.environment
         )
 
-        results.parity = await check_parity(servers, seed)
+        self.tokens = tokens = await self._tokens(servers, seed)
+        if "get_order" in plan.endpoints:
+            problems = await credentials.check_orders_readable(servers, tokens)
+            if problems:
+                raise Refused(
+                    "the orders GET /orders/{id} would read do not all answer 200 to their "
+                    "owner (or a refusal is missing); no load was run:\n  "
+                    + "\n  ".join(problems[:20])
+                )
+            checked = (
+                f"every server answered 200 to each of the "
+                f"{sum(len(c.order_ids) for c, _ in tokens.customers)} orders GET /orders/{{id}} "
+                "can name, read by its owner; 401 without a token or with a forged, expired or "
+                "revoked one; 404 to another customer"
+            )
+            results.settings["checked before the load"] = checked
+            self.clock.say(checked)
+
+        results.parity = await check_parity(servers, seed, tokens)
         for line in results.parity:
             self.clock.say(f"JSON check: {line}")
 
@@ -376,7 +438,9 @@ class Benchmark:
             await self.database.analyze()  # each run starts with statistics of the data as is
             cpu_before = server.cpu_seconds()
             run = await run_wrk(
-                wrk_command(server.base_url, ENDPOINTS[endpoint], seed, plan.load, seconds),
+                wrk_command(
+                    server.base_url, ENDPOINTS[endpoint], seed, self.token_files, plan.load, seconds
+                ),
                 round_number=round_number,
                 endpoint=endpoint,
                 variant=server.variant.name,
@@ -399,7 +463,21 @@ class Benchmark:
         results.peak_rss_kib = {s.variant.name: s.peak_rss_kib() for s in servers}
         await self._stop_servers()
 
+    async def _tokens(self, servers: Sequence[Server], seed: SeedData) -> Tokens:
+        """The bearer tokens of the load, from the app's POST /auth/token when the app is in
+        the run, written where the wrk scripts read them."""
+        app = next((server for server in servers if server.variant.name == "app"), None)
+        tokens = await credentials.sign_in(app, seed) if app is not None else credentials.mint(seed)
+        credentials.write(tokens, self.token_files)
+        self.results.settings["bearer tokens"] = (
+            f"{tokens.how}; every server has the same JWT_SECRET and ACCESS_TOKEN_MINUTES="
+            f"{ACCESS_TOKEN_MINUTES}, so the tokens serve every variant for the whole run"
+        )
+        self.clock.say(f"bearer tokens: {tokens.how}")
+        return tokens
+
     async def _count_statements(self, seed: SeedData) -> None:
+        assert self.tokens is not None, "the load signed in first"
         parts = urlsplit(self.database.url)
         self.counter = StatementCounter(parts.hostname or "127.0.0.1", parts.port or 5432)
         proxy_url = _via(self.database.sqlalchemy_url, "127.0.0.1", await self.counter.start())
@@ -410,6 +488,7 @@ class Benchmark:
                 server.base_url,
                 self.counter,
                 seed,
+                token=self.tokens.admin,
                 line_counts=STATEMENT_LINE_COUNTS,
                 orders=self.plan.statement_orders,
             )
@@ -420,12 +499,30 @@ class Benchmark:
                     f"{count.statements_per_order:g} statements, "
                     f"{count.round_trips_per_order:g} round trips per order"
                 )
+            if "get_order" in self.plan.endpoints:
+                customer, token = self.tokens.customers[0]
+                reads = await count_read_statements(
+                    name,
+                    server.base_url,
+                    self.counter,
+                    endpoint="get_order",
+                    paths=[f"/orders/{order_id}" for order_id in customer.order_ids],
+                    token=token,
+                )
+                self.results.read_statements.append(reads)
+                self.clock.say(
+                    f"statements {name}: GET /orders/{{id}} -> "
+                    f"{reads.statements_per_request:g} statements, "
+                    f"{reads.round_trips_per_request:g} round trips per request"
+                )
             await self._stop_servers()
         self.results.statements_note = (
             "Counted on the wire by bench/statement_counter.py, a proxy between each server "
             "and PostgreSQL: statements = Query + Execute messages, round trips = Query + Sync "
             f"messages, averaged over {self.plan.statement_orders} sequential orders per line "
-            "count after 3 warm-up orders of each shape. BEGIN, COMMIT, savepoints, pool "
+            "count after 3 warm-up orders of each shape, each placed with the admin's bearer "
+            "token (the query that finds its account active counts). BEGIN, COMMIT, "
+            "savepoints, pool "
             "pre-pings and asyncpg's reset query on returning a connection to its pool count "
             "as statements. (pg_stat_statements would need the server restarted with it in "
             "shared_preload_libraries, and counts every database of the server.)"
@@ -482,6 +579,11 @@ def _results_path(plan: Plan, output: Path | None, today: str) -> Path:
     return path
 
 
+def _load_average() -> str:
+    """Runnable processes, averaged: other work on the machine shares its CPUs with the run."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def _shown(path: Path) -> str:
     return str(path.relative_to(REPOSITORY)) if path.is_relative_to(REPOSITORY) else str(path)
 
@@ -505,7 +607,7 @@ async def _run(options: argparse.Namespace, argv: Sequence[str]) -> int:
             "database": f"PostgreSQL at {urlsplit(database.admin_url).netloc}, "
             f"throwaway database {database.name}",
         },
-        machine=machine_facts(),
+        machine={**machine_facts(), "load average at the start (1, 5, 15 min)": _load_average()},
         versions={},
         schema="",
         server_commands={},
@@ -529,9 +631,14 @@ async def _run(options: argparse.Namespace, argv: Sequence[str]) -> int:
         return 2
 
     benchmark = Benchmark(plan, database, results)
-    await benchmark.run()
+    try:
+        await benchmark.run()
+    except Refused as refusal:
+        print(f"NOT MEASURED: {refusal}", file=sys.stderr)
+        return 1
 
     results.finished_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    results.machine["load average at the end (1, 5, 15 min)"] = _load_average()
     path = _results_path(plan, options.output, started_at.strftime("%Y-%m-%d"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_markdown(results))

@@ -1,8 +1,9 @@
 """The servers under test: one uvicorn process per variant, each with a single worker.
 
-Every variant runs with the same uvicorn options (uvloop, httptools, no access log) and the
-same connection pool (DB_POOL_SIZE connections, no overflow), so the only difference between
-them is the code behind the routes.
+Every variant runs with the same uvicorn options (uvloop, httptools, no access log), the same
+connection pool (DB_POOL_SIZE connections, no overflow) and the same JWT_SECRET, so the only
+difference between them is the code behind the routes, and an access token the app issued is
+verified by the baselines as by the app.
 
 Besides the three fixed variants, the app at another checkout of the repository can be
 served as `app@<name>` (`app_at`): the same target, the same interpreter and packages, but
@@ -25,7 +26,9 @@ from pathlib import Path
 import httpx
 
 __all__ = [
+    "ACCESS_TOKEN_MINUTES",
     "APP_AT_PREFIX",
+    "BENCH_JWT_SECRET",
     "REPOSITORY",
     "VARIANTS",
     "Server",
@@ -42,6 +45,12 @@ IMPORT_CHECK_TIMEOUT_S = 60.0
 APP_TARGET = "entrypoints.http.app:app"
 APP_AT_PREFIX = "app@"
 _APP_AT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# The signing key of every server the benchmark starts: fixed, so that tokens are the same
+# for all variants. It signs tokens for throwaway databases only.
+BENCH_JWT_SECRET = "storefront-bench-signing-key-for-throwaway-databases"  # noqa: S105
+# Tokens are obtained once, before the load: they must outlive the longest run (the most
+# the app allows, a day).
+ACCESS_TOKEN_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,8 @@ class Server:
             "DB_POOL_SIZE": str(self.pool_size),
             "DB_MAX_OVERFLOW": "0",
             "LOG_LEVEL": "WARNING",
+            "JWT_SECRET": BENCH_JWT_SECRET,
+            "ACCESS_TOKEN_MINUTES": str(ACCESS_TOKEN_MINUTES),
             **self.variant.environment,
         }
 

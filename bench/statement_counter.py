@@ -22,7 +22,13 @@ import httpx
 
 from bench.database import SeedData
 
-__all__ = ["OrderStatements", "StatementCounter", "count_order_statements"]
+__all__ = [
+    "OrderStatements",
+    "ReadStatements",
+    "StatementCounter",
+    "count_order_statements",
+    "count_read_statements",
+]
 
 _SSL_REQUEST = 80877103
 _GSSENC_REQUEST = 80877104
@@ -169,6 +175,25 @@ class OrderStatements:
         return self.round_trips / self.orders
 
 
+@dataclass(frozen=True)
+class ReadStatements:
+    """What `requests` sequential GETs of one endpoint sent to PostgreSQL."""
+
+    variant: str
+    endpoint: str
+    requests: int
+    statements: int
+    round_trips: int
+
+    @property
+    def statements_per_request(self) -> float:
+        return self.statements / self.requests
+
+    @property
+    def round_trips_per_request(self) -> float:
+        return self.round_trips / self.requests
+
+
 def _order_body(seed: SeedData, lines: int, rng: random.Random) -> dict[str, object]:
     products = rng.sample(range(seed.first_product_id, seed.last_product_id + 1), lines)
     return {
@@ -183,13 +208,16 @@ async def count_order_statements(
     counter: StatementCounter,
     seed: SeedData,
     *,
+    token: str,
     line_counts: tuple[int, ...],
     orders: int,
 ) -> list[OrderStatements]:
-    """Warm every order shape up, then count `orders` orders of each shape, one at a time."""
+    """Warm every order shape up, then count `orders` orders of each shape, one at a time,
+    each placed with the admin's bearer token `token` (checking it counts too)."""
     rng = random.Random(6)
     results = []
-    async with httpx.AsyncClient(base_url=base_url, timeout=30.0) as client:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base_url, timeout=30.0, headers=headers) as client:
 
         async def place(lines: int) -> None:
             response = await client.post("/orders/", json=_order_body(seed, lines, rng))
@@ -214,3 +242,34 @@ async def count_order_statements(
                 OrderStatements(variant, lines, orders, counter.statements, counter.round_trips)
             )
     return results
+
+
+async def count_read_statements(
+    variant: str,
+    base_url: str,
+    counter: StatementCounter,
+    *,
+    endpoint: str,
+    paths: list[str],
+    token: str,
+) -> ReadStatements:
+    """Warm up with the first three of `paths`, then GET each of them once, one at a time,
+    with the bearer `token`, counting what reached PostgreSQL."""
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base_url, timeout=30.0, headers=headers) as client:
+
+        async def get(path: str) -> None:
+            response = await client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(
+                    f"{variant}: GET {path} answered {response.status_code}: {response.text[:500]}"
+                )
+
+        for path in paths[:3]:
+            await get(path)
+        await asyncio.sleep(SETTLE_S)
+        counter.reset()
+        for path in paths:
+            await get(path)
+        await asyncio.sleep(SETTLE_S)
+    return ReadStatements(variant, endpoint, len(paths), counter.statements, counter.round_trips)

@@ -92,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
         version=f"{SERVICE_NAME} {service_version()}",
         help="print the name and version, then exit",
     )
+    # Only `serve` may skip migrating; `migrate` and `create-admin` always migrate.
+    parser.set_defaults(no_migrate=False)
     commands = parser.add_subparsers(
         title="commands", dest="command", required=True, metavar="COMMAND"
     )
@@ -285,7 +287,7 @@ def _with_storage(settings: Settings, work: Callable[[Any], Awaitable[None]]) ->
 
     async def run() -> None:
         container = build_container(settings)
-        await open_storage(container)
+        await open_storage(container, serving=False)
         try:
             await work(container)
         finally:

@@ -267,22 +267,25 @@ def _uses_sql(container: Any) -> bool:
     return bool(container.config.backend() == "sqlalchemy")
 
 
-async def open_storage(container: Any) -> None:
+async def open_storage(container: Any, *, serving: bool = True) -> None:
     """Create what the adapter set needs before the first request (engines, mappings), give
     an in-memory store what a migrated database holds (the default categories), and make sure
-    the start-up admin of the settings exists, if they name one."""
+    the start-up admin of the settings exists, if they name one. Only for `serving`, warn of
+    a signing key made for this process (a command that signs nobody in has no use for it)
+    and of a database role that row-level security does not hold."""
     if _uses_sql(container):
         start_mappers()
         container.primary_engine()
         container.read_engine()
-        await _warn_if_row_security_is_bypassed(container)
+        if serving:
+            await _warn_if_row_security_is_bypassed(container)
     else:
         # Through the use cases, as any write: a storage seeded already keeps what it has.
         scopes = container.store_scopes()
         if await container.store_queries().get_by_slug(MAIN_STORE) is None:
             await scopes(NO_STORE_ID).open_store()(OpenStore(MAIN_STORE, "Main"))
         await scopes.main().seed_categories()(SeedCategories())
-    if container.config.jwt_secret_generated():
+    if serving and container.config.jwt_secret_generated():
         log.warning(
             "JWT_SECRET is not set: access tokens are signed with a key made for this "
             "process only; they will not survive a restart or work across workers"

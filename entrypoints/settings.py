@@ -13,7 +13,9 @@ warns: tokens then die with the process and are not shared between workers. It, 
 admin's password and the database URLs' passwords never reach a log line.
 
 STOREFRONT_ADMIN_USERNAME, STOREFRONT_ADMIN_EMAIL and STOREFRONT_ADMIN_PASSWORD, all three
-set, make sure at start-up that this admin exists (how `memory://` gets its first admin).
+set, make sure at start-up that this admin exists (how `memory://` gets its first admin). The
+password alone is allowed: it is where `create-admin` reads the password of the admin it
+creates, named on its command line.
 
 CORS_ORIGINS lists, comma-separated, the only origins whose pages may call the API from a
 browser; unset, no cross-origin call is allowed. Each is written as a browser sends it,
@@ -143,17 +145,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _start_up_admin(self) -> Settings:
-        given = [
-            self.storefront_admin_username,
-            self.storefront_admin_email,
-            self.storefront_admin_password,
-        ]
-        if any(value is not None for value in given) and not all(
-            value is not None for value in given
+        named = [self.storefront_admin_username, self.storefront_admin_email]
+        if any(value is not None for value in named) and not (
+            all(value is not None for value in named) and self.storefront_admin_password is not None
         ):
             raise ValueError(
                 "set all three of STOREFRONT_ADMIN_USERNAME, STOREFRONT_ADMIN_EMAIL and "
-                "STOREFRONT_ADMIN_PASSWORD, or none"
+                "STOREFRONT_ADMIN_PASSWORD, or none (the password alone is create-admin's)"
             )
         return self
 

@@ -1,13 +1,17 @@
 """The practical limit: FastAPI handlers that talk to an asyncpg pool directly.
 
-For comparison only; nothing outside bench/ imports it. It serves the three endpoints the
-benchmark drives with the app's JSON, but with no mapping layer: SQL written by hand, prepared
+For comparison only; nothing outside bench/ imports it. It serves the endpoints the benchmark
+drives with the app's JSON, but with no mapping layer: SQL written by hand, prepared
 statements cached by the driver, JSON encoded by orjson straight from the rows.
 
-It still does the work the app must do for an order, so the comparison is fair: check that the
+It still does the work the app must do, so the comparison is fair. A caller with a bearer
+token is who the token says only once PyJWT has verified it (HS256 pinned, signed with the
+app's JWT_SECRET, every claim present, not expired) and one query has found the account
+active and of the token's generation; the role comes from that row. An order: check that the
 user exists and is active, lock the products in id order (one statement for all lines), refuse
 inactive products and overselling, take the stock (bumping each product's version), store the
-order, its items and the user's notification, all in one transaction.
+order, its items and the user's notification, all in one transaction. Reading an order is one
+query for the order and its items; another customer's order is a 404, as in the app.
 
 Run: DATABASE_URL=postgresql://… uvicorn bench.baselines.raw_asyncpg:app
 """
@@ -20,9 +24,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import asyncpg  # type: ignore[import-untyped]
+import jwt
 import orjson
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import Response
@@ -36,6 +41,11 @@ POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
 # orders a second two of them meet now and then; the unique constraint catches it and the
 # whole transaction is tried again with a new number.
 ORDER_NUMBER_ATTEMPTS = 5
+# The app's signing secret, from the same setting; the benchmark starts every variant with one.
+JWT_SECRET = os.environ.get("JWT_SECRET", "")
+_TOKEN_CLAIMS = ["sub", "store", "gen", "iat", "exp", "jti"]
+_LEEWAY_S = 5  # the app's allowance for clocks that differ
+_BEARER = "bearer "
 
 # numeric(12, 2) as text is exactly the app's money string ("79.99").
 _PRODUCT_COLUMNS = (
@@ -50,6 +60,14 @@ _PAGE_IN_CATEGORY = (
     f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE category_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
 )
 _USER_IS_ACTIVE = "SELECT is_active FROM users WHERE id = $1"
+_STANDING = "SELECT is_active, is_superuser, token_generation FROM users WHERE id = $1"
+_GET_ORDER = (
+    "SELECT o.id, o.order_number, o.user_id, o.status, o.total_amount::text AS total_amount, "
+    "o.shipping_address, o.created_at, o.updated_at, i.id AS item_id, i.product_id, "
+    "i.quantity, i.unit_price::text AS unit_price, i.total_price::text AS total_price "
+    "FROM orders AS o LEFT JOIN order_items AS i ON i.order_id = o.id "
+    "WHERE o.id = $1 ORDER BY i.id"
+)
 _LOCK_PRODUCTS = (
     "SELECT id, price, stock_quantity, is_active FROM products "
     "WHERE id = ANY($1::integer[]) ORDER BY id FOR UPDATE"
@@ -108,6 +126,39 @@ def _pool(request: Request) -> Any:
     return request.app.state.pool
 
 
+class _Refused(Exception):
+    def __init__(self, status: int, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.response = _problem(status, title, detail)
+
+
+class _Caller(NamedTuple):
+    user_id: int
+    is_admin: bool
+
+
+async def _caller(request: Request) -> _Caller:
+    """Who the bearer token says, once verified and found active in its generation."""
+    header = request.headers.get("authorization")
+    if header is None or header[: len(_BEARER)].lower() != _BEARER:
+        raise _Refused(401, "Unauthorized", "this operation needs a bearer token: sign in first")
+    try:
+        claims = jwt.decode(
+            header[len(_BEARER) :].strip(),
+            JWT_SECRET,
+            algorithms=["HS256"],
+            options={"require": _TOKEN_CLAIMS},
+            leeway=_LEEWAY_S,
+        )
+        user_id, generation = int(claims["sub"]), int(claims["gen"])
+    except (jwt.InvalidTokenError, ValueError, TypeError) as err:
+        raise _Refused(401, "Unauthorized", "the access token is not valid") from err
+    row = await _pool(request).fetchrow(_STANDING, user_id)
+    if row is None or not row["is_active"] or row["token_generation"] != generation:
+        raise _Refused(401, "Unauthorized", "the access token is not valid: sign in again")
+    return _Caller(user_id, row["is_superuser"])
+
+
 @app.get("/products/{product_id}")
 async def get_product(
     request: Request, product_id: Annotated[int, Path(ge=1, le=INT4_MAX)]
@@ -157,19 +208,20 @@ class OrderLineRequest(BaseModel):
 class PlaceOrderRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int = Field(ge=1, le=INT4_MAX)
+    user_id: int | None = Field(default=None, ge=1, le=INT4_MAX)  # None: the caller
     items: list[OrderLineRequest] = Field(min_length=1, max_length=100)
     shipping_address: str | None = Field(default=None, max_length=500)
 
 
-class _Refused(Exception):
-    def __init__(self, status: int, title: str, detail: str) -> None:
-        super().__init__(detail)
-        self.response = _problem(status, title, detail)
-
-
 @app.post("/orders/", status_code=201)
 async def place_order(request: Request, body: PlaceOrderRequest) -> Response:
+    try:
+        caller = await _caller(request)
+    except _Refused as refusal:
+        return refusal.response
+    user_id = caller.user_id if body.user_id is None else body.user_id
+    if user_id != caller.user_id and not caller.is_admin:
+        return _problem(403, "Forbidden", "a customer places orders for themself only")
     merged: dict[int, int] = {}
     for line in body.items:
         merged[line.product_id] = merged.get(line.product_id, 0) + line.quantity
@@ -178,7 +230,7 @@ async def place_order(request: Request, body: PlaceOrderRequest) -> Response:
     for attempt in range(1, ORDER_NUMBER_ATTEMPTS + 1):
         try:
             order = await _place(
-                _pool(request), body.user_id, product_ids, quantities, body.shipping_address
+                _pool(request), user_id, product_ids, quantities, body.shipping_address
             )
         except _Refused as refusal:
             return refusal.response
@@ -257,3 +309,41 @@ async def _place(
             )
         ],
     }
+
+
+@app.get("/orders/{order_id}")
+async def get_order(
+    request: Request, order_id: Annotated[int, Path(ge=1, le=INT4_MAX)]
+) -> Response:
+    try:
+        caller = await _caller(request)
+    except _Refused as refusal:
+        return refusal.response
+    rows = await _pool(request).fetch(_GET_ORDER, order_id)
+    # Another customer's order is answered as a missing one.
+    if not rows or not (caller.is_admin or rows[0]["user_id"] == caller.user_id):
+        return _problem(404, "Not Found", f"order {order_id} not found")
+    order = rows[0]
+    return _json(
+        {
+            "id": order["id"],
+            "order_number": order["order_number"],
+            "user_id": order["user_id"],
+            "status": order["status"],
+            "total_amount": order["total_amount"],
+            "shipping_address": order["shipping_address"],
+            "created_at": order["created_at"],
+            "updated_at": order["updated_at"],
+            "items": [
+                {
+                    "id": row["item_id"],
+                    "product_id": row["product_id"],
+                    "quantity": row["quantity"],
+                    "unit_price": row["unit_price"],
+                    "total_price": row["total_price"],
+                }
+                for row in rows
+                if row["item_id"] is not None
+            ],
+        }
+    )

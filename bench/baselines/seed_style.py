@@ -6,6 +6,13 @@ relationships, `response_model` schemas read from the ORM objects, one query per
 with `with_for_update()`, a flush to get the order id, a savepoint for the notification, a
 refresh to load the items), written plainly: neither tuned nor made slow on purpose.
 
+Bearer tokens are checked as FastAPI's security tutorial does it: an `OAuth2PasswordBearer`
+scheme, a `get_current_user` dependency that decodes the JWT (PyJWT, HS256 pinned, the app's
+JWT_SECRET) and loads the user with the same session, then `get_current_active_user`. On top
+of the tutorial, as the app does: the token's generation must be the user's, and the role is
+the user's `is_superuser`. An order is read with its items (`selectinload`); another
+customer's order is a 404, as in the app.
+
 The models map onto the app's tables. When the app's migrations are not available, the
 benchmark runner builds the schema from `Base.metadata` instead.
 
@@ -23,7 +30,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
+import jwt
 from fastapi import Depends, FastAPI, HTTPException, Path, Query
+from fastapi.security import OAuth2PasswordBearer
+from jwt.exceptions import InvalidTokenError
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import (
     Boolean,
@@ -39,7 +49,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, selectinload
 
 __all__ = ["Base", "Category", "Notification", "Order", "OrderItem", "Product", "User", "app"]
 
@@ -52,6 +62,8 @@ DATABASE_URL = os.environ.get(
 POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
 # Two orders placed in the same second can draw the same number; try again with a new one.
 ORDER_NUMBER_ATTEMPTS = 5
+SECRET_KEY = os.environ.get("JWT_SECRET", "")
+ALGORITHM = "HS256"
 
 
 def _now() -> datetime:
@@ -110,6 +122,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_superuser: Mapped[bool] = mapped_column(Boolean, default=False)
     credits: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
@@ -169,6 +182,38 @@ async def get_db() -> AsyncIterator[AsyncSession]:
 
 DbSession = Annotated[AsyncSession, Depends(get_db)]
 
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/token")
+
+
+async def get_current_user(token: Annotated[str, Depends(oauth2_scheme)], db: DbSession) -> User:
+    credentials_exception = HTTPException(
+        status_code=401,
+        detail="Could not validate credentials",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+    try:
+        payload = jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM], leeway=5)
+        user_id, generation = payload.get("sub"), payload.get("gen")
+        if user_id is None or generation is None:
+            raise credentials_exception
+        user = await db.get(User, int(user_id))
+    except (InvalidTokenError, ValueError) as err:
+        raise credentials_exception from err
+    if user is None or user.token_generation != generation:
+        raise credentials_exception
+    return user
+
+
+async def get_current_active_user(
+    current_user: Annotated[User, Depends(get_current_user)],
+) -> User:
+    if not current_user.is_active:
+        raise HTTPException(status_code=401, detail="Inactive user")
+    return current_user
+
+
+CurrentUser = Annotated[User, Depends(get_current_active_user)]
+
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -217,7 +262,7 @@ class OrderItemCreate(BaseModel):
 class OrderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int = Field(ge=1, le=INT4_MAX)
+    user_id: int | None = Field(default=None, ge=1, le=INT4_MAX)  # None: the caller
     items: list[OrderItemCreate] = Field(min_length=1, max_length=100)
     shipping_address: str | None = Field(default=None, max_length=500)
 
@@ -288,10 +333,13 @@ def _order_number() -> str:
 
 
 @app.post("/orders/", response_model=OrderResponse, status_code=201)
-async def create_order(order_data: OrderCreate, db: DbSession) -> Order:
+async def create_order(order_data: OrderCreate, current_user: CurrentUser, db: DbSession) -> Order:
+    user_id = current_user.id if order_data.user_id is None else order_data.user_id
+    if user_id != current_user.id and not current_user.is_superuser:
+        raise HTTPException(status_code=403, detail="a customer places orders for themself only")
     for attempt in range(1, ORDER_NUMBER_ATTEMPTS + 1):
         try:
-            return await _create_order(order_data, db)
+            return await _create_order(user_id, order_data, db)
         except IntegrityError as err:
             await db.rollback()
             if "order_number" not in str(err.orig) or attempt == ORDER_NUMBER_ATTEMPTS:
@@ -299,12 +347,12 @@ async def create_order(order_data: OrderCreate, db: DbSession) -> Order:
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-async def _create_order(order_data: OrderCreate, db: AsyncSession) -> Order:
-    user = await db.get(User, order_data.user_id)
+async def _create_order(user_id: int, order_data: OrderCreate, db: AsyncSession) -> Order:
+    user = await db.get(User, user_id)
     if user is None:
-        raise HTTPException(status_code=404, detail=f"user {order_data.user_id} not found")
+        raise HTTPException(status_code=404, detail=f"user {user_id} not found")
     if not user.is_active:
-        raise HTTPException(status_code=409, detail=f"user {order_data.user_id} is not active")
+        raise HTTPException(status_code=409, detail=f"user {user_id} is not active")
 
     # The same product twice is one line; lines in id order so that orders lock alike.
     quantities: dict[int, int] = {}
@@ -368,4 +416,18 @@ async def _create_order(order_data: OrderCreate, db: AsyncSession) -> Order:
 
     await db.commit()
     await db.refresh(order, attribute_names=["items"])
+    return order
+
+
+@app.get("/orders/{order_id}", response_model=OrderResponse)
+async def read_order(
+    order_id: Annotated[int, Path(ge=1, le=INT4_MAX)], current_user: CurrentUser, db: DbSession
+) -> Order:
+    result = await db.execute(
+        select(Order).options(selectinload(Order.items)).where(Order.id == order_id)
+    )
+    order = result.scalar_one_or_none()
+    # Another customer's order is answered as a missing one.
+    if order is None or (order.user_id != current_user.id and not current_user.is_superuser):
+        raise HTTPException(status_code=404, detail=f"order {order_id} not found")
     return order

@@ -15,6 +15,21 @@ function seed_random()
   for _ = 1, 10 do math.random() end
 end
 
+function read_words(path)
+  -- The lines of a file, each split at blanks; blank lines are skipped. Fails loudly, so
+  -- that a missing token file stops wrk instead of sending requests without a token.
+  local file = assert(io.open(path, "r"))
+  local lines = {}
+  for line in file:lines() do
+    local words = {}
+    for word in line:gmatch("%S+") do words[#words + 1] = word end
+    if #words > 0 then lines[#lines + 1] = words end
+  end
+  file:close()
+  assert(#lines > 0, path .. " is empty")
+  return lines
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -44,6 +44,7 @@ from domain.stores.store import MAIN_STORE, SLUG_PATTERN
 from entrypoints.use_cases import UseCases
 
 __all__ = [
+    "SCHEME_NAME",
     "TOKEN_URL",
     "Admin",
     "Anyone",

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,24 +27,48 @@ def free_port() -> int:
         return port
 
 
-def _environment(database_url: str, log_level: str = "WARNING") -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "READ_REPLICA"))}
-    env.update(DATABASE_URL=database_url, LOG_LEVEL=log_level)
+# Settings of the environment the tests run in that would change what a process does: its
+# database, its signing key, its token lifetimes, a start-up admin.
+_NOT_INHERITED = (
+    "DB_",
+    "READ_REPLICA",
+    "JWT_",
+    "ACCESS_TOKEN_",
+    "REFRESH_TOKEN_",
+    "STOREFRONT_ADMIN_",
+)
+
+
+def _environment(
+    database_url: str, log_level: str = "WARNING", extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith(_NOT_INHERITED)}
+    env.update(DATABASE_URL=database_url, LOG_LEVEL=log_level, **(extra or {}))
     return env
 
 
 def run_cli(
-    *args: str, database_url: str, cwd: Path, log_level: str = "WARNING"
+    *args: str,
+    database_url: str,
+    cwd: Path,
+    log_level: str = "WARNING",
+    env: Mapping[str, str] | None = None,
+    stdin: str = "",
 ) -> subprocess.CompletedProcess[str]:
-    """Run a CLI command to completion (at most a minute)."""
+    """Run a CLI command to completion (at most a minute), `stdin` as its input.
+
+    In a session of its own, the process has no controlling terminal: a password prompt
+    (getpass) reads `stdin` instead of the terminal of whoever runs the tests."""
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "entrypoints.cli", *args],
         cwd=cwd,
-        env=_environment(database_url, log_level),
+        env=_environment(database_url, log_level, env),
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        start_new_session=True,
     )
 
 
@@ -83,8 +107,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving(database_url: str, cwd: Path, log_level: str = "WARNING") -> Iterator[RunningServer]:
+def serving(
+    database_url: str,
+    cwd: Path,
+    log_level: str = "WARNING",
+    env: Mapping[str, str] | None = None,
+) -> Iterator[RunningServer]:
     """`python -m entrypoints.cli serve --port <free port>`, healthy, then stopped (SIGTERM).
+    `env` adds settings (a start-up admin's, say) to those the tests run with.
 
     Its output goes to a file in `cwd`, never to a pipe nobody reads (which could fill up
     and stall the server)."""
@@ -94,7 +124,7 @@ def serving(database_url: str, cwd: Path, log_level: str = "WARNING") -> Iterato
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)],
             cwd=cwd,
-            env=_environment(database_url, log_level),
+            env=_environment(database_url, log_level, env),
             stdout=sink,
             stderr=subprocess.STDOUT,
         )

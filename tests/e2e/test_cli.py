@@ -1,6 +1,7 @@
 """The command line, run as a user runs it: `python -m entrypoints.cli ...` in a process of
-its own. Migrating from nothing; --help and --version; a start that cannot work ending in one
-line and a non-zero exit; one log format, with the request id on a request's lines."""
+its own. Migrating from nothing; --help and --version; creating an admin, whose password
+never travels on the command line; a start that cannot work ending in one line and a
+non-zero exit; one log format, with the request id on a request's lines."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import make_url
 
 from tests.e2e.server import free_port, run_cli, serving
@@ -63,12 +65,20 @@ def test_help_lists_each_command_and_setting_on_a_line_of_its_own(tmp_path: Path
         r"commands:",
         r"    serve\s{2,}migrate the database, then serve the HTTP API \(docs at /docs\)",
         r"    migrate\s{2,}migrate the database to the newest revision, then exit",
+        r"    create-admin",
         r"settings are read from the environment and from \./\.env:",
         r"  DATABASE_URL\s{2,}sqlite\+aiosqlite:///\./storefront\.db \(the default\),",
         r"  LOG_LEVEL\s{2,}CRITICAL, ERROR, WARNING, INFO \(the default\) or DEBUG",
+        r"  JWT_SECRET\s{2,}the key access tokens are signed with \(at least 32 bytes\)",
         r"  storefront serve --host 0\.0\.0\.0 --port 8080 --no-migrate",
+        r"  storefront create-admin --username admin --email admin@example\.com",
     ):
         assert any(re.fullmatch(pattern, line) for line in lines), pattern
+    # The name is too long for the column of commands: its help goes on the lines below.
+    assert (
+        "create-admin create an admin account (the password is asked, never given as an "
+        "argument)" in " ".join(result.stdout.split())
+    )
 
 
 def test_version_prints_the_name_and_the_installed_version(tmp_path: Path) -> None:
@@ -88,6 +98,194 @@ def test_the_storefront_command_is_the_same_program(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("usage: storefront [-h] [--version] COMMAND")
     assert "settings are read from the environment" in result.stdout
+
+
+# ---------------------------------------------------------------------------- create-admin
+ADMIN = ("--username", "admin", "--email", "admin@example.com")
+PASSWORD = "Admin-Pass-123"
+
+
+def _sqlite(tmp_path: Path) -> tuple[Path, str]:
+    database = tmp_path / "shop.db"
+    return database, f"sqlite+aiosqlite:///{database}"
+
+
+def _users(database: Path) -> list[tuple[str, str, bool]]:
+    """(username, password hash, is an admin) of every user in the SQLite file."""
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT username, hashed_password, is_superuser FROM users ORDER BY id"
+        ).fetchall()
+    return [(name, hashed, bool(admin)) for name, hashed, admin in rows]
+
+
+def test_create_admin_takes_the_password_from_the_environment_and_the_admin_signs_in(
+    tmp_path: Path,
+) -> None:
+    _, url = _sqlite(tmp_path)
+
+    # No input at all: a prompt would read the end of it and fail.
+    result = run_cli(
+        "create-admin",
+        *ADMIN,
+        database_url=url,
+        cwd=tmp_path,
+        env={"STOREFRONT_ADMIN_PASSWORD": PASSWORD},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "created admin 'admin' (id 1)\n"
+    assert result.stderr == ""
+    with serving(url, cwd=tmp_path) as running:
+        signed_in = httpx.post(
+            f"{running.base_url}/auth/token", data={"username": "admin", "password": PASSWORD}
+        )
+        assert signed_in.status_code == 200, signed_in.text
+        token = signed_in.json()["access_token"]
+        me = httpx.get(f"{running.base_url}/users/me", headers={"Authorization": f"Bearer {token}"})
+        stats = httpx.get(
+            f"{running.base_url}/orders/stats/summary",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert (me.json()["username"], me.json()["is_superuser"]) == ("admin", True)
+    assert stats.status_code == 200  # an admin's operation
+
+
+def test_create_admin_asks_twice_for_the_password_when_the_environment_has_none(
+    tmp_path: Path,
+) -> None:
+    database, url = _sqlite(tmp_path)
+
+    result = run_cli(
+        "create-admin", *ADMIN, database_url=url, cwd=tmp_path, stdin=f"{PASSWORD}\n" * 2
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Password for the new admin: " in result.stderr
+    assert "The same password again: " in result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
+    ((name, hashed, admin),) = _users(database)
+    assert (name, admin) == ("admin", True)
+    assert PasswordHasher().verify(hashed, PASSWORD)
+
+
+def test_create_admin_creates_nothing_when_the_two_passwords_differ(tmp_path: Path) -> None:
+    database, url = _sqlite(tmp_path)
+
+    result = run_cli(
+        "create-admin",
+        *ADMIN,
+        database_url=url,
+        cwd=tmp_path,
+        stdin=f"{PASSWORD}\nAdmin-Pass-124\n",
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "storefront: the two passwords differ; nothing was created"
+    )
+    assert _users(database) == []
+
+
+def test_create_admin_takes_no_password_on_the_command_line(tmp_path: Path) -> None:
+    database, url = _sqlite(tmp_path)
+
+    result = run_cli(
+        "create-admin",
+        *ADMIN,
+        "--password",
+        PASSWORD,
+        database_url=url,
+        cwd=tmp_path,
+        env={"STOREFRONT_ADMIN_PASSWORD": PASSWORD},
+    )
+    usage = run_cli("create-admin", "--help", database_url=url, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert f"unrecognized arguments: --password {PASSWORD}" in result.stderr
+    assert not database.exists()  # refused before anything was done
+    assert usage.returncode == 0
+    assert "--username USERNAME" in usage.stdout
+    assert "--password" not in usage.stdout
+
+
+def test_a_second_admin_of_the_same_username_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    database, url = _sqlite(tmp_path)
+    env = {"STOREFRONT_ADMIN_PASSWORD": PASSWORD}
+    first = run_cli("create-admin", *ADMIN, database_url=url, cwd=tmp_path, env=env)
+
+    again = run_cli(
+        "create-admin",
+        "--username",
+        "admin",
+        "--email",
+        "other@example.com",
+        database_url=url,
+        cwd=tmp_path,
+        env=env,
+    )
+
+    assert first.returncode == 0, first.stderr
+    assert again.returncode == 2
+    assert (
+        _the_one_line(again) == "storefront: cannot create the admin: user username "
+        "'admin' already exists"
+    )
+    assert [(name, admin) for name, _, admin in _users(database)] == [("admin", True)]
+
+
+def test_a_weak_admin_password_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    database, url = _sqlite(tmp_path)
+
+    result = run_cli(
+        "create-admin",
+        *ADMIN,
+        database_url=url,
+        cwd=tmp_path,
+        env={"STOREFRONT_ADMIN_PASSWORD": "password"},
+    )
+
+    assert result.returncode == 2
+    line = _the_one_line(result)
+    assert line.startswith("storefront: cannot create the admin: password: ")
+    assert "needs an upper-case letter; needs a digit" in line
+    assert _users(database) == []
+
+
+def test_create_admin_refuses_memory_and_says_what_to_do_instead(tmp_path: Path) -> None:
+    result = run_cli(
+        "create-admin",
+        *ADMIN,
+        database_url="memory://",
+        cwd=tmp_path,
+        env={"STOREFRONT_ADMIN_PASSWORD": PASSWORD},
+    )
+
+    assert result.returncode == 2
+    assert _the_one_line(result) == (
+        "storefront: memory:// keeps nothing after this command ends: set "
+        "STOREFRONT_ADMIN_USERNAME, STOREFRONT_ADMIN_EMAIL and STOREFRONT_ADMIN_PASSWORD for "
+        "`serve` instead"
+    )
+
+
+def test_create_admin_help_is_the_same_from_the_storefront_command(tmp_path: Path) -> None:
+    command = Path(sys.executable).parent / "storefront"
+
+    module = run_cli("create-admin", "--help", database_url="memory://", cwd=tmp_path)
+    script = subprocess.run(  # noqa: S603 - the console script of this environment
+        [str(command), "create-admin", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert (module.returncode, script.returncode) == (0, 0)
+    assert script.stdout.startswith("usage: storefront create-admin [-h] --username USERNAME")
+    # The same text but for the program's name; the longer name wraps the usage elsewhere.
+    named = module.stdout.replace("python -m entrypoints.cli", "storefront")
+    assert named.split() == script.stdout.split()
 
 
 # ---------------------------------------------------------- a start that cannot work: one line

@@ -70,7 +70,7 @@ async def create_category(body: CategoryCreate, request: Request, _: Admin) -> R
 
 @router.get("/", response_model=PagePublic[CategoryPublic], openapi_extra=CATEGORIES.openapi_extra)
 async def list_categories(
-    query: Annotated[ListQuery, Depends(CATEGORIES)], request: Request, _: Anyone
+    _: Anyone, query: Annotated[ListQuery, Depends(CATEGORIES)], request: Request
 ) -> Response:
     page = await use_cases(request).category_queries().list(query)
     return respond(page, PagePublic[CategoryPublic])
@@ -114,9 +114,9 @@ async def delete_category(category_id: CategoryId, request: Request, _: Admin) -
 )
 async def list_category_products(
     category_id: CategoryId,
+    actor: Anyone,
     query: Annotated[ListQuery, Depends(PRODUCTS)],
     request: Request,
-    actor: Anyone,
 ) -> Response:
     """The category's products (active ones, unless you are an admin); `total` is how many."""
     found = use_cases(request)

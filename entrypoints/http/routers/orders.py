@@ -81,7 +81,7 @@ async def place_order(
 
 @router.get("/", response_model=PagePublic[OrderPublic], openapi_extra=ORDERS.openapi_extra)
 async def list_orders(
-    query: Annotated[ListQuery, Depends(ORDERS)], request: Request, actor: SignedIn
+    actor: SignedIn, query: Annotated[ListQuery, Depends(ORDERS)], request: Request
 ) -> Response:
     """Orders with their items, newest first unless sorted otherwise (`status=pending`,
     `total_amount__gte=100`, `sort=-total_amount`): your own, or every order for an admin."""
@@ -103,9 +103,9 @@ async def order_stats(request: Request, _: Admin) -> Response:
 )
 async def list_orders_of_user(
     user_id: UserId,
+    actor: SignedIn,
     query: Annotated[ListQuery, Depends(ORDERS)],
     request: Request,
-    actor: SignedIn,
 ) -> Response:
     """One user's orders, newest first; the same list as `/users/{user_id:int}/orders`."""
     page = await use_cases(request).order_reads().of_user(actor, user_id, query)

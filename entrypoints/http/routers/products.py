@@ -65,7 +65,7 @@ async def create_product(body: ProductCreate, request: Request, _: Admin) -> Res
 
 @router.get("/", response_model=PagePublic[ProductPublic], openapi_extra=PRODUCTS.openapi_extra)
 async def list_products(
-    query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request, actor: Anyone
+    actor: Anyone, query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request
 ) -> Response:
     """Products, filtered (`category_id=3`, `price__gte=10&price__lte=50`,
     `name__like=head`) and sorted (`sort=-price,name`). Only active ones, unless you are an
@@ -87,9 +87,9 @@ async def get_product(product_id: ProductId, request: Request, actor: Anyone) ->
     "/low-stock", response_model=PagePublic[ProductPublic], openapi_extra=LOW_STOCK.openapi_extra
 )
 async def list_low_stock_products(
+    actor: Anyone,
     query: Annotated[ListQuery, Depends(LOW_STOCK)],
     request: Request,
-    actor: Anyone,
     threshold: Annotated[
         int, Query(ge=0, le=INT4_MAX, description="At most this many in stock.")
     ] = 10,
@@ -113,7 +113,7 @@ async def product_stats_by_category(request: Request, _: Anyone) -> Response:
     openapi_extra=PRODUCTS.openapi_extra,
 )
 async def list_products_with_category(
-    query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request, actor: Anyone
+    actor: Anyone, query: Annotated[ListQuery, Depends(PRODUCTS)], request: Request
 ) -> Response:
     """Products, each with its category (null when it has none)."""
     page = await use_cases(request).product_reads().list_with_category(actor, query)

@@ -61,7 +61,7 @@ ORDERS = ListParameters(ORDER_LIST)
     status_code=201,
     response_model=UserPublic,
     responses={
-        **error_responses(409),
+        **error_responses(403, 409),
         **created(
             "The new user.",
             GetUser=("get_user", {"user_id": "$response.body#/id"}),
@@ -94,7 +94,7 @@ async def register_users(body: BulkUsersCreate, request: Request, _: Admin) -> R
 
 @router.get("/", response_model=PagePublic[UserPublic], openapi_extra=USERS.openapi_extra)
 async def list_users(
-    query: Annotated[ListQuery, Depends(USERS)], request: Request, _: Admin
+    _: Admin, query: Annotated[ListQuery, Depends(USERS)], request: Request
 ) -> Response:
     """Users, filtered (`is_active=true`, `created_at__gte=...`), searched (`search=john`
     over username, email and full name) and sorted (`sort=-created_at`)."""
@@ -203,9 +203,9 @@ async def deactivate_user(user_id: UserId, request: Request, _: Admin) -> Respon
 )
 async def list_user_orders(
     user_id: UserId,
+    actor: SignedIn,
     query: Annotated[ListQuery, Depends(ORDERS)],
     request: Request,
-    actor: SignedIn,
 ) -> Response:
     """The user's orders with their items, newest first unless sorted otherwise: your own,
     or anyone's for an admin."""

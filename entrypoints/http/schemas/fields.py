@@ -196,7 +196,13 @@ Id = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX), _WHOLE_NUMBER]
 Version = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX), _WHOLE_NUMBER]
 Count = Annotated[int, Strict(), Field(ge=0, le=INT4_MAX), _WHOLE_NUMBER]
 PositiveCount = Annotated[int, Strict(), Field(ge=1, le=INT4_MAX), _WHOLE_NUMBER]
-StockDelta = Annotated[int, Strict(), Field(ge=-INT4_MAX, le=INT4_MAX), _WHOLE_NUMBER]
+# Never 0, which would be no change (the domain refuses it); said in the schema too.
+StockDelta = Annotated[
+    int,
+    Strict(),
+    Field(ge=-INT4_MAX, le=INT4_MAX, json_schema_extra={"not": {"const": 0}}),
+    _WHOLE_NUMBER,
+]
 
 
 def _no_control_characters(value: str) -> str:
