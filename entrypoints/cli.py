@@ -280,8 +280,9 @@ def _grant_app_role(settings: Settings, role: str) -> int:
     return 0
 
 
-def _with_storage(settings: Settings, work: Callable[[Any], Awaitable[None]]) -> int:
-    """Run `work(container)` on the opened storage; a refusal is one line and status 2."""
+def _with_storage(settings: Settings, work: Callable[[Any], Awaitable[None]], refused: str) -> int:
+    """Run `work(container)` on the opened storage; a refusal is one line, `refused: why`,
+    and status 2."""
     from domain.shared.errors import DomainError
     from entrypoints.container import build_container, close_storage, open_storage
 
@@ -296,16 +297,8 @@ def _with_storage(settings: Settings, work: Callable[[Any], Awaitable[None]]) ->
     try:
         asyncio.run(run())
     except DomainError as error:
-        return _fail(error.detail, EXIT_BAD_SETTING)
+        return _fail(f"{refused}: {error.detail}", EXIT_BAD_SETTING)
     return 0
-
-
-def _memory_refused(what: str) -> int:
-    return _fail(
-        f"memory:// keeps nothing after this command ends, so {what} here would be lost: use a "
-        "SQL DATABASE_URL (for memory://, STOREFRONT_ADMIN_* make the start-up admin of main)",
-        EXIT_BAD_SETTING,
-    )
 
 
 def _create_admin(settings: Settings, username: str, email: str, store: str) -> int:
@@ -313,7 +306,11 @@ def _create_admin(settings: Settings, username: str, email: str, store: str) -> 
     from domain.shared.errors import NotFound
 
     if settings.backend == "memory":
-        return _memory_refused("an admin made")
+        return _fail(
+            "memory:// keeps nothing after this command ends: set STOREFRONT_ADMIN_USERNAME, "
+            "STOREFRONT_ADMIN_EMAIL and STOREFRONT_ADMIN_PASSWORD for `serve` instead",
+            EXIT_BAD_SETTING,
+        )
     password = _admin_password()
     if password is None:
         return _fail("the two passwords differ; nothing was created", EXIT_BAD_SETTING)
@@ -324,9 +321,10 @@ def _create_admin(settings: Settings, username: str, email: str, store: str) -> 
             raise NotFound("store", store, by="slug")
         command = CreateAdmin(username=username, email=email, password=password)
         user, _ = await container.store_scopes()(found.id).create_admin()(command)
-        print(f"created admin {user.username!r} (id {user.id}) in store {store!r}")
+        where = "" if store == MAIN_STORE else f" in store {store!r}"
+        print(f"created admin {user.username!r} (id {user.id}){where}")
 
-    return _with_storage(settings, create)
+    return _with_storage(settings, create, "cannot create the admin")
 
 
 def _stores(settings: Settings, args: argparse.Namespace) -> int:
@@ -334,7 +332,10 @@ def _stores(settings: Settings, args: argparse.Namespace) -> int:
     from entrypoints.container import NO_STORE_ID
 
     if settings.backend == "memory" and args.action != "list":
-        return _memory_refused("a store changed")
+        return _fail(
+            "memory:// keeps nothing after this command ends: open stores in a SQL database",
+            EXIT_BAD_SETTING,
+        )
 
     async def act(container: Any) -> None:
         operator = container.store_scopes()(NO_STORE_ID)
@@ -349,7 +350,7 @@ def _stores(settings: Settings, args: argparse.Namespace) -> int:
                 state = "active" if one.is_active else "inactive"
                 print(f"{one.id}\t{one.slug}\t{state}\t{one.name}")
 
-    return _with_storage(settings, act)
+    return _with_storage(settings, act, f"cannot {args.action} the store")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -98,7 +98,7 @@ app = create_app(container=container)
 
 async def _populate() -> InMemoryStore:
     """A new store, and in it what every case starts from."""
-    container.store.reset_override()
+    container.memory.reset_override()
     container.reset_singletons()  # a new store, and query adapters reading it
     await open_storage(container)  # the default categories 1-4 and the admin, user 1
     use_cases = container.use_cases()
@@ -115,7 +115,7 @@ async def _populate() -> InMemoryStore:
     assert product.id is not None
     as_customer = Principal.user(CUSTOMER.id, is_admin=False)
     await use_cases.place_order()(as_customer, PlaceOrder(lines=(OrderLine(product.id, 1),)))
-    store: InMemoryStore = container.store()
+    store: InMemoryStore = container.memory()
     return store
 
 
@@ -125,8 +125,8 @@ FIRST_STORE: Final = copy.deepcopy(asyncio.run(_populate()))
 
 def fresh_store() -> None:
     """Put a new store in place, holding what the first one held, under the same ids."""
-    container.store.reset_override()  # overrides pile up otherwise, each one slower
-    container.store.override(providers.Object(copy.deepcopy(FIRST_STORE)))
+    container.memory.reset_override()  # overrides pile up otherwise, each one slower
+    container.memory.override(providers.Object(copy.deepcopy(FIRST_STORE)))
     container.reset_singletons()  # query adapters reading the new store
 
 
