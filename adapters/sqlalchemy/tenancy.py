@@ -162,8 +162,11 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             instance.store_id = store_id
 
 
-def _after_begin(session: Session, _transaction: Any, connection: Any) -> None:
+def _after_begin(session: Session, transaction: Any, connection: Any) -> None:
     store_id = store_of(session)
+    # A savepoint is inside a transaction that has named its store already.
+    if transaction.nested:
+        return
     if store_id is not None and connection.dialect.name == "postgresql":
         connection.execute(SET_STORE, {"store": str(store_id)})
 
