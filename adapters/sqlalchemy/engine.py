@@ -41,7 +41,11 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool, StaticPool
 
-from adapters.sqlalchemy.errors import broken_foreign_key_on_sqlite, first_broken_unique_on_sqlite
+from adapters.sqlalchemy.errors import (
+    broken_foreign_key_on_sqlite,
+    first_broken_unique_on_sqlite,
+    hidden_foreign_key_on_postgres,
+)
 
 __all__ = [
     "EngineSettings",
@@ -88,6 +92,8 @@ def create_engine(url: str, settings: EngineSettings) -> AsyncEngine:
     )
     if settings.pool_pre_ping:
         _ping_after_idle(engine)
+    # Row-level security keeps the key of a broken foreign key back (see errors.py).
+    event.listen(engine.sync_engine, "handle_error", hidden_foreign_key_on_postgres)
     return engine
 
 

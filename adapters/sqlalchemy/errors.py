@@ -34,7 +34,9 @@ engines to the order this relies on.
 A missing referred row. An INSERT or UPDATE naming a row that is not there is
 `NotFound(entity, key)`: the entity of the table the broken foreign key refers to, and the key
 written. PostgreSQL names the constraint and quotes the key in its detail (`Key
-(product_id)=(999) ...`), of which only the key is kept, as the column's Python type. SQLite
+(product_id)=(999) ...`), of which only the key is kept, as the column's Python type; to the
+app's role, which row-level security holds, it names the constraint only, and
+`hidden_foreign_key_on_postgres` takes the key from the failed statement's rows. SQLite
 says only "FOREIGN KEY constraint failed"; `broken_foreign_key_on_sqlite` finds the foreign
 key from the MetaData, in the failed statement's own transaction: among the statement table's
 foreign keys, the first declared whose written value has no row to refer to (one SELECT per
@@ -56,6 +58,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Connection,
+    Engine,
     ForeignKeyConstraint,
     Insert,
     Table,
@@ -70,7 +73,8 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import exc as orm_exc
 
-from adapters.sqlalchemy.schema import ENTITY, FIELD, declared_constraints, metadata
+from adapters.sqlalchemy.schema import ENTITY, FIELD, STORE_ID, declared_constraints, metadata
+from adapters.sqlalchemy.tenancy import SET_STORE
 from application.shared.errors import Contention, Unavailable
 from domain.shared.errors import (
     DomainError,
@@ -86,6 +90,7 @@ __all__ = [
     "WrittenById",
     "broken_foreign_key_on_sqlite",
     "first_broken_unique_on_sqlite",
+    "hidden_foreign_key_on_postgres",
     "storage_errors",
     "translate",
 ]
@@ -381,6 +386,77 @@ def _missing_key(
     if missing is None:
         return None
     return missing[0] if len(missing) == 1 else missing
+
+
+# -- PostgreSQL: the key row-level security keeps back -------------------------------------------
+
+
+def hidden_foreign_key_on_postgres(context: ExceptionContext) -> None:
+    """`handle_error` hook of PostgreSQL engines: when an INSERT or UPDATE breaks a foreign key
+    of a table row-level security guards, and the role is one the policies hold (the app's),
+    PostgreSQL names the constraint but keeps the key back, lest its detail show another
+    store's row. Find the key from what the failed statement wrote to that foreign key.
+
+    If all its rows wrote one key, that is it. If they wrote several, the failed transaction
+    can no longer be asked which has no row: another connection asks, in the rows' store,
+    which of them no committed row holds, and names it if it is only one (a row this
+    transaction made is not committed, so two such keys leave it unknown, never wrong). If
+    the lookup itself fails, the key stays unknown and the foreign key is still named."""
+    error = context.sqlalchemy_exception
+    execution = context.execution_context
+    if not isinstance(error, sa_exc.IntegrityError):
+        return
+    if not isinstance(execution, DefaultExecutionContext):  # no statement was being run
+        return
+    sqlstate, driver = _driver_error(error)
+    if sqlstate != "23503" or "update or delete on table" in str(error.orig):
+        return  # a DELETE breaks a foreign key from the referred side: InUse, no key
+    foreign_key = _schema().foreign_key_by_name.get(str(getattr(driver, "constraint_name", "")))
+    if foreign_key is None or _postgres_key(driver, foreign_key) is not None:
+        return
+    compiled = execution.compiled
+    statement = compiled.statement if compiled is not None else None
+    if not isinstance(statement, Insert | Update):
+        return
+    written = execution.execution_options.get(WRITTEN_BY_ID)
+    rows: list[Mapping[str, Any]] = []
+    for values in execution.compiled_parameters:
+        rows.extend(written(values).values() if written is not None else [values])
+    names = [column.name for column in foreign_key.columns]
+    keys = list(
+        dict.fromkeys(
+            tuple(row[name] for name in names)
+            for row in rows
+            if all(row.get(name) is not None for name in names)  # NULL refers to nothing
+        )
+    )
+    stores = {row.get(STORE_ID) for row in rows}
+    store_id = stores.pop() if len(stores) == 1 else None
+    if len(keys) == 1:
+        key: tuple[Any, ...] | None = keys[0]
+    elif keys and store_id is not None and context.engine is not None:
+        try:
+            key = _the_key_not_committed(context.engine, foreign_key, keys, int(store_id))
+        except Exception:  # the hook must not replace the error it was called for
+            log.warning("looking for the key of the broken foreign key failed", exc_info=True)
+            key = None
+    else:
+        key = None
+    if key is not None:
+        setattr(error, _BROKEN_FOREIGN_KEY, (foreign_key.name, key[0] if len(key) == 1 else key))
+
+
+def _the_key_not_committed(
+    engine: Engine, foreign_key: _ForeignKey, keys: list[tuple[Any, ...]], store_id: int
+) -> tuple[Any, ...] | None:
+    """The one of `keys` no committed row of store `store_id` holds, or None if not one."""
+    referred = foreign_key.referred_columns
+    with engine.connect() as connection, connection.begin():
+        connection.execute(SET_STORE, {"store": str(store_id)})
+        held = select(*referred).where(tuple_(*referred).in_(keys))
+        found = {tuple(row) for row in connection.execute(held)}
+    missing = [key for key in keys if key not in found]
+    return missing[0] if len(missing) == 1 else None
 
 
 def _postgres_key(driver: BaseException | None, foreign_key: _ForeignKey) -> object | None:

@@ -124,6 +124,16 @@ def _tables_of(statement: Any) -> Iterable[str]:
             yield element.name
 
 
+def _mappers_of(state: ORMExecuteState) -> list[Mapper[Any]]:
+    """The entities an ORM statement selects, and the one it is run for: a statement that
+    selects a table's columns from its entity (`select(users.c.is_active).select_from(User)`)
+    selects no entity, but is run for that one."""
+    mappers = list(state.all_mappers)
+    if state.bind_mapper is not None and state.bind_mapper not in mappers:
+        mappers.append(state.bind_mapper)
+    return mappers
+
+
 def _on_orm_execute(state: ORMExecuteState) -> None:
     store_id = store_of(state.session)
     if store_id is None:
@@ -137,7 +147,7 @@ def _on_orm_execute(state: ORMExecuteState) -> None:
                         lambda cls: cls.store_id == store_id,
                         include_aliases=True,
                     )
-                    for mapper in state.all_mappers
+                    for mapper in _mappers_of(state)
                     if _is_scoped(mapper)
                 )
             )
@@ -162,8 +172,11 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             instance.store_id = store_id
 
 
-def _after_begin(session: Session, _transaction: Any, connection: Any) -> None:
+def _after_begin(session: Session, transaction: Any, connection: Any) -> None:
     store_id = store_of(session)
+    # A savepoint is inside a transaction that has named its store already.
+    if transaction.nested:
+        return
     if store_id is not None and connection.dialect.name == "postgresql":
         connection.execute(SET_STORE, {"store": str(store_id)})
 

@@ -18,6 +18,10 @@ inactive store is a 404. The gate then gives the request that store's use cases
 (`request.state.use_cases`, read by `use_cases(request)`): every unit of work and query the
 operation can reach keeps to the store, whatever the operation does.
 
+The service pages (`/`, `/health`, `/health/db`) belong to no store and answer everyone the
+same: their rule is `Unscoped`, anyone's, whose gate looks up no store and reads no token. So
+they answer while the storage does not: a health probe must be able to say that it is down.
+
 Deny by default: `add_operations` (entrypoints/http/routing.py) refuses to build an app with
 an operation that names no rule (`rule_of`), and a test walks the route table for the same.
 
@@ -51,6 +55,7 @@ __all__ = [
     "Gate",
     "SignedIn",
     "TokenGate",
+    "Unscoped",
     "bearer_scheme",
     "rule_of",
 ]
@@ -72,12 +77,17 @@ bearer_scheme = OAuth2PasswordBearer(
 
 
 class Gate:
-    """The dependency of one rule: the caller's principal, once the rule lets them pass."""
+    """The dependency of one rule: the caller's principal, once the rule lets them pass.
+    An operation outside every store (`in_store=False`) is answered as to an anonymous caller,
+    with no store looked up and no token read."""
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, *, in_store: bool = True) -> None:
         self.rule = rule
+        self.in_store = in_store
 
     async def __call__(self, request: Request) -> Principal:
+        if not self.in_store:
+            return self.rule.check(Principal.anonymous())
         return self.rule.check(await principal_of(request))
 
 
@@ -120,6 +130,7 @@ async def principal_of(request: Request) -> Principal:
 
 
 Anyone = Annotated[Principal, Depends(Gate(Rule.ANYONE))]
+Unscoped = Annotated[Principal, Depends(Gate(Rule.ANYONE, in_store=False))]
 SignedIn = Annotated[Principal, Depends(TokenGate(Rule.SIGNED_IN))]
 Admin = Annotated[Principal, Depends(TokenGate(Rule.ADMIN))]
 

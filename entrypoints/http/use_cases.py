@@ -8,6 +8,8 @@ Calling a use-case member gives a fresh handler, so every request has its own un
 and no session is ever shared; a query port holds nothing of a request, so one serves all the
 requests of its store.
 
+The service pages, which belong to no store, ask the app's `storage_health(request)` instead.
+
 Every route takes what it needs this one way, in its body. A FastAPI dependency would read
 the same, and cost each request a resolution step that is a measurable part of a cheap read.
 """
@@ -18,12 +20,18 @@ from typing import cast
 
 from fastapi import Request
 
+from application.shared.health import StorageHealth
 from entrypoints.use_cases import UseCases
 
-__all__ = ["use_cases"]
+__all__ = ["storage_health", "use_cases"]
 
 
 def use_cases(request: Request) -> UseCases:
     """The use cases of the request's store; call a member for a fresh use case or the
     shared query port."""
     return cast(UseCases, request.state.use_cases)
+
+
+def storage_health(request: Request) -> StorageHealth:
+    """Whether the app's storage answers: the same port for every store, reached without one."""
+    return cast(StorageHealth, request.app.state.container.storage_health())

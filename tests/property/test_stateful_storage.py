@@ -4,6 +4,12 @@ A hypothesis state machine drives two storages side by side — the fake, and SQ
 PostgreSQL — with the same random use cases and queries, and asserts after every step that
 they answered alike (the same values, or the same kind of error) and hold the same state.
 
+Each storage holds two stores, main and north, and every rule acts in the store the machine
+is in at that step (`act_in` moves it): so the same names are taken in one store and free in
+the other, an id of one store is used in the other, and after every step each store's state
+is compared on its own. On PostgreSQL the SQL side connects as the app's role, which
+row-level security holds.
+
 Ids are compared through a translation. Backends number rows alike while every insert
 succeeds, but a refused insert may spend a number on one backend and not on the other (a
 PostgreSQL sequence is not rolled back; SQLite's AUTOINCREMENT is). So the machine names
@@ -50,6 +56,7 @@ from application.catalog.commands import (
     UpdateCategory,
     UpdateProduct,
 )
+from application.catalog.defaults import DEFAULT_CATEGORIES
 from application.catalog.queries import CATEGORY_LIST, PRODUCT_LIST
 from application.catalog.read_models import (
     CategoryNode,
@@ -99,6 +106,10 @@ from domain.shared.errors import DomainError, DuplicateValue
 from tests.support.actors import admin, anonymous
 from tests.support.databases import DatabaseReset, migrated_sqlite_url
 from tests.support.storage import START, Storage, memory_storage, seeded_memory_store, sql_storage
+
+# The stores of each backend, by index: main (the migrations') and one the machine opens.
+STORES = (0, 1)
+SECOND_STORE = "north"
 
 # -- how ids are translated ---------------------------------------------------------------
 
@@ -150,12 +161,20 @@ LIST_ID_FIELDS: dict[int, dict[str, str]] = {
 
 
 class Side:
-    """One backend and the translation between its real ids and the machine's logical ids."""
+    """One backend, in each of its stores, and the translation between its real ids and the
+    machine's logical ids. Ids are unique across the stores of a backend, so one translation
+    serves both; a logical id of one store, used in the other, names a row that is not there."""
 
-    def __init__(self, storage: Storage) -> None:
-        self.storage = storage
+    def __init__(self, stores: tuple[Storage, ...]) -> None:
+        self.stores = stores
+        self.current = 0
         self.logical: dict[str, dict[int, int]] = {kind: {} for kind in KINDS}
         self.real: dict[str, dict[int, int]] = {kind: {} for kind in KINDS}
+
+    @property
+    def storage(self) -> Storage:
+        """The store the machine acts in now."""
+        return self.stores[self.current]
 
     def learn(self, kind: str, logical: int, real: int | None) -> None:
         assert real is not None
@@ -320,7 +339,9 @@ class StorageParity(RuleBasedStateMachine):
         seeded = self.runner.run(sql.categories.get(1))
         assert seeded is not None
         memory = memory_storage(self.runner.run(seeded_memory_store(now=seeded.created_at)))
-        self.sides = (Side(memory), Side(sql))
+        self.sides = tuple(
+            Side((main, self.runner.run(main.open_store(SECOND_STORE)))) for main in (memory, sql)
+        )
         self.counts = {"user": 0, "category": 4, "product": 0, "order": 0}
         for side in self.sides:
             for category_id in (1, 2, 3, 4):
@@ -368,19 +389,36 @@ class StorageParity(RuleBasedStateMachine):
             self.sides[1].learn(kind, self.counts[kind], sql_entity.id)
 
     @initialize()
-    def open_the_shop(self) -> None:
-        """A few customers and stocked products, so that orders have something to order."""
+    def open_the_shops(self) -> None:
+        """In each store, a few customers and stocked products, so that orders have something
+        to order: the same usernames and SKUs in both. North makes a category of its own,
+        named like one of main's, to file some under; its last product names main's
+        category 1, which is not there for north."""
+        self.open_a_shop(categories=(1, 2, None, 1))
+        self.act_in(1)
+        self.both(
+            lambda s: s.storage.use_cases.create_category()(
+                CreateCategory(name=DEFAULT_CATEGORIES[0].name)
+            ),
+            creates="category",
+        )
+        north = self.counts["category"]
+        self.open_a_shop(categories=(north, None, north, 1))
+        self.act_in(0)
 
+    def open_a_shop(self, *, categories: tuple[int | None, ...]) -> None:
         def register(command: RegisterUser) -> Callable[[Side], Coroutine[Any, Any, User]]:
             return lambda s: s.storage.use_cases.register_user()(anonymous(), command)
 
         def create(command: CreateProduct) -> Callable[[Side], Coroutine[Any, Any, Product]]:
-            return lambda s: s.storage.use_cases.create_product()(command)
+            return lambda s: s.storage.use_cases.create_product()(
+                dataclasses.replace(command, category_id=s.to_real("category", command.category_id))
+            )
 
         for n in (1, 2, 3):
             customer = RegisterUser(f"customer_{n}", f"customer{n}@example.com", "Secret123")
             self.both(register(customer), creates="user")
-        for n, category in enumerate((1, 2, None, 1), start=1):
+        for n, category in enumerate(categories, start=1):
             product = CreateProduct(
                 name=f"Stock item {n}",
                 sku=f"STOCK-{n}",
@@ -389,6 +427,13 @@ class StorageParity(RuleBasedStateMachine):
                 category_id=category,
             )
             self.both(create(product), creates="product")
+
+    # -- which store ----------------------------------------------------------------------
+
+    @rule(store=st.sampled_from(STORES))
+    def act_in(self, store: int) -> None:
+        for side in self.sides:
+            side.current = store
 
     # -- identity --------------------------------------------------------------------------
 
@@ -719,7 +764,14 @@ class StorageParity(RuleBasedStateMachine):
 
     @invariant()
     def both_hold_the_same_state(self) -> None:
-        self.both(snapshot)
+        """In each store, seen from that store."""
+        acting_in = self.sides[0].current
+        try:
+            for store in STORES:
+                self.act_in(store)
+                self.both(snapshot)
+        finally:
+            self.act_in(acting_in)
 
 
 def listing(storage: Storage, schema: ListSchema, query: Any = None) -> Coroutine[Any, Any, Any]:
@@ -796,17 +848,23 @@ def test_sqlite_storage_behaves_like_the_in_memory_fake() -> None:
 
 
 @pytest.mark.postgres
-def test_postgres_storage_behaves_like_the_in_memory_fake(postgres_url: str) -> None:
+def test_postgres_storage_behaves_like_the_in_memory_fake(
+    postgres_url: str, postgres_app_url: str
+) -> None:
     reset = DatabaseReset()
     captured: list[bool] = []
 
     async def open_postgres() -> tuple[AsyncEngine, Callable[[], Any]]:
-        engine = create_engine(postgres_url, EngineSettings(pool_size=1))
-        if not captured:
-            await reset.capture(engine)
-            captured.append(True)
-        await reset.reset(engine)
-        return engine, lambda: None
+        # Reset by the tables' owner; the machine's app side connects as the app's role.
+        owner = create_engine(postgres_url, EngineSettings(pool_size=1))
+        try:
+            if not captured:
+                await reset.capture(owner)
+                captured.append(True)
+            await reset.reset(owner)
+        finally:
+            await owner.dispose()
+        return create_engine(postgres_app_url, EngineSettings(pool_size=1)), lambda: None
 
     class PostgresParity(StorageParity):
         open_sql = staticmethod(open_postgres)

@@ -345,13 +345,15 @@ class SharedPostgres:
     """One throwaway PostgreSQL database for a whole test session, made on first use only.
 
     Suites that run many short tests share it and call `reset` before each one, which is
-    far cheaper than a database per test. Nothing is created, and nothing is skipped, unless
-    a test actually asks for it."""
+    far cheaper than a database per test. `engine` is the owner's, which resets it;
+    `app_engine` the app's role's, for what goes through the app. Nothing is created, and
+    nothing is skipped, unless a test actually asks for it."""
 
     def __init__(self) -> None:
         self._url: str | None = None
         self._database: AbstractAsyncContextManager[str] | None = None
         self._engine: AsyncEngine | None = None
+        self._app_engine: AsyncEngine | None = None
         self._reset = DatabaseReset()
 
     async def url(self) -> str:
@@ -369,7 +371,18 @@ class SharedPostgres:
         await self._reset.reset(self._engine)
         return self._engine
 
+    async def app_engine(self) -> AsyncEngine:
+        """The same database, reset as `engine` does it, as the app's role reaches it."""
+        await self.engine()
+        if self._app_engine is None:
+            url = await app_role_url(await self.url())
+            self._app_engine = create_engine(url, EngineSettings(pool_size=2))
+        return self._app_engine
+
     async def close(self) -> None:
+        if self._app_engine is not None:
+            await self._app_engine.dispose()
+            self._app_engine = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None

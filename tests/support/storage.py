@@ -8,7 +8,17 @@ A `Storage` carries the app's own `UseCases` for one backend, built by the real 
 (`app_container`) with deterministic driven ports swapped in (a clock that moves only when
 told, counting order numbers, a cheap hasher), so that the same test gives the same answer on
 every backend; and, for short, its unit-of-work factory, query ports and health port.
-Every backend starts in the migrated state: the four default categories, nothing else.
+Every backend starts in the migrated state: the store "main" and its four default categories,
+nothing else.
+
+A `Storage` is one store's: the main store's unless a test asks for another. Tests of
+stores open one more with `await storage.open_store("north")` (the operator's use case, as
+`storefront stores create` runs it), which answers a `Storage` of the same backend and
+clock in that store, and reach any store's by id with `storage.in_store(store_id)`.
+
+On PostgreSQL the app's side connects as the app's role (`SharedPostgres.app_engine`), which
+row-level security holds, as a deployment's does; resetting the shared database between tests
+is the owner's work.
 """
 
 from __future__ import annotations
@@ -32,7 +42,10 @@ from application.ordering.queries import OrderQueries
 from application.shared.health import StorageHealth
 from application.shared.ports import Clock
 from application.shared.unit_of_work import UnitOfWork
-from entrypoints.container import Container, build_container
+from application.stores.commands import OpenStore
+from application.stores.handlers import OpenStoreHandler
+from domain.stores.store import MAIN_STORE
+from entrypoints.container import MAIN_STORE_ID, NO_STORE_ID, Container, build_container
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
 from tests.support.databases import SharedPostgres, migrated_sqlite_url
@@ -66,7 +79,21 @@ class Storage:
     health: StorageHealth
     clock: SteppingClock
     use_cases: UseCases  # the app's own: call a member for a fresh use case
+    container: Container
+    store_id: int = MAIN_STORE_ID
     engine: AsyncEngine | None = None
+
+    def in_store(self, store_id: int) -> Storage:
+        """The same backend and clock, in the store `store_id`."""
+        return _storage(self.backend, self.container, self.clock, store_id)
+
+    async def open_store(self, slug: str) -> Storage:
+        """A new store (the operator's use case), and this backend in it."""
+        opened = await self.container.store_scopes()(NO_STORE_ID).open_store()(
+            OpenStore(slug, slug.title())
+        )
+        assert opened.id is not None
+        return self.in_store(opened.id)
 
 
 def app_container(
@@ -74,24 +101,26 @@ def app_container(
     clock: Clock,
     *,
     engine: AsyncEngine | None = None,
-    store: InMemoryStore | None = None,
+    memory: InMemoryStore | None = None,
 ) -> Container:
     """The app's own container for `database_url`, with deterministic driven ports: a clock
     that moves only when told, counting order numbers, a cheap hasher. An `engine` or a
-    `store` given is used instead of a new one."""
+    `memory` storage given is used instead of a new one."""
     container = build_container(Settings(database_url=database_url))
     container.clock.override(providers.Object(clock))
     container.order_numbers.override(providers.Object(CountingOrderNumbers()))
     container.hasher.override(providers.Object(PlainHasher()))
     if engine is not None:
         container.primary_engine.override(providers.Object(engine))
-    if store is not None:
-        container.store.override(providers.Object(store))
+    if memory is not None:
+        container.memory.override(providers.Object(memory))
     return container
 
 
-def _storage(backend: str, container: Container, clock: SteppingClock) -> Storage:
-    use_cases: UseCases = container.use_cases()
+def _storage(
+    backend: str, container: Container, clock: SteppingClock, store_id: int = MAIN_STORE_ID
+) -> Storage:
+    use_cases: UseCases = container.store_scopes()(store_id)
     return Storage(
         backend=backend,
         make_uow=use_cases.unit_of_work,
@@ -102,21 +131,29 @@ def _storage(backend: str, container: Container, clock: SteppingClock) -> Storag
         health=use_cases.storage_health(),
         clock=clock,
         use_cases=use_cases,
+        container=container,
+        store_id=store_id,
         engine=container.primary_engine() if container.config.backend() == "sqlalchemy" else None,
     )
 
 
 async def seeded_memory_store(now: datetime = START) -> InMemoryStore:
-    """An in-memory store holding what the data migration seeds: the default categories,
-    put there by the use case the app seeds its own store with."""
-    store = InMemoryStore()
-    await SeedCategoriesHandler(InMemoryUnitOfWork(store), SteppingClock(now))(SeedCategories())
-    return store
+    """An in-memory storage holding what the migrations make: the store "main" (the first
+    opened, so its id is 1, as the migration's) and its default categories, put there by the
+    use cases the app starts its own in-memory storage with."""
+    memory, clock = InMemoryStore(), SteppingClock(now)
+    stores = InMemoryUnitOfWork(memory.of_store(NO_STORE_ID))
+    main = await OpenStoreHandler(stores, clock)(OpenStore(MAIN_STORE, "Main"))
+    assert main.id == MAIN_STORE_ID
+    await SeedCategoriesHandler(InMemoryUnitOfWork(memory.of_store(MAIN_STORE_ID)), clock)(
+        SeedCategories()
+    )
+    return memory
 
 
-def memory_storage(store: InMemoryStore) -> Storage:
+def memory_storage(memory: InMemoryStore) -> Storage:
     clock = SteppingClock()
-    return _storage("memory", app_container("memory://", clock, store=store), clock)
+    return _storage("memory", app_container("memory://", clock, memory=memory), clock)
 
 
 def sql_storage(engine: AsyncEngine) -> Storage:
@@ -146,6 +183,6 @@ async def open_storage(
             await engine.dispose()
     elif backend == "postgres":
         assert shared_postgres is not None, "PostgreSQL storage needs the shared database"
-        yield sql_storage(await shared_postgres.engine())
+        yield sql_storage(await shared_postgres.app_engine())
     else:  # pragma: no cover - a typo in a test
         raise ValueError(f"unknown backend {backend!r}")

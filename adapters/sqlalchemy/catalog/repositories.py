@@ -73,7 +73,7 @@ class SqlAlchemyCategoryRepository(SqlAlchemyRepository, CategoryRepository):
             # their own (a new version), before the foreign key's ON DELETE SET NULL, which
             # would move no version, finds any left to do.
             await session.execute(
-                _LEAVE_CATEGORY, {"doomed": key, "now": now, "store_id": session_store(session)}
+                _LEAVE_CATEGORY, {"doomed": key, "now": now, "in_store": session_store(session)}
             )
             await session.delete(category)
         # At commit, the foreign key sets the children's parent to NULL in the database;
@@ -91,7 +91,8 @@ _LEAVE_CATEGORY = keeps_to_store(
     update(products)
     .where(
         products.c.category_id == bindparam("doomed"),
-        products.c.store_id == bindparam("store_id"),
+        # Not named "store_id": an UPDATE keeps its columns' names for the SET clause.
+        products.c.store_id == bindparam("in_store"),
     )
     .values(category_id=None, version=products.c.version + 1, updated_at=bindparam("now"))
 )

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import Request, Response
 
 from application.shared.health import HealthReport
-from entrypoints.http.access import Anyone
+from entrypoints.http.access import Unscoped
 from entrypoints.http.responses import respond
 from entrypoints.http.routing import resource_router
 from entrypoints.http.schemas.health import (
@@ -16,7 +16,7 @@ from entrypoints.http.schemas.health import (
     PoolHealthPublic,
     ServiceInfo,
 )
-from entrypoints.http.use_cases import use_cases
+from entrypoints.http.use_cases import storage_health
 from entrypoints.version import SERVICE_NAME, service_version
 
 __all__ = ["SERVICE_NAME", "router", "service_version"]
@@ -25,7 +25,7 @@ router = resource_router("", "health", 422, 500)
 
 
 @router.get("/", response_model=ServiceInfo)
-async def root(_: Anyone) -> Response:
+async def root(_: Unscoped) -> Response:
     info = ServiceInfo(name=SERVICE_NAME, version=service_version(), docs="/docs")
     return respond(info, ServiceInfo)
 
@@ -43,9 +43,9 @@ def _status_code(report: HealthReport) -> int:
     response_model=HealthPublic,
     responses={503: {"model": HealthPublic, "description": "The storage does not answer."}},
 )
-async def health(request: Request, _: Anyone) -> Response:
+async def health(request: Request, _: Unscoped) -> Response:
     """200 when the storage answers a trivial query, 503 when it does not."""
-    report = await use_cases(request).storage_health().check()
+    report = await storage_health(request).check()
     database = DatabaseHealth(
         backend=report.backend, latency_ms=report.latency_ms, error=report.error, **report.pool
     )
@@ -58,9 +58,9 @@ async def health(request: Request, _: Anyone) -> Response:
     response_model=PoolHealthPublic,
     responses={503: {"model": PoolHealthPublic, "description": "The storage does not answer."}},
 )
-async def database_health(request: Request, _: Anyone) -> Response:
+async def database_health(request: Request, _: Unscoped) -> Response:
     """The connection pool in detail: size, connections checked in and out, overflow."""
-    report = await use_cases(request).storage_health().check()
+    report = await storage_health(request).check()
     public = PoolHealthPublic(
         status=_status(report),
         backend=report.backend,

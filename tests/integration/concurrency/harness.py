@@ -14,8 +14,11 @@ the same authentication a customer's does (one read of the account per request).
 
 `PausingUnitOfWork` is the test hook for faults in the middle of a use case: a SQL unit of
 work whose `get_for_update` takes the row locks, reports the server process holding them,
-and then waits until the test opens the gate. It is put in by overriding the container's
+and then waits until the test opens the gate. It is put in by overriding the main store's
 `unit_of_work` provider; nothing is patched.
+
+On PostgreSQL the tests hand the app the URL of the app's role (`postgres_app_url`), which
+row-level security holds, as a deployment's is.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from adapters.sqlalchemy.repository import SessionSource
 from application.identity.commands import CreateAdmin
 from application.shared.access import MAIN_STORE
 from domain.catalog.product import Product
-from entrypoints.container import Container, build_container
+from entrypoints.container import MAIN_STORE_ID, Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
@@ -282,15 +285,20 @@ class _PausingProductRepository(SqlAlchemyProductRepository):
 class PausingUnitOfWork(SqlAlchemyUnitOfWork):
     """A SQL unit of work that stops at the gate right after locking products."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], gate: Gate) -> None:
-        super().__init__(session_factory)
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], store_id: int, gate: Gate
+    ) -> None:
+        super().__init__(session_factory, store_id)
         self.products = _PausingProductRepository(self.session, gate)
 
     @classmethod
     def installed(cls, gate: Gate) -> Callable[[Container], None]:
-        """A container override putting this unit of work behind every use case."""
+        """A container override putting this unit of work behind every use case of the main
+        store, where the tests act."""
 
         def override(container: Container) -> None:
-            container.unit_of_work.override(providers.Factory(cls, container.session_factory, gate))
+            container.use_cases().unit_of_work.override(
+                providers.Factory(cls, container.session_factory, MAIN_STORE_ID, gate)
+            )
 
         return override

@@ -62,10 +62,10 @@ async def terminate(backend_pids: list[int]) -> None:
 
 @pytest.mark.postgres
 async def test_a_connection_killed_while_an_order_is_placed_is_a_503_and_leaves_no_trace(
-    postgres_url: str,
+    postgres_app_url: str,
 ) -> None:
     gate = Gate(armed=False)
-    async with running_app(postgres_url, overrides=PausingUnitOfWork.installed(gate)) as app:
+    async with running_app(postgres_app_url, overrides=PausingUnitOfWork.installed(gate)) as app:
         lamp = await app.product("Lamp", stock=10)
         buyer = await app.user("buyer")
 
@@ -102,10 +102,10 @@ async def test_a_connection_killed_while_an_order_is_placed_is_a_503_and_leaves_
 
 @pytest.mark.postgres
 async def test_no_free_pooled_connection_in_time_is_a_503_with_retry_after(
-    postgres_url: str,
+    postgres_app_url: str,
 ) -> None:
     async with running_app(
-        postgres_url, db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.5
+        postgres_app_url, db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.5
     ) as app:
         lamp = await app.product("Lamp", stock=10)
         buyer = await app.user("buyer")
@@ -135,11 +135,11 @@ async def test_no_free_pooled_connection_in_time_is_a_503_with_retry_after(
 
 @pytest.mark.postgres
 async def test_a_database_down_at_start_up_and_mid_request_is_503_and_the_app_recovers(
-    postgres_url: str,
+    postgres_app_url: str,
 ) -> None:
-    proxy = TcpProxy.in_front_of(postgres_url)
+    proxy = TcpProxy.in_front_of(postgres_app_url)
     await proxy.start()
-    through_proxy = proxy.url_for(postgres_url)
+    through_proxy = proxy.url_for(postgres_app_url)
     await proxy.stop()  # the database is "down" before the app starts
     gate = Gate(armed=False)
     try:

@@ -1,7 +1,8 @@
 """The HTTP API through httpx's ASGI transport, on every storage backend.
 
 Each test module runs once per backend — `memory`, `sqlite` (a migrated file) and `postgres`
-(a throwaway migrated database) — with one app per module and backend, started with its
+(a throwaway migrated database, which the app reaches as the app's role, held by row-level
+security, as a deployment's is) — with one app per module and backend, started with its
 lifespan. Tests make their own data with unique names, so they do not depend on each other
 or on what the backend was seeded with; figures over everything (counts, stats) are checked
 as differences.
@@ -37,7 +38,11 @@ from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.integration.http.api import ADMIN, JWT_SECRET, Api, Clients, MovableClock
-from tests.support.databases import migrated_sqlite_url, throwaway_postgres_database
+from tests.support.databases import (
+    app_role_url,
+    migrated_sqlite_url,
+    throwaway_postgres_database,
+)
 
 
 def _backends() -> list[Any]:
@@ -68,7 +73,7 @@ async def database_url(
         yield await migrated_sqlite_url(tmp_path_factory.mktemp("http"))
     else:
         async with throwaway_postgres_database() as url:
-            yield url
+            yield await app_role_url(url)
 
 
 @pytest.fixture(scope="module")

@@ -555,7 +555,7 @@ async def test_an_unexpected_error_is_a_bare_500_logged_with_the_request_id(
     client: httpx.AsyncClient, container: Container, caplog: pytest.LogCaptureFixture
 ) -> None:
     with (
-        _overridden(container.order_queries, _Broken()),
+        _overridden(container.use_cases().order_queries, _Broken()),
         caplog.at_level(logging.ERROR, logger="entrypoints.http.errors"),
     ):
         response = await client.get("/orders/stats/summary")
@@ -572,7 +572,7 @@ async def test_an_unexpected_error_is_a_bare_500_logged_with_the_request_id(
 async def test_unavailable_storage_is_a_503_with_retry_after(
     client: httpx.AsyncClient, container: Container
 ) -> None:
-    with _overridden(container.product_queries, _Down()):
+    with _overridden(container.use_cases().product_queries, _Down()):
         response = await client.get("/products/")
 
     assert_problem(response, 503, "unavailable")

@@ -14,6 +14,7 @@ from application.ordering.commands import PlaceOrder
 from application.shared.errors import Contention
 from domain.ordering.order import OrderLine
 from domain.shared.errors import InsufficientStock, StaleVersion
+from entrypoints.container import MAIN_STORE_ID
 from tests.contract.data import id_of, product, user
 from tests.support.actors import customer
 from tests.support.databases import SharedPostgres, migrated_sqlite_url
@@ -48,16 +49,16 @@ async def test_concurrent_orders_never_oversell(storage: Storage) -> None:
 async def test_a_write_over_a_newer_version_is_refused_as_stale(
     shared_postgres: SharedPostgres,
 ) -> None:
-    engine = await shared_postgres.engine()
+    engine = await shared_postgres.app_engine()
     sessions = create_session_factory(engine)
     storage = sql_storage(engine)
     lamp = await product(storage, "Lamp", stock=10)
     now = storage.clock.now()
 
-    async with SqlAlchemyUnitOfWork(sessions) as first:
+    async with SqlAlchemyUnitOfWork(sessions, MAIN_STORE_ID) as first:
         mine = await first.products.get(id_of(lamp))
         assert mine is not None
-        async with SqlAlchemyUnitOfWork(sessions) as second:
+        async with SqlAlchemyUnitOfWork(sessions, MAIN_STORE_ID) as second:
             theirs = await second.products.get(id_of(lamp))
             assert theirs is not None
             theirs.reprice(Decimal("12.00"), now)
@@ -74,7 +75,7 @@ async def test_a_write_over_a_newer_version_is_refused_as_stale(
 
 @pytest.mark.postgres
 async def test_a_deadlock_surfaces_as_contention(shared_postgres: SharedPostgres) -> None:
-    engine = await shared_postgres.engine()
+    engine = await shared_postgres.app_engine()
     storage = sql_storage(engine)
     one = id_of(await product(storage, "One"))
     two = id_of(await product(storage, "Two"))
@@ -83,7 +84,7 @@ async def test_a_deadlock_surfaces_as_contention(shared_postgres: SharedPostgres
 
     async def lock(first: int, then: int) -> None:
         # Deliberately against the id order the repository promises, to provoke it.
-        async with SqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyUnitOfWork(sessions, MAIN_STORE_ID) as uow:
             await uow.products.get_for_update([first])
             await both_hold_one.wait()
             await uow.products.get_for_update([then])
@@ -101,10 +102,10 @@ async def test_a_second_sqlite_writer_that_cannot_get_the_lock_is_contention(
     )
     sessions = create_session_factory(engine)
     try:
-        async with SqlAlchemyUnitOfWork(sessions) as first:
+        async with SqlAlchemyUnitOfWork(sessions, MAIN_STORE_ID) as first:
             await first.categories.get(1)  # BEGIN IMMEDIATE: first holds the write lock
             with pytest.raises(Contention):
-                async with SqlAlchemyUnitOfWork(sessions) as second:
+                async with SqlAlchemyUnitOfWork(sessions, MAIN_STORE_ID) as second:
                     await second.categories.get(1)
     finally:
         await engine.dispose()

@@ -33,7 +33,7 @@ async def test_an_engine_keeps_at_most_the_configured_number_of_compiled_stateme
         for first in OPERATORS:
             for second in OPERATORS:  # 36 shapes of list query, each its own statement
                 query = USER_LIST.query([(f"id__{first}", "1"), (f"credits__{second}", "1")])
-                await container.user_queries().list(query)
+                await container.use_cases().user_queries().list(query)
         # A private attribute, but the only way to see what the engine holds; SQLAlchemy
         # prunes back to the size once it overshoots it by half.
         cache = container.primary_engine().sync_engine._compiled_cache

@@ -16,6 +16,7 @@ from adapters.sqlalchemy import (
 )
 from adapters.sqlalchemy.engine import create_session_factory
 from application.shared.errors import Unavailable
+from entrypoints.container import MAIN_STORE_ID
 
 SECRET = "s3cret-pass"
 
@@ -36,10 +37,10 @@ async def test_an_unreachable_database_is_unavailable_to_use_cases_and_queries(
     )
     try:
         with pytest.raises(Unavailable) as from_uow:
-            async with SqlAlchemyUnitOfWork(create_session_factory(engine)) as uow:
+            async with SqlAlchemyUnitOfWork(create_session_factory(engine), MAIN_STORE_ID) as uow:
                 await uow.users.get(1)
         with pytest.raises(Unavailable) as from_query:
-            await SqlAlchemyUserQueries(engine).counts()
+            await SqlAlchemyUserQueries(engine, MAIN_STORE_ID).counts()
     finally:
         await engine.dispose()
 

@@ -21,6 +21,7 @@ from domain.catalog.repository import ProductRepository
 from domain.identity.user import User
 from domain.notifications.notification import Notification
 from domain.ordering.order import Order, OrderItem, Payment
+from entrypoints.container import MAIN_STORE_ID
 
 
 def test_every_context_subpackage_is_found() -> None:
@@ -39,7 +40,7 @@ def test_every_domain_class_is_mapped_once_the_mappers_start() -> None:
 
 
 def test_the_unit_of_work_has_the_sql_repository_of_every_port_it_declares() -> None:
-    uow = SqlAlchemyUnitOfWork(async_sessionmaker())
+    uow = SqlAlchemyUnitOfWork(async_sessionmaker(), MAIN_STORE_ID)
 
     for name, port in get_type_hints(UnitOfWork).items():
         assert isinstance(getattr(uow, name), port), name

@@ -36,11 +36,12 @@ from application.identity.sessions import (
     InvalidCredentials,
     LogInHandler,
     LogOutHandler,
+    ReadAccessTokenHandler,
     RefreshHandler,
     TokenPair,
     TooManyAttempts,
 )
-from application.shared.access import Role, Unauthenticated
+from application.shared.access import Principal, Role, Unauthenticated
 from domain.identity.sessions import LoginThrottle, RefreshToken, hash_token
 from domain.identity.user import User
 from tests.support.actors import customer
@@ -108,8 +109,16 @@ def log_out(uow, clock) -> LogOutHandler:
 
 
 @pytest.fixture
-def authenticate(store, clock, tokens) -> AuthenticateHandler:
-    return AuthenticateHandler(clock, tokens, InMemoryUserQueries(store))
+def authenticate(store, clock, tokens) -> Callable[[Authenticate], Awaitable[Principal]]:
+    """Who a bearer token is, in the gate's two steps: what the token says (genuine and
+    unexpired), then whether its account may still act on it."""
+    read = ReadAccessTokenHandler(clock, tokens)
+    account = AuthenticateHandler(InMemoryUserQueries(store))
+
+    async def authenticate(command: Authenticate) -> Principal:
+        return await account(read(command))
+
+    return authenticate
 
 
 @pytest.fixture
