@@ -10,7 +10,8 @@ The client is an admin's: the harness creates the admin as the operator does (th
 `create_admin` use case, which `storefront create-admin` runs), signs in through POST
 /auth/token and sends the access token with every request. An admin may place an order for
 any user, so the tests name their buyers as before, and every request still goes through
-the same authentication a customer's does (one read of the account per request).
+the same authentication a customer's does (one read of the account per request). The app
+acts in main; `in_new_store(slug)` gives a client of the same app acting in another store.
 
 `PausingUnitOfWork` is the test hook for faults in the middle of a use case: a SQL unit of
 work whose `get_for_update` takes the row locks, reports the server process holding them,
@@ -43,8 +44,9 @@ from adapters.sqlalchemy.catalog import SqlAlchemyProductRepository
 from adapters.sqlalchemy.repository import SessionSource
 from application.identity.commands import CreateAdmin
 from application.shared.access import MAIN_STORE
+from application.stores.commands import OpenStore
 from domain.catalog.product import Product
-from entrypoints.container import MAIN_STORE_ID, Container, build_container
+from entrypoints.container import MAIN_STORE_ID, NO_STORE_ID, Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
@@ -71,6 +73,7 @@ class AppUnderTest:
     client: httpx.AsyncClient
     container: Container
     responses: list[httpx.Response] = field(default_factory=list)
+    transport: httpx.AsyncBaseTransport | None = None
 
     async def _record(self, response: httpx.Response) -> None:
         await response.aread()
@@ -95,6 +98,36 @@ class AppUnderTest:
         )
         assert response.status_code == 200, response.text
         self.client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+
+    @asynccontextmanager
+    async def in_new_store(self, slug: str) -> AsyncIterator[AppUnderTest]:
+        """The same app, acting in a store opened now as the operator opens one, whose admin
+        (made as `storefront create-admin --store` makes one, with the same name as main's)
+        signed in through X-Store: everything the yielded client does happens there."""
+        operator = self.container.store_scopes()(NO_STORE_ID)
+        store = await operator.open_store()(OpenStore(slug, slug.title()))
+        assert store.id is not None
+        admin = CreateAdmin(ADMIN_NAME, ADMIN_EMAIL, ADMIN_PASSWORD)
+        await self.container.store_scopes()(store.id).create_admin()(admin)
+        other = AppUnderTest(
+            client=httpx.AsyncClient(), container=self.container, transport=self.transport
+        )
+        async with httpx.AsyncClient(
+            transport=self.transport,
+            base_url="http://testserver",
+            headers={"X-Store": slug},
+            event_hooks={"response": [other._record]},
+            timeout=30,
+        ) as client:
+            other.client = client
+            response = await client.post(
+                "/auth/token", data={"username": ADMIN_NAME, "password": ADMIN_PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+            # From now on the token alone names the store, as a client signed in holds it.
+            del client.headers["X-Store"]
+            client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+            yield other
 
     def hold_token_of(self, user_id: int) -> None:
         """Send from now on an access token the app signed for `user_id`, as a client that
@@ -185,9 +218,12 @@ async def running_app(
         overrides(container)
     app = create_app(container=container)
     async with app.router.lifespan_context(app):
-        under_test = AppUnderTest(client=httpx.AsyncClient(), container=container)
+        transport = httpx.ASGITransport(app=app)
+        under_test = AppUnderTest(
+            client=httpx.AsyncClient(), container=container, transport=transport
+        )
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
+            transport=transport,
             base_url="http://testserver",
             event_hooks={"response": [under_test._record]},
             timeout=30,
