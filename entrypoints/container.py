@@ -53,6 +53,7 @@ from adapters.memory import (
     InMemoryUnitOfWork,
     InMemoryUserQueries,
 )
+from adapters.memory.content.queries import InMemoryPostQueries, InMemoryTagQueries
 from adapters.memory.stores.queries import InMemoryStoreQueries
 from adapters.security import Argon2PasswordHasher, JwtAccessTokens
 from adapters.sqlalchemy import (
@@ -68,6 +69,7 @@ from adapters.sqlalchemy import (
     migrate,
     start_mappers,
 )
+from adapters.sqlalchemy.content.queries import SqlAlchemyPostQueries, SqlAlchemyTagQueries
 from adapters.sqlalchemy.health import row_security
 from adapters.sqlalchemy.stores.queries import SqlAlchemyStoreQueries
 from adapters.system import RandomOrderNumbers, SystemClock
@@ -217,6 +219,16 @@ class StoreScope(containers.DeclarativeContainer):
         sqlalchemy=providers.Singleton(SqlAlchemyOrderQueries, app.read_engine, store_id),
         memory=providers.Singleton(InMemoryOrderQueries, memory),
     )
+    post_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyPostQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryPostQueries, memory),
+    )
+    tag_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyTagQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryTagQueries, memory),
+    )
 
     # -- what the entrypoints call: every use case and query port, built from the above -----
     use_cases = providers.Container(
@@ -233,6 +245,8 @@ class StoreScope(containers.DeclarativeContainer):
         product_queries=product_queries,
         order_queries=order_queries,
         storage_health=app.storage_health,
+        post_queries=post_queries,
+        tag_queries=tag_queries,
     )
 
 

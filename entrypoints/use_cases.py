@@ -37,6 +37,16 @@ from application.catalog.handlers import (
 )
 from application.catalog.queries import CategoryQueries, ProductQueries
 from application.catalog.reads import ProductReads
+from application.content.handlers import (
+    ChangePostStatusHandler,
+    CreatePostHandler,
+    DeletePostHandler,
+    RestorePostHandler,
+    UpdatePostHandler,
+    ViewPostHandler,
+)
+from application.content.queries import PostQueries, TagQueries
+from application.content.reads import PostReads
 from application.identity.handlers import (
     CreateAdminHandler,
     DeactivateStaleUsersHandler,
@@ -89,10 +99,13 @@ class UseCases(containers.DeclarativeContainer):
     product_queries: providers.Dependency[ProductQueries] = providers.Dependency()
     order_queries: providers.Dependency[OrderQueries] = providers.Dependency()
     storage_health: providers.Dependency[StorageHealth] = providers.Dependency()
+    post_queries: providers.Dependency[PostQueries] = providers.Dependency()
+    tag_queries: providers.Dependency[TagQueries] = providers.Dependency()
     # ... and as a caller may see it.
     user_reads = providers.Factory(UserReads, user_queries)
     product_reads = providers.Factory(ProductReads, product_queries)
     order_reads = providers.Factory(OrderReads, order_queries, user_queries)
+    post_reads = providers.Factory(PostReads, post_queries, tag_queries, user_queries)
 
     # -- sessions ---------------------------------------------------------------------------
     log_in = providers.Factory(
@@ -134,3 +147,11 @@ class UseCases(containers.DeclarativeContainer):
     # -- stores (the operator's, in no store: they see the stores and nothing else) ----------
     open_store = providers.Factory(OpenStoreHandler, unit_of_work, clock)
     deactivate_store = providers.Factory(DeactivateStoreHandler, unit_of_work)
+
+    # -- content ----------------------------------------------------------------------------
+    create_post = providers.Factory(CreatePostHandler, unit_of_work, clock)
+    update_post = providers.Factory(UpdatePostHandler, unit_of_work, clock)
+    change_post_status = providers.Factory(ChangePostStatusHandler, unit_of_work, clock)
+    delete_post = providers.Factory(DeletePostHandler, unit_of_work, clock)
+    restore_post = providers.Factory(RestorePostHandler, unit_of_work, clock)
+    view_post = providers.Factory(ViewPostHandler, unit_of_work, post_queries)

@@ -204,6 +204,16 @@ def _schema() -> _Schema:
                 schema.foreign_key_by_name[name] = foreign_key
             elif isinstance(constraint, CheckConstraint):
                 schema.check_fields[name] = _field(constraint)
+        # A partial unique index (a post's slug among the posts not in the trash) is a
+        # unique rule too, reported after the table's constraints.
+        for index in sorted(table.indexes, key=lambda index: str(index.name)):
+            if index.unique:
+                columns = tuple(column.name for column in index.columns)
+                field = str(index.info.get(FIELD) or columns[-1])
+                unique = _Unique(str(index.name), table, columns, _entity(table), field)
+                uniques.append(unique)
+                schema.unique_by_name[unique.name] = unique
+                schema.unique_by_columns[(table.name, frozenset(columns))] = unique
         schema.uniques[table.name] = tuple(uniques)
         schema.foreign_keys[table.name] = tuple(foreign_keys)
     return schema

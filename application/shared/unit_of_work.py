@@ -21,6 +21,7 @@ from typing import Self
 
 from application.shared.idempotency.store import IdempotencyStore
 from domain.catalog.repository import CategoryRepository, ProductRepository
+from domain.content.repository import PostRepository, TagRepository
 from domain.identity.repository import (
     LoginThrottleRepository,
     RefreshTokenRepository,
@@ -43,6 +44,8 @@ class UnitOfWork(abc.ABC):
     notifications: NotificationRepository
     stores: StoreRepository
     idempotency: IdempotencyStore
+    posts: PostRepository
+    tags: TagRepository
 
     async def __aenter__(self) -> Self:
         await self._begin()

@@ -37,6 +37,7 @@ from adapters.sqlalchemy import EngineSettings, create_engine, start_mappers
 from application.catalog.commands import SeedCategories
 from application.catalog.handlers import SeedCategoriesHandler
 from application.catalog.queries import CategoryQueries, ProductQueries
+from application.content.queries import PostQueries, TagQueries
 from application.identity.queries import UserQueries
 from application.ordering.queries import OrderQueries
 from application.shared.health import StorageHealth
@@ -76,6 +77,8 @@ class Storage:
     categories: CategoryQueries
     products: ProductQueries
     orders: OrderQueries
+    posts: PostQueries
+    tags: TagQueries
     health: StorageHealth
     clock: SteppingClock
     use_cases: UseCases  # the app's own: call a member for a fresh use case
@@ -128,6 +131,8 @@ def _storage(
         categories=use_cases.category_queries(),
         products=use_cases.product_queries(),
         orders=use_cases.order_queries(),
+        posts=use_cases.post_queries(),
+        tags=use_cases.tag_queries(),
         health=use_cases.storage_health(),
         clock=clock,
         use_cases=use_cases,

@@ -27,7 +27,12 @@ ENGINES = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
-POSTGRESQL_ONLY_INDEXES = {"ix_products_name_trgm", "ix_products_active_category_id_price"}
+POSTGRESQL_ONLY_INDEXES = {
+    "ix_products_name_trgm",
+    "ix_products_active_category_id_price",
+    "ix_posts_title_trgm",
+    "ix_posts_content_trgm",
+}
 
 
 @pytest.fixture(params=ENGINES)

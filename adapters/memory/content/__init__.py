@@ -1,0 +1,1 @@
+"""The content context in memory: posts with their taggings, tags, and their query fakes."""

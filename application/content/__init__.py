@@ -1,0 +1,1 @@
+"""Content use cases: posts, tags, publishing and the trash; and the content read side."""

@@ -1,0 +1,1 @@
+"""The content context: posts, their tags, publishing, the trash."""
