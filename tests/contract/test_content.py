@@ -82,7 +82,8 @@ async def test_a_tag_is_one_whatever_its_letter_case(storage: Storage) -> None:
 
     assert [(t.name, t.slug) for t in tags.items] == [("Python", "python"), ("rust", "rust")]
     view = await storage.posts.get(id_of(second))
-    assert view is not None and view.tags == (PostTag("Python", "python"), PostTag("rust", "rust"))
+    assert view is not None
+    assert view.tags == (PostTag("Python", "python"), PostTag("rust", "rust"))
     async with storage.make_uow() as uow:
         with pytest.raises(DuplicateValue) as taken:
             await uow.tags.add(Tag.create(name="pyTHON", now=storage.clock.now()))
@@ -181,7 +182,8 @@ async def test_a_post_in_the_trash_is_in_no_normal_read(storage: Storage) -> Non
     counts = {t.slug: t.post_count for t in (await storage.tags.list(TAG_LIST.query())).items}
     assert counts == {"news": 1, "old": 0}
     old = await storage.tags.get_by_slug("old")
-    assert old is not None and old.post_count == 0
+    assert old is not None
+    assert old.post_count == 0
     async with storage.make_uow() as uow:
         assert await uow.posts.get(id_of(gone)) is None
         assert await uow.posts.count_view(id_of(gone)) is None
@@ -208,7 +210,8 @@ async def test_the_trash_lists_deleted_posts_with_their_tags_and_restores_them(
     assert restored.deleted_at is None
     assert (await storage.posts.trash(TRASH_LIST.query())).total == 0
     view = await storage.posts.get(id_of(post))
-    assert view is not None and view.tags == (PostTag("keep", "keep"),)
+    assert view is not None
+    assert view.tags == (PostTag("keep", "keep"),)
     with pytest.raises(NotFound):
         await storage.use_cases.restore_post()(admin(), RestorePost(id_of(post)))
 
