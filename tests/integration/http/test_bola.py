@@ -276,6 +276,91 @@ async def _pay_order(api: Api, owner: Customer) -> Case:
 
 
 # One case for each operation with a key in its path, by method and route path.
+# --------------------------------------------------------------------------------- posts
+# A draft (or a deleted post) is its author's: another user's is a 404, by id and by slug.
+async def _post(api: Api, owner: Customer, *then: str) -> dict[str, Any]:
+    """A draft `owner` wrote, then moved by `owner` along `then` (`archive`, `delete`...)."""
+    body = {"title": api.unique("Post"), "content": "Words.", "tags": ["bola"]}
+    post = await api.created("/posts/", body, by=owner.client)
+    for step in then:
+        if step == "delete":
+            answer = await owner.client.delete(f"/posts/{post['id']}")
+        else:
+            answer = await owner.client.post(f"/posts/{post['id']}/{step}")
+        assert answer.status_code in (200, 204), answer.text
+    return post
+
+
+async def _get_post(api: Api, owner: Customer) -> Case:
+    post = await _post(api, owner)
+    return Case("GET", "/posts/{}", post["id"], "owner", 200, 404, 404, absent=NOBODYS_ID)
+
+
+async def _get_post_by_slug(api: Api, owner: Customer) -> Case:
+    post = await _post(api, owner)
+    return Case(
+        "GET", "/posts/by-slug/{}", post["slug"], "owner", 200, 404, 404, absent="no-such-post"
+    )
+
+
+async def _update_post(api: Api, owner: Customer) -> Case:
+    post = await _post(api, owner)
+    return Case(
+        "PATCH",
+        "/posts/{}",
+        post["id"],
+        "owner",
+        200,
+        404,
+        401,
+        absent=NOBODYS_ID,
+        json={"version": 1, "title": "Taken over"},
+        probe=f"/posts/{post['id']}",
+    )
+
+
+def _move_post(step: str, *before: str) -> Build:
+    async def build(api: Api, owner: Customer) -> Case:
+        post = await _post(api, owner, *before)
+        return Case(
+            "POST",
+            f"/posts/{{}}/{step}",
+            post["id"],
+            "owner",
+            200,
+            404,
+            401,
+            absent=NOBODYS_ID,
+            probe=f"/posts/{post['id']}" if "delete" not in before else "/posts/trash",
+        )
+
+    return build
+
+
+async def _delete_post(api: Api, owner: Customer) -> Case:
+    post = await _post(api, owner)
+    return Case(
+        "DELETE",
+        "/posts/{}",
+        post["id"],
+        "owner",
+        204,
+        404,
+        401,
+        absent=NOBODYS_ID,
+        probe=f"/posts/{post['id']}",
+    )
+
+
+async def _list_tag_posts(api: Api, owner: Customer) -> Case:
+    await _post(api, owner, "publish")
+    return Case("GET", "/tags/{}/posts", "bola", "owner", 200, 200, 200)
+
+
+async def _list_user_posts(api: Api, owner: Customer) -> Case:
+    return Case("GET", "/users/{}/posts", owner.id, "owner", 200, 200, 200)
+
+
 CASES: dict[str, Build] = {
     "GET /products/{product_id:int}": _get_product,
     "GET /products/by-sku/{sku}": _get_product_by_sku,
@@ -298,6 +383,16 @@ CASES: dict[str, Build] = {
     "GET /orders/{order_id:int}/details": _get_order_details,
     "PATCH /orders/{order_id:int}/status": _cancel_order,
     "POST /orders/{order_id:int}/payments": _pay_order,
+    "GET /posts/{post_id:int}": _get_post,
+    "GET /posts/by-slug/{slug}": _get_post_by_slug,
+    "PATCH /posts/{post_id:int}": _update_post,
+    "POST /posts/{post_id:int}/publish": _move_post("publish"),
+    "POST /posts/{post_id:int}/archive": _move_post("archive"),
+    "POST /posts/{post_id:int}/draft": _move_post("draft", "archive"),
+    "DELETE /posts/{post_id:int}": _delete_post,
+    "POST /posts/{post_id:int}/restore": _move_post("restore", "delete"),
+    "GET /tags/{slug}/posts": _list_tag_posts,
+    "GET /users/{user_id:int}/posts": _list_user_posts,
 }
 
 

@@ -80,6 +80,22 @@ RULES: dict[str, Rule] = {
     "PATCH /orders/{order_id:int}/status": SIGNED_IN,
     "POST /orders/{order_id:int}/payments": SIGNED_IN,
     "GET /orders/stats/summary": ADMIN,
+    # content: published posts and tags read by anyone; writing a post needs a sign-in, the
+    # use case deciding whose post it is (another user's is a 404)
+    "POST /posts/": SIGNED_IN,
+    "GET /posts/": ANYONE,
+    "GET /posts/trash": SIGNED_IN,
+    "GET /posts/{post_id:int}": ANYONE,
+    "GET /posts/by-slug/{slug}": ANYONE,
+    "PATCH /posts/{post_id:int}": SIGNED_IN,
+    "POST /posts/{post_id:int}/publish": SIGNED_IN,
+    "POST /posts/{post_id:int}/archive": SIGNED_IN,
+    "POST /posts/{post_id:int}/draft": SIGNED_IN,
+    "DELETE /posts/{post_id:int}": SIGNED_IN,
+    "POST /posts/{post_id:int}/restore": SIGNED_IN,
+    "GET /tags/": ANYONE,
+    "GET /tags/{slug}/posts": ANYONE,
+    "GET /users/{user_id:int}/posts": ANYONE,
 }
 
 # Routes that are not operations, and so name no rule: the documentation, open to anyone.
