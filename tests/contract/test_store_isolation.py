@@ -4,11 +4,12 @@ Two stores keep shops with the same names: main (the storage's own) and north, o
 operator's use case. Each test looks from one store at what the other holds, through every
 query port (gets by id and by each natural key, lists, counts, stats, exports, rankings, the
 category tree, low stock), every repository of the unit of work (users, categories, products,
-orders, notifications, refresh tokens, sign-in throttles, idempotency keys) and the use cases
+orders, notifications, refresh tokens, sign-in throttles, idempotency keys, posts, tags) and
+the use cases
 that find an object by id. Ids are unique across stores, so an id of north used in main names
 nothing there: a get answers None, a use case `NotFound`. Unique values are unique per store:
-the same username, email, category name and slug, SKU, product slug and order number live in
-both stores, and twice in one they are still refused.
+the same username, email, category name and slug, SKU, product slug, order number, post slug
+and tag name live in both stores, and twice in one they are still refused.
 
 The figures of the two shops differ on purpose (main has two customers, north one; their
 orders differ), so that a count or a sum over both stores would not pass for either's.
@@ -37,6 +38,14 @@ from application.catalog.commands import (
 )
 from application.catalog.queries import CATEGORY_LIST, PRODUCT_LIST
 from application.catalog.read_models import CategoryView
+from application.content.commands import (
+    ChangePostStatus,
+    CreatePost,
+    DeletePost,
+    RestorePost,
+    UpdatePost,
+)
+from application.content.queries import POST_LIST, TAG_LIST, TRASH_LIST
 from application.identity.commands import (
     DeactivateStaleUsers,
     DeactivateUser,
@@ -57,6 +66,8 @@ from application.shared.idempotency.request import IdempotentRequest
 from application.shared.idempotency.store import StoredOutcome
 from domain.catalog.category import Category
 from domain.catalog.product import Product
+from domain.content.post import PostStatus
+from domain.content.tag import Tag
 from domain.identity.sessions import hash_token
 from domain.identity.user import User
 from domain.ordering.order import (
@@ -511,3 +522,97 @@ async def test_the_same_order_number_lives_in_two_stores_but_not_twice_in_one(
         await store(shops.north.storage, numbered(shops.north))
     assert (refused.value.entity, refused.value.field) == ("order", "order_number")
     assert (await shops.north.storage.orders.stats()).total_orders == 2
+
+
+# ------------------------------------------------------------------------------------ content
+@dataclass
+class Blog:
+    storage: Storage
+    author: User
+    published: int  # a post's id
+    deleted: int
+
+
+async def open_blog(storage: Storage, *, extra_posts: int) -> Blog:
+    """The same names in every store: an author "writer", a published post "Hello" tagged
+    "news", a deleted post "Old" tagged "news", and `extra_posts` more published ones."""
+    author = await user(storage, "writer")
+    me = customer(id_of(author))
+    made = []
+    for title in ("Hello", "Old", *(f"Extra {n}" for n in range(extra_posts))):
+        post = await storage.use_cases.create_post()(
+            me, CreatePost(title=title, content="Words.", tags=("news",))
+        )
+        await storage.use_cases.change_post_status()(
+            me, ChangePostStatus(id_of(post), PostStatus.PUBLISHED)
+        )
+        made.append(id_of(post))
+    await storage.use_cases.delete_post()(me, DeletePost(made[1]))
+    return Blog(storage, author, made[0], made[1])
+
+
+@pytest.fixture
+async def blogs(storage: Storage) -> tuple[Blog, Blog]:
+    north = await storage.open_store(NORTH)
+    return await open_blog(storage, extra_posts=1), await open_blog(north, extra_posts=0)
+
+
+async def test_posts_and_tags_of_one_store_are_not_seen_from_another(
+    blogs: tuple[Blog, Blog],
+) -> None:
+    for here, there in (blogs, blogs[::-1]):
+        posts, tags = here.storage.posts, here.storage.tags
+        assert await posts.get(there.published) is None
+        hello = await posts.get_by_slug("hello")
+        assert hello is not None
+        assert hello.id == here.published
+        listed = await posts.list(POST_LIST.query(page_size=100))
+        assert {p.author_id for p in listed.items} == {id_of(here.author)}
+        tagged = await posts.list(POST_LIST.query(page_size=100), tag="news")
+        assert tagged.total == listed.total
+        trashed = await posts.trash(TRASH_LIST.query())
+        assert [p.id for p in trashed.items] == [here.deleted]
+        counts = await tags.list(TAG_LIST.query())
+        assert [(t.slug, t.post_count) for t in counts.items] == [("news", listed.total)]
+        news = await tags.get_by_slug("news")
+        assert news is not None
+        assert news.post_count == listed.total
+        async with here.storage.make_uow() as uow:
+            assert await uow.posts.get(there.published) is None
+            assert await uow.posts.get_in_trash(there.deleted) is None
+            assert await uow.posts.count_view(there.published) is None
+            assert [t.id for t in await uow.tags.with_keys(["news"])] == [news.id]
+    assert [(await blog.storage.posts.list(POST_LIST.query())).total for blog in blogs] == [2, 1]
+
+
+async def test_another_stores_post_is_not_found_by_the_content_use_cases(
+    blogs: tuple[Blog, Blog],
+) -> None:
+    main, north = blogs
+    use_cases = main.storage.use_cases
+    calls: list[Callable[[], Awaitable[object]]] = [
+        lambda: use_cases.update_post()(admin(), UpdatePost(north.published, 2, title="x")),
+        lambda: use_cases.change_post_status()(
+            admin(), ChangePostStatus(north.published, PostStatus.ARCHIVED)
+        ),
+        lambda: use_cases.delete_post()(admin(), DeletePost(north.published)),
+        lambda: use_cases.restore_post()(admin(), RestorePost(north.deleted)),
+        lambda: use_cases.view_post()(admin(), "no-such-slug"),
+    ]
+    for call in calls:
+        with pytest.raises(NotFound):
+            await call()
+    still = await north.storage.posts.get(north.published)
+    assert still is not None
+    assert (still.title, still.status.value, still.version) == ("Hello", "published", 2)
+
+
+async def test_slugs_and_tag_names_are_unique_per_store(blogs: tuple[Blog, Blog]) -> None:
+    main, _north = blogs
+    with pytest.raises(DuplicateValue):
+        await main.storage.use_cases.create_post()(
+            customer(id_of(main.author)), CreatePost(title="Hello", content="Again.")
+        )
+    async with main.storage.make_uow() as uow:
+        with pytest.raises(DuplicateValue):
+            await uow.tags.add(Tag.create(name="NEWS", now=main.storage.clock.now()))
