@@ -35,7 +35,7 @@ from application.shared.retry import retried_on_contention
 from application.shared.unit_of_work import UnitOfWork
 from domain.content.post import Post, PostStatus
 from domain.content.tag import Tag, distinct_tag_names
-from domain.shared.errors import DuplicateValue, NotFound
+from domain.shared.errors import DuplicateValue, Inactive, NotFound
 from domain.shared.patch import UNSET, Maybe, Unset
 
 __all__ = [
@@ -58,6 +58,9 @@ class CreatePostHandler:
         author_id = actor.acting_user()
         names = distinct_tag_names(command.tags)
         async with self.uow as uow:
+            # The account, in this store and active (a foreign key alone would take a user
+            # of any store).
+            await _ensure_active_user(uow, author_id)
             now = self.clock.now()
             post = Post.create(
                 title=command.title,
@@ -179,6 +182,14 @@ async def _post(uow: UnitOfWork, actor: Principal, post_id: int) -> Post:
         raise NotFound("post", post_id)
     actor.visible(post.author_id, "post", post_id)
     return post
+
+
+async def _ensure_active_user(uow: UnitOfWork, user_id: int) -> None:
+    active = await uow.users.is_active(user_id)
+    if active is None:
+        raise NotFound("user", user_id)
+    if not active:
+        raise Inactive(f"user {user_id} is not active")
 
 
 async def _tag_ids(uow: UnitOfWork, names: Sequence[str], now: datetime) -> list[int]:

@@ -64,6 +64,15 @@ from application.catalog.read_models import (
     CategoryView,
     ProductView,
 )
+from application.content.commands import (
+    ChangePostStatus,
+    CreatePost,
+    DeletePost,
+    RestorePost,
+    UpdatePost,
+)
+from application.content.queries import POST_LIST, TAG_LIST, TRASH_LIST
+from application.content.read_models import PostView, TagView
 from application.identity.commands import (
     DeactivateStaleUsers,
     DeactivateUser,
@@ -92,6 +101,7 @@ from application.shared.idempotency.answers import Answer
 from application.shared.listing import FieldKind, ListSchema, Op, Page
 from domain.catalog.category import Category
 from domain.catalog.product import Product
+from domain.content.post import Post, PostStatus, Tagging
 from domain.identity.user import User
 from domain.notifications.notification import Notification
 from domain.ordering.order import (
@@ -103,7 +113,7 @@ from domain.ordering.order import (
     PaymentMethod,
 )
 from domain.shared.errors import DomainError, DuplicateValue
-from tests.support.actors import admin, anonymous
+from tests.support.actors import admin, anonymous, customer
 from tests.support.databases import DatabaseReset, migrated_sqlite_url
 from tests.support.storage import START, Storage, memory_storage, seeded_memory_store, sql_storage
 
@@ -113,7 +123,7 @@ SECOND_STORE = "north"
 
 # -- how ids are translated ---------------------------------------------------------------
 
-KINDS = ("user", "category", "product", "order")
+KINDS = ("user", "category", "product", "order", "post")
 UNKNOWN = 2_000_000  # a logical id never handed out maps to UNKNOWN + logical on both sides
 
 # (class, field) -> kind of entity the field names; (class, field) -> None: left out.
@@ -149,6 +159,14 @@ ID_FIELDS: dict[tuple[type, str], str | None] = {
     (Payment, "id"): None,
     (PaymentView, "id"): None,
     (Notification, "id"): None,
+    (Post, "id"): "post",
+    (Post, "author_id"): "user",
+    (PostView, "id"): "post",
+    (PostView, "author_id"): "user",
+    # Tags are compared by name: a lost race for a new tag may spend an id on one side only.
+    (Tagging, "id"): None,
+    (Tagging, "tag_id"): None,
+    (TagView, "id"): None,
 }
 
 # Fields of each list that hold ids, and the kind they name.
@@ -157,6 +175,9 @@ LIST_ID_FIELDS: dict[int, dict[str, str]] = {
     id(CATEGORY_LIST): {"id": "category", "parent_id": "category"},
     id(PRODUCT_LIST): {"id": "product", "category_id": "category"},
     id(ORDER_LIST): {"id": "order", "user_id": "user"},
+    id(POST_LIST): {"id": "post", "author_id": "user"},
+    id(TRASH_LIST): {"id": "post", "author_id": "user"},
+    id(TAG_LIST): {},
 }
 
 
@@ -227,6 +248,9 @@ PRODUCT_NAMES = ["Lamp", "lamp", "Éclair", "ÉCLAIR deluxe", "Desk 100%", "unde
 SKUS = ["LAMP-1", "lamp-2", "ECL", "DESK-1", "Z-9", "CHAIR", "SOFA-3", "MUG"]
 CATEGORY_NAMES = ["Tools", "tools", "Garden", "Électronique", "Books"]
 PRICES = ["0.01", "0.10", "0.20", "1.50", "19.99", "120.00", "9999999.99"]
+POST_TITLES = ["Hello", "hello!", "Écrire", "100% done", "under_score"]
+POST_CONTENTS = ["Short.", "Two\nlines", "Ærø and 100%", "under_score text"]
+TAG_NAMES = ["news", "News", "Écrire", "c sharp", "x_y"]
 TEXT_VALUES = [
     "a",
     "A",
@@ -342,7 +366,7 @@ class StorageParity(RuleBasedStateMachine):
         self.sides = tuple(
             Side((main, self.runner.run(main.open_store(SECOND_STORE)))) for main in (memory, sql)
         )
-        self.counts = {"user": 0, "category": 4, "product": 0, "order": 0}
+        self.counts = {"user": 0, "category": 4, "product": 0, "order": 0, "post": 0}
         for side in self.sides:
             for category_id in (1, 2, 3, 4):
                 side.learn("category", category_id, category_id)
@@ -703,7 +727,7 @@ class StorageParity(RuleBasedStateMachine):
 
     @rule(
         data=st.data(),
-        schema=st.sampled_from([USER_LIST, CATEGORY_LIST, PRODUCT_LIST, ORDER_LIST]),
+        schema=st.sampled_from([USER_LIST, CATEGORY_LIST, PRODUCT_LIST, ORDER_LIST, POST_LIST]),
     )
     def filter_on_a_stored_value(self, data: st.DataObject, schema: ListSchema) -> None:
         """Compare against a value some row really holds: the boundaries of gt/gte/lt/lte,
@@ -760,6 +784,91 @@ class StorageParity(RuleBasedStateMachine):
 
         self.both(export)
 
+    # -- content -------------------------------------------------------------------------
+
+    @rule(
+        data=st.data(),
+        title=st.sampled_from(POST_TITLES),
+        content=st.sampled_from(POST_CONTENTS),
+        tags=st.lists(st.sampled_from(TAG_NAMES), max_size=3),
+    )
+    def create_post(self, data: st.DataObject, title: str, content: str, tags: list[str]) -> None:
+        author = data.draw(ids(self.counts["user"]))
+        self.both(
+            lambda s: s.storage.use_cases.create_post()(
+                customer(s.id("user", author)),
+                CreatePost(title=title, content=content, tags=tuple(tags)),
+            ),
+            creates="post",
+        )
+
+    @rule(
+        data=st.data(),
+        stale=st.integers(min_value=0, max_value=4),
+        field=st.sampled_from(["title", "slug", "content", "tags"]),
+    )
+    def update_post(self, data: st.DataObject, stale: int, field: str) -> None:
+        post = data.draw(ids(self.counts["post"]))
+        value: Any = data.draw(
+            {
+                "title": st.sampled_from(POST_TITLES),
+                "slug": st.sampled_from(["hello", "ecrire", "fresh"]),
+                "content": st.sampled_from(POST_CONTENTS),
+                "tags": st.lists(st.sampled_from(TAG_NAMES), max_size=3).map(tuple),
+            }[field]
+        )
+        memory = self.sides[0]
+        current = self.runner.run(memory.storage.posts.get(memory.id("post", post)))
+        version = (current.version if current else 1) - (1 if stale == 0 else 0)
+        self.both(
+            lambda s: s.storage.use_cases.update_post()(
+                admin(),
+                dataclasses.replace(UpdatePost(s.id("post", post), version), **{field: value}),
+            )
+        )
+
+    @rule(data=st.data(), status=st.sampled_from(list(PostStatus)))
+    def change_post_status(self, data: st.DataObject, status: PostStatus) -> None:
+        post = data.draw(ids(self.counts["post"]))
+        self.both(
+            lambda s: s.storage.use_cases.change_post_status()(
+                admin(), ChangePostStatus(s.id("post", post), status)
+            )
+        )
+
+    @rule(data=st.data(), restore=st.booleans())
+    def delete_or_restore_post(self, data: st.DataObject, restore: bool) -> None:
+        post = data.draw(ids(self.counts["post"]))
+        if restore:
+            self.both(
+                lambda s: s.storage.use_cases.restore_post()(
+                    admin(), RestorePost(s.id("post", post))
+                )
+            )
+        else:
+            self.both(
+                lambda s: s.storage.use_cases.delete_post()(admin(), DeletePost(s.id("post", post)))
+            )
+
+    @rule(slug=st.sampled_from(["hello", "ecrire", "100-done", "fresh", "under-score"]))
+    def view_post(self, slug: str) -> None:
+        self.both(lambda s: s.storage.use_cases.view_post()(anonymous(), slug))
+
+    @rule(
+        raw=list_queries(POST_LIST),
+        tag=st.sampled_from([None, "news", "ecrire", "x-y"]),
+        trash=st.booleans(),
+    )
+    def list_posts(self, raw: dict[str, Any], tag: str | None, trash: bool) -> None:
+        if trash:
+            self.both(lambda s: s.storage.posts.trash(build_query(s, TRASH_LIST, raw)))
+        else:
+            self.both(lambda s: s.storage.posts.list(build_query(s, POST_LIST, raw), tag=tag))
+
+    @rule(raw=list_queries(TAG_LIST))
+    def list_tags(self, raw: dict[str, Any]) -> None:
+        self.both(lambda s: s.storage.tags.list(build_query(s, TAG_LIST, raw)))
+
     # -- the state, after every step -------------------------------------------------------
 
     @invariant()
@@ -782,6 +891,7 @@ def listing(storage: Storage, schema: ListSchema, query: Any = None) -> Coroutin
         id(CATEGORY_LIST): storage.categories,
         id(PRODUCT_LIST): storage.products,
         id(ORDER_LIST): storage.orders,
+        id(POST_LIST): storage.posts,
     }[id(schema)]
     return port.list(query)  # type: ignore[no-any-return]
 
@@ -798,6 +908,9 @@ async def snapshot(side: Side) -> dict[str, Any]:
         "tree": await storage.categories.tree(),
         "products": await storage.products.list(PRODUCT_LIST.query(sort="id", page_size=100)),
         "orders": await storage.orders.list(ORDER_LIST.query(sort="id", page_size=100)),
+        "posts": await storage.posts.list(POST_LIST.query(sort="id", page_size=100)),
+        "trash": await storage.posts.trash(TRASH_LIST.query(sort="id", page_size=100)),
+        "tags": await storage.tags.list(TAG_LIST.query(page_size=100)),
         "counts": await storage.users.counts(),
         "order_stats": await storage.orders.stats(),
         "category_stats": await storage.products.category_stats(),
