@@ -5,8 +5,8 @@ operator's use case. Each test looks from one store at what the other holds, thr
 query port (gets by id and by each natural key, lists, counts, stats, exports, rankings, the
 category tree, low stock), every repository of the unit of work (users, categories, products,
 orders, notifications, refresh tokens, sign-in throttles, idempotency keys, posts, tags) and
-the use cases that find an object by id. Ids are unique across stores, so an id of north used in main names
-nothing there: a get answers None, a use case `NotFound`. Unique values are unique per store:
+the use cases that find an object by id. Ids are unique across stores, so an id of north used
+in main names nothing there: a get answers None, a use case `NotFound`. Unique values are unique per store:
 the same username, email, category name and slug, SKU, product slug, order number, post slug
 and tag name live in both stores, and twice in one they are still refused.
 
