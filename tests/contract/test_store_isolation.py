@@ -6,9 +6,9 @@ query port (gets by id and by each natural key, lists, counts, stats, exports, r
 category tree, low stock), every repository of the unit of work (users, categories, products,
 orders, notifications, refresh tokens, sign-in throttles, idempotency keys, posts, tags) and
 the use cases that find an object by id. Ids are unique across stores, so an id of north used
-in main names nothing there: a get answers None, a use case `NotFound`. Unique values are unique per store:
-the same username, email, category name and slug, SKU, product slug, order number, post slug
-and tag name live in both stores, and twice in one they are still refused.
+in main names nothing there: a get answers None, a use case `NotFound`. Unique values are
+unique per store: the same username, email, category name and slug, SKU, product slug, order
+number, post slug and tag name live in both stores, and twice in one they are still refused.
 
 The figures of the two shops differ on purpose (main has two customers, north one; their
 orders differ), so that a count or a sum over both stores would not pass for either's.
