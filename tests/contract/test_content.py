@@ -20,7 +20,7 @@ from application.content.commands import (
     UpdatePost,
 )
 from application.content.queries import POST_LIST, TAG_LIST, TRASH_LIST
-from application.content.read_models import PostTag, PostView
+from application.content.read_models import PostTag
 from domain.content.post import Post, PostStatus
 from domain.content.tag import Tag
 from domain.shared.errors import DuplicateValue, NotFound, StaleVersion
@@ -249,7 +249,3 @@ async def test_posts_are_filtered_searched_and_sorted(storage: Storage) -> None:
     late = await posts.list(POST_LIST.query([("published_at__gte", since.isoformat())]))
     assert ids(late) == [id_of(c)]
     assert ids(await posts.list(POST_LIST.query(), tag="rust")) == [id_of(c)]
-
-
-def test_the_views_are_frozen() -> None:
-    assert PostView.__dataclass_params__.frozen  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from adapters.memory.content.views import post_view, tag_view
 from adapters.memory.listing import list_page
 from adapters.memory.read_side import InMemoryQueries
+from adapters.memory.tracking import key_of
 from application.content.queries import PostQueries, TagQueries
 from application.content.read_models import PostView, TagView
 from application.shared.listing import ListQuery, Page
@@ -54,12 +55,12 @@ class InMemoryPostQueries(_ContentQueries, PostQueries):
 class InMemoryTagQueries(_ContentQueries, TagQueries):
     async def get_by_slug(self, slug: str) -> TagView | None:
         found = next((t for t in self._store.rows(Tag).values() if t.slug == slug), None)
-        return None if found is None else tag_view(found, self._counts().get(found.id or 0, 0))
+        return None if found is None else tag_view(found, self._counts().get(key_of(found), 0))
 
     async def list(self, query: ListQuery) -> Page[TagView]:
         counts = self._counts()
         tags = self._store.rows(Tag).values()
-        return list_page((tag_view(t, counts.get(t.id or 0, 0)) for t in tags), query)
+        return list_page((tag_view(t, counts.get(key_of(t), 0)) for t in tags), query)
 
     def _counts(self) -> dict[int, int]:
         """Published posts not in the trash, per tag."""

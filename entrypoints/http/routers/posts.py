@@ -46,8 +46,10 @@ TRASH = ListParameters(TRASH_LIST)
 async def _shown(
     request: Request, actor: Principal, post: Post, status_code: int = 200
 ) -> Response:
-    """A post a use case wrote, as the read side shows it (its author's name, its tags)."""
-    assert post.id is not None
+    """A post a use case wrote, as the read side shows it (its author's name, its tags),
+    read once the use case has committed."""
+    if post.id is None:
+        raise ValueError("a post is shown once stored")
     view = await use_cases(request).post_reads().get(actor, post.id)
     return respond(view, PostPublic, status_code)
 
