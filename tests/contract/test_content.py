@@ -87,7 +87,7 @@ async def test_a_tag_is_one_whatever_its_letter_case(storage: Storage) -> None:
     async with storage.make_uow() as uow:
         with pytest.raises(DuplicateValue) as taken:
             await uow.tags.add(Tag.create(name="pyTHON", now=storage.clock.now()))
-    assert (taken.value.entity, taken.value.field) == ("tag", "name")
+    assert (taken.value.entity, taken.value.field) == ("tag", "name_key")
 
 
 async def test_publishing_stamps_published_at_once_and_moves_the_version(storage: Storage) -> None:

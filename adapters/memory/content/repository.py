@@ -67,7 +67,7 @@ class InMemoryTagRepository(InMemoryRepository, TagRepository):
         Tag,
         "tag",
         unique=(
-            UniqueRule("name", lambda t: t.name_key, shown=lambda t: t.name),
+            UniqueRule("name_key", lambda t: t.name_key, shown=lambda t: t.name),
             UniqueRule("slug", lambda t: t.slug),
         ),
     )

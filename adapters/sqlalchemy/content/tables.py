@@ -87,7 +87,7 @@ tags = Table(
     Column("slug", String(Slug.MAX_LENGTH), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     store_column(),
-    UniqueConstraint("store_id", "name_key", info={FIELD: "name"}),
+    UniqueConstraint("store_id", "name_key", info={FIELD: "name_key"}),
     UniqueConstraint("store_id", "slug", info={FIELD: "slug"}),
     sqlite_autoincrement=True,
     info={ENTITY: "tag"},
@@ -113,7 +113,7 @@ post_tags = Table(
     ),
     store_column(),
     # A post is in one store already; a tag once per post (the domain keeps tags distinct).
-    UniqueConstraint("post_id", "tag_id", info={FIELD: "tags"}),
+    UniqueConstraint("post_id", "tag_id", info={FIELD: "tag_id"}),
     sqlite_autoincrement=True,
     info={ENTITY: "post tag"},
 )
