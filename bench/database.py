@@ -212,7 +212,7 @@ class ThrowawayDatabase:
                 f"storefront db grant-app-role {APP_ROLE} failed ({process.returncode}):\n"
                 f"{output.decode(errors='replace')[-2000:]}"
             )
-        return f"DATABASE_URL=<owner's URL> {' '.join(['storefront', *command[4:]])}"
+        return f"DATABASE_URL=<owner's URL> {' '.join(['storefront', *command[3:]])}"
 
     async def bypasses_row_security(self, url: str) -> bool:
         """Whether the role of `url` sees past the policies: a superuser, BYPASSRLS, or the

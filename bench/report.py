@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench.load import ENDPOINTS, WrkRun
+from bench.plans import ReadPlan
 from bench.statement_counter import OrderStatements, ReadStatements
 
 __all__ = [
@@ -85,6 +86,7 @@ class Results:
     quick: bool = False
     # app@<name> -> its directory, git revision and where `entrypoints` was imported from
     apps_at: dict[str, dict[str, str]] = field(default_factory=dict)
+    plans: list[ReadPlan] = field(default_factory=list)  # the load's reads, EXPLAIN ANALYZEd
 
     @property
     def measured(self) -> list[WrkRun]:
@@ -328,6 +330,11 @@ def summary(results: Results) -> str:
         lines += ["", *_table(_APP_AT_HEADER, app_at_rows(results))]
     if row_security_rows(results):
         lines += ["", *_table(_RLS_HEADER, row_security_rows(results))]
+    if results.plans:
+        lines += [
+            "",
+            *_table(["read (raw_asyncpg's SQL)", "rows removed by filter"], _plan_rows(results)),
+        ]
     if results.statements:
         lines += ["", *_statement_table(results)]
     if results.read_statements:
@@ -382,6 +389,10 @@ def _read_statement_table(results: Results) -> list[str]:
             for s in results.read_statements
         ],
     )
+
+
+def _plan_rows(results: Results) -> list[list[str]]:
+    return [[plan.read, f"{plan.rows_removed_by_filter:,}"] for plan in results.plans]
 
 
 def render_markdown(results: Results) -> str:
@@ -467,6 +478,19 @@ def render_markdown(results: Results) -> str:
             "ratio is what PostgreSQL's evaluation of the policies costs under this load; "
             "the set_config statements are the app's cost of naming the store at all.",
         ]
+
+    if results.plans:
+        out += ["", "## How PostgreSQL runs the reads in the loaded store", ""]
+        out += _table(["read (raw_asyncpg's SQL)", "rows removed by filter"], _plan_rows(results))
+        out += [
+            "",
+            "EXPLAIN ANALYZE before the load, as the app's role with the loaded store named "
+            "(bench/plans.py): rows removed by filter are rows a scan read and threw away, "
+            "the other store's among them.",
+            "",
+        ]
+        for plan in results.plans:
+            out += [f"{plan.read}:", "", "```", *plan.lines, "```", ""]
 
     out += ["", "## SQL statements per POST /orders/", ""]
     if results.statements:

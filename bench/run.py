@@ -71,6 +71,7 @@ from bench.load import (
 )
 from bench.machine import git_revision, machine_facts, package_versions, wrk_version
 from bench.parity import check_parity
+from bench.plans import explain_reads
 from bench.report import Results, render_markdown, summary
 from bench.servers import (
     ACCESS_TOKEN_MINUTES,
@@ -295,6 +296,11 @@ def _via(url: str, host: str, port: int) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
+def _via_scheme(url: str) -> str:
+    """A SQLAlchemy URL (postgresql+asyncpg://) as asyncpg takes it."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
 def _describe(run: WrkRun, width: int = 12) -> str:
     """One line of progress for `run`; `width` fits the longest variant name."""
     kind = "warm-up" if run.round == 0 else f"round {run.round}"
@@ -386,6 +392,11 @@ class Benchmark:
                 f"{len(store.category_ids)} categories, admin {store.admin_user_id}, "
                 f"{sum(len(c.order_ids) for c in store.customers)} orders of "
                 f"{len(store.customers)} customers"
+            )
+        results.plans = await explain_reads(_via_scheme(database.app_role_url), seed)
+        for plan in results.plans:
+            self.clock.say(
+                f"plan of {plan.read}: {plan.rows_removed_by_filter} rows removed by filter"
             )
         results.settings["planner statistics"] = (
             "ANALYZE of the whole database before every wrk run, warm-ups included "
