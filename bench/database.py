@@ -32,6 +32,7 @@ import asyncpg  # type: ignore[import-untyped]
 
 __all__ = [
     "APP_ROLE",
+    "APP_ROLE_PASSWORD",
     "DEFAULT_ADMIN_URL",
     "LOADED_STORE",
     "MAIN_STORE",

@@ -51,6 +51,7 @@ from bench import credentials
 from bench.credentials import STORE_HEADER, Tokens
 from bench.database import (
     APP_ROLE,
+    APP_ROLE_PASSWORD,
     CUSTOMERS,
     DEFAULT_ADMIN_URL,
     LINES_PER_SEEDED_ORDER,
@@ -465,9 +466,9 @@ class Benchmark:
             for key, value in servers[0].environment.items()
             if key not in servers[0].variant.environment and key != "DATABASE_URL"
         )
+        shown = self.database.app_role_url.replace(f":{APP_ROLE_PASSWORD}@", ":<password>@", 1)
         results.server_environment += (
-            f", DATABASE_URL={self.database.app_role_url} (app_as_owner: "
-            f"{self.database.sqlalchemy_url})"
+            f", DATABASE_URL={shown} (app_as_owner: {self.database.sqlalchemy_url})"
         )
 
         self.tokens = tokens = await self._tokens(servers, seed)
