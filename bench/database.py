@@ -4,17 +4,25 @@ The schema comes from the app's migrations (`adapters.sqlalchemy.migrate`) when 
 otherwise from the seed-style baseline's models, which map the same tables. Rows are loaded
 with COPY, and only into columns the schema has, so the seed keeps up with the migrations as
 long as every required column is one it knows how to fill.
+
+Two stores hold the same data: "main", which the migrations make, and `LOADED_STORE`, which
+the seed opens. Each gets the same categories, products, users (the same usernames, SKUs and
+slugs), admin and orders, under ids of its own; the load goes to `LOADED_STORE` alone (see
+`seed`). The database is made, migrated and seeded as its owner; `grant_app_role` makes the
+role the servers connect as, which row-level security holds, as production's does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import random
 import secrets
+import sys
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -22,7 +30,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg  # type: ignore[import-untyped]
 
-__all__ = ["DEFAULT_ADMIN_URL", "Customer", "SeedData", "ThrowawayDatabase"]
+__all__ = [
+    "APP_ROLE",
+    "APP_ROLE_PASSWORD",
+    "DEFAULT_ADMIN_URL",
+    "LOADED_STORE",
+    "MAIN_STORE",
+    "Customer",
+    "SeedData",
+    "ThrowawayDatabase",
+]
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_PASSWORD = "BenchPass123"  # noqa: S105 - the one password of the seeded users
@@ -31,6 +48,15 @@ ADMIN_USERNAME = "bench_admin"
 CUSTOMERS = 20
 ORDERS_PER_CUSTOMER = 25
 LINES_PER_SEEDED_ORDER = 3
+MAIN_STORE = "main"  # made by the migrations, with the id 1
+# The store the load goes to: opened by the seed after main, so its rows have the higher ids,
+# and every request must name it (anonymous ones with X-Store, the others by their token).
+LOADED_STORE = "bench"
+# The role the servers connect as: made by `storefront db grant-app-role` on the first run
+# (a role is the server's, not a database's, so later runs find it and keep its password).
+APP_ROLE = "storefront_bench_app"
+APP_ROLE_PASSWORD = "storefront-bench-app-role"  # noqa: S105 - throwaway databases only
+GRANT_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -44,9 +70,9 @@ class Customer:
 
 @dataclass(frozen=True)
 class SeedData:
-    """What the load scripts draw from: contiguous id ranges, the seeded categories, the
-    admin (who places the orders of POST /orders/ for any user) and the customers who read
-    their own orders."""
+    """One store's seeded rows, which the load scripts draw from: contiguous id ranges, the
+    seeded categories, the admin (who places the orders of POST /orders/ for any user) and
+    the customers who read their own orders."""
 
     first_product_id: int
     last_product_id: int
@@ -55,6 +81,10 @@ class SeedData:
     category_ids: tuple[int, ...]
     admin_user_id: int
     customers: tuple[Customer, ...]
+    store_id: int
+    store_slug: str
+    # The store seeded alike beside it, which the load must never reach (None in that one).
+    other_store: SeedData | None = None
 
     @property
     def product_count(self) -> int:
@@ -70,6 +100,18 @@ def _with_scheme_and_database(url: str, scheme: str, database: str) -> str:
     return urlunsplit((scheme, parts.netloc, f"/{database}", parts.query, ""))
 
 
+def _with_scheme(url: str, scheme: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+def _as_role(url: str, role: str, password: str) -> str:
+    """`url` with its user and password replaced (host, port and database kept)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"{role}:{password}@{host}", parts.path, parts.query, ""))
+
+
 class ThrowawayDatabase:
     """`storefront_bench_<hex>` on the server the admin URL names; dropped by `drop()`."""
 
@@ -79,6 +121,7 @@ class ThrowawayDatabase:
         self.admin_url = _with_scheme_and_database(admin_url, "postgresql", admin_database)
         self.url = _with_scheme_and_database(admin_url, "postgresql", self.name)
         self.sqlalchemy_url = _with_scheme_and_database(admin_url, "postgresql+asyncpg", self.name)
+        self.app_role_url = _as_role(self.sqlalchemy_url, APP_ROLE, APP_ROLE_PASSWORD)
         self.created = False
 
     async def connection_problem(self) -> str | None:
@@ -143,6 +186,50 @@ class ThrowawayDatabase:
             "(adapters.sqlalchemy.migrate) were not importable"
         )
 
+    async def grant_app_role(self) -> str:
+        """Make APP_ROLE the app's role in this database with the app's own command,
+        `storefront db grant-app-role` (run as the tables' owner, as production runs it);
+        return the command line, for the results file. Raises RuntimeError when it fails."""
+        command = [sys.executable, "-m", "entrypoints.cli", "db", "grant-app-role", APP_ROLE]
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            env={
+                **os.environ,
+                "DATABASE_URL": self.sqlalchemy_url,
+                "STOREFRONT_APP_ROLE_PASSWORD": APP_ROLE_PASSWORD,
+            },
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            output, _ = await asyncio.wait_for(process.communicate(), GRANT_TIMEOUT_S)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"storefront db grant-app-role {APP_ROLE} failed ({process.returncode}):\n"
+                f"{output.decode(errors='replace')[-2000:]}"
+            )
+        return f"DATABASE_URL=<owner's URL> {' '.join(['storefront', *command[3:]])}"
+
+    async def bypasses_row_security(self, url: str) -> bool:
+        """Whether the role of `url` sees past the policies: a superuser, BYPASSRLS, or the
+        owner of the tables."""
+        con = await asyncpg.connect(_with_scheme(url, "postgresql"), timeout=10)
+        try:
+            return bool(
+                await con.fetchval(
+                    "SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, "
+                    "c.relowner, 'USAGE') FROM pg_roles r, pg_class c "
+                    "WHERE r.rolname = current_user AND c.oid = 'products'::regclass"
+                )
+            )
+        finally:
+            await con.close()
+
     async def _create_from_seed_style_models(self) -> None:
         from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -158,6 +245,13 @@ class ThrowawayDatabase:
     async def seed(
         self, *, products: int, users: int, categories: int, stock: int = 1_000_000
     ) -> SeedData:
+        """Seed main and open LOADED_STORE with the same rows; return LOADED_STORE's seed,
+        with main's as its `other_store`.
+
+        The load goes to one store: a request that reached the other one's rows (an id of
+        main's, a list counting both) would answer differently from the baselines, which
+        filter by store_id themselves, or 404 (checked before the load), and each store's
+        half of every table doubles what a query without store_id in its index would scan."""
         from argon2 import PasswordHasher
 
         # One real argon2 hash shared by every user: hashing a thousand times would only
@@ -165,120 +259,192 @@ class ThrowawayDatabase:
         # so signing in verifies it as it would any user's and has nothing to rehash.
         hashed_password = PasswordHasher().hash(BENCH_PASSWORD)
         now = datetime.now(UTC)
-        prices = random.Random(6)  # the same prices on every run
 
         con = await asyncpg.connect(self.url, timeout=10)
         try:
-            await _copy(
+            main_id = await con.fetchval("SELECT id FROM stores WHERE slug = $1", MAIN_STORE)
+            if main_id is None:  # the seed-style models make no stores
+                main_id = await _open_store(con, MAIN_STORE, now)
+            main = await _seed_store(
                 con,
-                "categories",
-                [
-                    {
-                        "name": f"Bench category {n:02d}",
-                        "slug": f"bench-category-{n:02d}",
-                        "description": "A category seeded for the benchmark.",
-                        "parent_id": None,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for n in range(1, categories + 1)
-                ],
+                int(main_id),
+                MAIN_STORE,
+                products=products,
+                users=users,
+                categories=categories,
+                stock=stock,
+                hashed_password=hashed_password,
+                now=now,
             )
-            category_ids = tuple(
-                row["id"]
-                for row in await con.fetch(
-                    "SELECT id FROM categories WHERE slug LIKE 'bench-category-%' ORDER BY id"
-                )
-            )
-            await _copy(
+            loaded_id = await _open_store(con, LOADED_STORE, now)
+            loaded = await _seed_store(
                 con,
-                "products",
-                [
-                    {
-                        "name": f"Bench product {n:05d}",
-                        "slug": f"bench-product-{n:05d}",
-                        "sku": f"BENCH-{n:05d}",
-                        "description": "A product seeded for the benchmark.",
-                        "price": Decimal(prices.randint(100, 50_000)).scaleb(-2),
-                        "stock_quantity": stock,
-                        "is_active": True,
-                        "category_id": category_ids[n % len(category_ids)],
-                        "version": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for n in range(1, products + 1)
-                ],
-            )
-            await _copy(
-                con,
-                "users",
-                [
-                    {
-                        "username": f"bench_user_{n:05d}",
-                        "email": f"bench_user_{n:05d}@example.com",
-                        "hashed_password": hashed_password,
-                        "full_name": f"Bench User {n:05d}",
-                        "bio": None,
-                        "is_active": True,
-                        "is_superuser": False,
-                        "credits": Decimal("0.00"),
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for n in range(1, users + 1)
-                ],
-            )
-            await _copy(
-                con,
-                "users",
-                [
-                    {
-                        "username": ADMIN_USERNAME,
-                        "email": f"{ADMIN_USERNAME}@example.com",
-                        "hashed_password": hashed_password,
-                        "full_name": "Bench Admin",
-                        "bio": None,
-                        "is_active": True,
-                        "is_superuser": True,
-                        "credits": Decimal("0.00"),
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                ],
-            )
-            first_product, last_product = await _contiguous_ids(
-                con, "products", "sku LIKE 'BENCH-%'", products
-            )
-            first_user, last_user = await _contiguous_ids(
-                con, "users", "username LIKE 'bench\\_user\\_%'", users
-            )
-            admin_user_id = int(
-                await con.fetchval("SELECT id FROM users WHERE username = $1", ADMIN_USERNAME)
-            )
-            customers = await _seed_orders(
-                con,
-                first_user_id=first_user,
-                customers=min(CUSTOMERS, users),
-                product_ids=range(first_product, last_product + 1),
+                loaded_id,
+                LOADED_STORE,
+                products=products,
+                users=users,
+                categories=categories,
+                stock=stock,
+                hashed_password=hashed_password,
                 now=now,
             )
             await con.execute("ANALYZE")
         finally:
             await con.close()
-        return SeedData(
-            first_product,
-            last_product,
-            first_user,
-            last_user,
-            category_ids,
-            admin_user_id=admin_user_id,
-            customers=customers,
+        return replace(loaded, other_store=main)
+
+
+async def _open_store(con: Any, slug: str, now: datetime) -> int:
+    return int(
+        await con.fetchval(
+            "INSERT INTO stores (slug, name, is_active, created_at) VALUES ($1, $2, true, $3) "
+            "RETURNING id",
+            slug,
+            f"Bench store {slug}",
+            now,
         )
+    )
+
+
+async def _seed_store(
+    con: Any,
+    store_id: int,
+    store_slug: str,
+    *,
+    products: int,
+    users: int,
+    categories: int,
+    stock: int,
+    hashed_password: str,
+    now: datetime,
+) -> SeedData:
+    """The same rows in every store: names, slugs, SKUs, usernames, prices and orders."""
+    prices = random.Random(6)  # the same prices on every run, in every store
+    in_store = {"store_id": store_id}
+    await _copy(
+        con,
+        "categories",
+        [
+            {
+                **in_store,
+                "name": f"Bench category {n:02d}",
+                "slug": f"bench-category-{n:02d}",
+                "description": "A category seeded for the benchmark.",
+                "parent_id": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n in range(1, categories + 1)
+        ],
+    )
+    category_ids = tuple(
+        row["id"]
+        for row in await con.fetch(
+            "SELECT id FROM categories WHERE store_id = $1 AND slug LIKE 'bench-category-%' "
+            "ORDER BY id",
+            store_id,
+        )
+    )
+    await _copy(
+        con,
+        "products",
+        [
+            {
+                **in_store,
+                "name": f"Bench product {n:05d}",
+                "slug": f"bench-product-{n:05d}",
+                "sku": f"BENCH-{n:05d}",
+                "description": "A product seeded for the benchmark.",
+                "price": Decimal(prices.randint(100, 50_000)).scaleb(-2),
+                "stock_quantity": stock,
+                "is_active": True,
+                "category_id": category_ids[n % len(category_ids)],
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n in range(1, products + 1)
+        ],
+    )
+    await _copy(
+        con,
+        "users",
+        [
+            {
+                **in_store,
+                "username": f"bench_user_{n:05d}",
+                "email": f"bench_user_{n:05d}@example.com",
+                "hashed_password": hashed_password,
+                "full_name": f"Bench User {n:05d}",
+                "bio": None,
+                "is_active": True,
+                "is_superuser": False,
+                "credits": Decimal("0.00"),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n in range(1, users + 1)
+        ],
+    )
+    await _copy(
+        con,
+        "users",
+        [
+            {
+                **in_store,
+                "username": ADMIN_USERNAME,
+                "email": f"{ADMIN_USERNAME}@example.com",
+                "hashed_password": hashed_password,
+                "full_name": "Bench Admin",
+                "bio": None,
+                "is_active": True,
+                "is_superuser": True,
+                "credits": Decimal("0.00"),
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+    )
+    first_product, last_product = await _contiguous_ids(
+        con, "products", store_id, "sku LIKE 'BENCH-%'", products
+    )
+    first_user, last_user = await _contiguous_ids(
+        con, "users", store_id, "username LIKE 'bench\\_user\\_%'", users
+    )
+    admin_user_id = int(
+        await con.fetchval(
+            "SELECT id FROM users WHERE store_id = $1 AND username = $2", store_id, ADMIN_USERNAME
+        )
+    )
+    customers = await _seed_orders(
+        con,
+        store_id=store_id,
+        first_user_id=first_user,
+        customers=min(CUSTOMERS, users),
+        product_ids=range(first_product, last_product + 1),
+        now=now,
+    )
+    return SeedData(
+        first_product,
+        last_product,
+        first_user,
+        last_user,
+        category_ids,
+        admin_user_id=admin_user_id,
+        customers=customers,
+        store_id=store_id,
+        store_slug=store_slug,
+    )
 
 
 async def _seed_orders(
-    con: Any, *, first_user_id: int, customers: int, product_ids: range, now: datetime
+    con: Any,
+    *,
+    store_id: int,
+    first_user_id: int,
+    customers: int,
+    product_ids: range,
+    now: datetime,
 ) -> tuple[Customer, ...]:
     """ORDERS_PER_CUSTOMER pending orders of LINES_PER_SEEDED_ORDER distinct products for
     each of the first `customers` users, priced as the products are; the stock is left as it
@@ -299,6 +465,7 @@ async def _seed_orders(
         "orders",
         [
             {
+                "store_id": store_id,
                 # The app's format; the suffix counts in hex, so the seeded numbers are unique.
                 "order_number": f"ORD-{now:%Y%m%d%H%M%S}-{n:06X}",
                 "user_id": owner,
@@ -314,7 +481,8 @@ async def _seed_orders(
     order_ids = [
         row["id"]
         for row in await con.fetch(
-            "SELECT id FROM orders WHERE order_number LIKE $1 ORDER BY id",
+            "SELECT id FROM orders WHERE store_id = $1 AND order_number LIKE $2 ORDER BY id",
+            store_id,
             f"ORD-{now:%Y%m%d%H%M%S}-%",
         )
     ]
@@ -325,6 +493,7 @@ async def _seed_orders(
         "order_items",
         [
             {
+                "store_id": store_id,
                 "order_id": order_id,
                 "product_id": product_id,
                 "quantity": 1,
@@ -392,8 +561,13 @@ async def _copy(con: Any, table: str, rows: Sequence[Mapping[str, object]]) -> N
     )
 
 
-async def _contiguous_ids(con: Any, table: str, where: str, expected: int) -> tuple[int, int]:
-    row = await con.fetchrow(f"SELECT min(id), max(id), count(*) FROM {table} WHERE {where}")
+async def _contiguous_ids(
+    con: Any, table: str, store_id: int, where: str, expected: int
+) -> tuple[int, int]:
+    row = await con.fetchrow(
+        f"SELECT min(id), max(id), count(*) FROM {table} WHERE store_id = $1 AND {where}",
+        store_id,
+    )
     first, last, count = row[0], row[1], row[2]
     if count != expected or last - first + 1 != count:
         raise RuntimeError(

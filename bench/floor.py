@@ -1,10 +1,12 @@
 """What an order's transaction costs in the worker before any of the app's own code runs:
 `python -m bench.floor`.
 
-The app places an order in one transaction of ten round trips (BEGIN, the user, the locking
-select, the stock UPDATE, the order and items INSERTs, SAVEPOINT, the notification INSERT,
-RELEASE, COMMIT). This runs those same statements, as hand-written SQL with the same shapes,
-three ways, and reports the CPU each transaction takes in this process:
+The app places an order in one transaction of eleven round trips (BEGIN, naming the store to
+row-level security, the user, the locking select, the stock UPDATE, the order and items
+INSERTs, SAVEPOINT, the notification INSERT, RELEASE, COMMIT). This runs those same
+statements, as hand-written SQL with the same shapes, in the store the benchmark loads,
+connected as the app's role as the app is, three ways, and reports the CPU each transaction
+takes in this process:
 
     asyncpg            an asyncpg pool, as bench/baselines/raw_asyncpg.py does
     sqlalchemy core    an AsyncConnection from an AsyncEngine: SQLAlchemy's execution layer
@@ -50,26 +52,35 @@ __all__ = ["main"]
 # The statements of one order, for asyncpg ($n) and for SQLAlchemy's text() (:name).
 _LOCK = "SELECT id, price, stock_quantity, version, is_active FROM products WHERE id = ANY({})"
 _TAKE = "UPDATE products SET stock_quantity = stock_quantity - 1, version = version + 1"
-_ORDER = "INSERT INTO orders (order_number, user_id, status, total_amount, created_at, updated_at)"
-_ITEMS = "INSERT INTO order_items (order_id, product_id, quantity, unit_price, total_price)"
-_NOTE = "INSERT INTO notifications (user_id, message, order_id, is_read, created_at)"
+_ORDER = (
+    "INSERT INTO orders (store_id, order_number, user_id, status, total_amount, created_at, "
+    "updated_at)"
+)
+_ITEMS = (
+    "INSERT INTO order_items (store_id, order_id, product_id, quantity, unit_price, total_price)"
+)
+_NOTE = "INSERT INTO notifications (store_id, user_id, message, order_id, is_read, created_at)"
 
 DRIVER = {
-    "user": "SELECT id, is_active FROM users WHERE id = $1",
-    "lock": _LOCK.format("$1::int[]") + " ORDER BY id FOR UPDATE",
-    "take": _TAKE + " WHERE id = ANY($1::int[]) RETURNING id",
-    "order": _ORDER + " VALUES ($1, $2, 'pending', $3, $4, $4) RETURNING id",
-    "items": _ITEMS + " SELECT $1, p, 1, 1.00, 1.00 FROM unnest($2::int[]) AS p RETURNING id",
-    "note": _NOTE + " VALUES ($1, 'Order placed', $2, false, $3) RETURNING id",
+    "store": "SELECT set_config('storefront.store_id', $1, true)",
+    "user": "SELECT id, is_active FROM users WHERE store_id = $1 AND id = $2",
+    "lock": _LOCK.format("$2::int[]") + " AND store_id = $1 ORDER BY id FOR UPDATE",
+    "take": _TAKE + " WHERE store_id = $1 AND id = ANY($2::int[]) RETURNING id",
+    "order": _ORDER + " VALUES ($1, $2, $3, 'pending', $4, $5, $5) RETURNING id",
+    "items": _ITEMS + " SELECT $1, $2, p, 1, 1.00, 1.00 FROM unnest($3::int[]) AS p RETURNING id",
+    "note": _NOTE + " VALUES ($1, $2, 'Order placed', $3, false, $4) RETURNING id",
 }
 NAMED = {
-    "user": "SELECT id, is_active FROM users WHERE id = :user",
-    "lock": _LOCK.format("CAST(:ids AS int[])") + " ORDER BY id FOR UPDATE",
-    "take": _TAKE + " WHERE id = ANY(CAST(:ids AS int[])) RETURNING id",
-    "order": _ORDER + " VALUES (:number, :user, 'pending', :total, :now, :now) RETURNING id",
-    "items": _ITEMS + " SELECT :order, p, 1, 1.00, 1.00 FROM unnest(CAST(:ids AS int[])) AS p"
+    "store": "SELECT set_config('storefront.store_id', :store_setting, true)",
+    "user": "SELECT id, is_active FROM users WHERE store_id = :store AND id = :user",
+    "lock": _LOCK.format("CAST(:ids AS int[])") + " AND store_id = :store ORDER BY id FOR UPDATE",
+    "take": _TAKE + " WHERE store_id = :store AND id = ANY(CAST(:ids AS int[])) RETURNING id",
+    "order": _ORDER
+    + " VALUES (:store, :number, :user, 'pending', :total, :now, :now) RETURNING id",
+    "items": _ITEMS
+    + " SELECT :store, :order, p, 1, 1.00, 1.00 FROM unnest(CAST(:ids AS int[])) AS p"
     " RETURNING id",
-    "note": _NOTE + " VALUES (:user, 'Order placed', :order, false, :now) RETURNING id",
+    "note": _NOTE + " VALUES (:store, :user, 'Order placed', :order, false, :now) RETURNING id",
 }
 
 
@@ -85,6 +96,8 @@ class Draw:
             self.rng.sample(range(self.seed.first_product_id, self.seed.last_product_id), 3)
         )
         return {
+            "store": self.seed.store_id,
+            "store_setting": str(self.seed.store_id),
             "user": self.rng.randint(self.seed.first_user_id, self.seed.last_user_id),
             "ids": ids,
             "number": f"FLOOR-{os.getpid()}-{self.numbers}",
@@ -98,22 +111,25 @@ def _asyncpg_way(pool: Any, draw: Draw) -> Callable[[], Awaitable[None]]:
 
     async def once() -> None:
         v = draw()
+        store = v["store"]
         async with pool.acquire() as con, con.transaction():
-            await con.fetchrow(sql["user"], v["user"])
-            await con.fetch(sql["lock"], v["ids"])
-            await con.fetch(sql["take"], v["ids"])
+            await con.execute(sql["store"], v["store_setting"])
+            await con.fetchrow(sql["user"], store, v["user"])
+            await con.fetch(sql["lock"], store, v["ids"])
+            await con.fetch(sql["take"], store, v["ids"])
             order_id = await con.fetchval(
-                sql["order"], v["number"], v["user"], v["total"], v["now"]
+                sql["order"], store, v["number"], v["user"], v["total"], v["now"]
             )
-            await con.fetch(sql["items"], order_id, v["ids"])
+            await con.fetch(sql["items"], store, order_id, v["ids"])
             async with con.transaction():  # a savepoint, as the app's notification has
-                await con.fetchval(sql["note"], v["user"], order_id, v["now"])
+                await con.fetchval(sql["note"], store, v["user"], order_id, v["now"])
 
     return once
 
 
 async def _statements_on(con: AsyncConnection | AsyncSession, v: dict[str, Any]) -> None:
     sql = _TEXT
+    await con.execute(sql["store"], v)
     (await con.execute(sql["user"], v)).first()
     (await con.execute(sql["lock"], v)).all()
     (await con.execute(sql["take"], v)).all()
@@ -174,8 +190,13 @@ async def _floor(options: argparse.Namespace) -> int:
 async def _measure(
     options: argparse.Namespace, database: ThrowawayDatabase, draw: Draw
 ) -> dict[str, list[float]]:
-    pool = await asyncpg.create_pool(database.url, min_size=options.pool, max_size=options.pool)
-    engine = create_async_engine(database.sqlalchemy_url, pool_size=options.pool, max_overflow=0)
+    await database.grant_app_role()  # row-level security holds these connections, as the app's
+    pool = await asyncpg.create_pool(
+        database.app_role_url.replace("postgresql+asyncpg://", "postgresql://", 1),
+        min_size=options.pool,
+        max_size=options.pool,
+    )
+    engine = create_async_engine(database.app_role_url, pool_size=options.pool, max_overflow=0)
     try:
         ways = {
             "asyncpg": _asyncpg_way(pool, draw),

@@ -55,10 +55,11 @@ class Endpoint:
     script: str
 
     def script_args(self, seed: SeedData, tokens: TokenFiles) -> list[str]:
+        # Anonymous requests name their store in X-Store; the others are in it by their token.
         if self.name == "get_product":
-            return [str(seed.first_product_id), str(seed.last_product_id)]
+            return [seed.store_slug, str(seed.first_product_id), str(seed.last_product_id)]
         if self.name == "list_products":
-            return [str(category_id) for category_id in seed.category_ids]
+            return [seed.store_slug, *(str(category_id) for category_id in seed.category_ids)]
         if self.name == "get_order":
             return [str(tokens.customers)]
         return [

@@ -1,6 +1,7 @@
 """Before any load: do all variants answer the measured endpoints with the same JSON?
 
-The reads are compared value for value (nothing has written yet, so every variant sees the
+Anonymous reads name the loaded store in X-Store; the others are in it by their token. The
+reads are compared value for value (nothing has written yet, so every variant sees the
 same rows); a seeded order is read by its owner, with their bearer token. The order placed
 (with the admin's token) is compared after masking what must differ between two orders (ids,
 order number, timestamps); the mask keeps the *shape* of those values, so a different
@@ -15,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from bench.credentials import Tokens
+from bench.credentials import STORE_HEADER, Tokens
 from bench.database import SeedData
 from bench.servers import Server
 
@@ -70,8 +71,11 @@ async def _answers(
     body: dict[str, Any] | None = None,
     *,
     token: str | None = None,
+    store: str | None = None,
 ) -> dict[str, tuple[int, str, Any]]:
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    if store is not None:
+        headers[STORE_HEADER] = store
     answers = {}
     for server in servers:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=30.0) as client:
@@ -119,8 +123,16 @@ async def check_parity(servers: Sequence[Server], seed: SeedData, tokens: Tokens
         ],
     }
     return [
-        _compare(f"GET {product_path}", await _answers(servers, "GET", product_path), mask=False),
-        _compare(f"GET {list_path}", await _answers(servers, "GET", list_path), mask=False),
+        _compare(
+            f"GET {product_path}",
+            await _answers(servers, "GET", product_path, store=seed.store_slug),
+            mask=False,
+        ),
+        _compare(
+            f"GET {list_path}",
+            await _answers(servers, "GET", list_path, store=seed.store_slug),
+            mask=False,
+        ),
         _compare(
             "POST /orders/ (2 lines, same body, the admin's token)",
             await _answers(servers, "POST", "/orders/", order, token=tokens.admin),

@@ -1,7 +1,8 @@
 """Where a request's CPU goes: `python -m bench.profile place_order` (or get_product,
 list_products, get_order).
 
-    create storefront_bench_<hex>  ->  migrate  ->  seed (as bench.run does)
+    create storefront_bench_<hex>  ->  migrate  ->  seed (as bench.run does: two stores
+        alike, requests to one, named in X-Store)  ->  grant the app's role, connect as it
     build the app in this process  ->  drive the endpoint through ASGI, N at a time
     warm-up requests, unprofiled  ->  measured requests: CPU per request, then under cProfile
     drop the database
@@ -81,9 +82,9 @@ def _requests(
     }[endpoint]
 
 
-async def _call(app: Any, request: Request) -> int:
+async def _call(app: Any, request: Request, store: bytes) -> int:
     method, path, query, body, token = request
-    headers = [(b"host", b"bench")]
+    headers = [(b"host", b"bench"), (b"x-store", store)]
     if token:
         headers.append((b"authorization", b"Bearer " + token))
     if body:
@@ -122,7 +123,7 @@ async def _call(app: Any, request: Request) -> int:
 
 
 async def _drive(
-    app: Any, make: Callable[[random.Random], Request], total: int, at_once: int
+    app: Any, make: Callable[[random.Random], Request], total: int, at_once: int, store: str
 ) -> None:
     rng = random.Random(7)
     remaining = total
@@ -133,7 +134,7 @@ async def _drive(
         nonlocal remaining
         while remaining > 0 and time.monotonic() < deadline:
             remaining -= 1
-            status = await _call(app, make(rng))
+            status = await _call(app, make(rng), store.encode())
             if status >= 400:
                 failures.append(status)
 
@@ -147,7 +148,8 @@ async def _drive(
 async def _profile(options: argparse.Namespace) -> int:
     try:
         async with standard_database() as (database, seed):
-            os.environ["DATABASE_URL"] = database.sqlalchemy_url
+            await database.grant_app_role()  # the app connects as production's does
+            os.environ["DATABASE_URL"] = database.app_role_url
             os.environ.setdefault("LOG_LEVEL", "WARNING")
             os.environ["JWT_SECRET"] = BENCH_JWT_SECRET
             os.environ["ACCESS_TOKEN_MINUTES"] = str(ACCESS_TOKEN_MINUTES)
@@ -157,9 +159,9 @@ async def _profile(options: argparse.Namespace) -> int:
             make = _requests(options.endpoint, seed, mint(seed), options.lines)
             total, at_once = options.requests, options.concurrency
             async with app.router.lifespan_context(app):
-                await _drive(app, make, options.warmup, at_once)
+                await _drive(app, make, options.warmup, at_once, seed.store_slug)
                 started_cpu, started = time.process_time(), time.perf_counter()
-                await _drive(app, make, total, at_once)
+                await _drive(app, make, total, at_once, seed.store_slug)
                 cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
                 print(
                     f"{options.endpoint}: {total} requests, {at_once} at once, "
@@ -167,7 +169,9 @@ async def _profile(options: argparse.Namespace) -> int:
                     f"{cpu / total * 1e3:.3f} ms CPU per request (unprofiled)",
                     flush=True,
                 )
-                report = await _profiled(options, lambda: _drive(app, make, total, at_once))
+                report = await _profiled(
+                    options, lambda: _drive(app, make, total, at_once, seed.store_slug)
+                )
     except Unreachable as problem:
         print(problem, file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench.load import ENDPOINTS, WrkRun
+from bench.plans import ReadPlan
 from bench.statement_counter import OrderStatements, ReadStatements
 
 __all__ = [
@@ -85,6 +86,7 @@ class Results:
     quick: bool = False
     # app@<name> -> its directory, git revision and where `entrypoints` was imported from
     apps_at: dict[str, dict[str, str]] = field(default_factory=dict)
+    plans: list[ReadPlan] = field(default_factory=list)  # the load's reads, EXPLAIN ANALYZEd
 
     @property
     def measured(self) -> list[WrkRun]:
@@ -180,6 +182,48 @@ def app_at_rows(results: Results) -> list[list[str]]:
                     _cpu_ratio(other, app),
                 ]
             )
+    return rows
+
+
+OWNER_VARIANT = "app_as_owner"
+
+_RLS_HEADER = (
+    "endpoint",
+    "req/s app (RLS)",
+    "req/s app_as_owner",
+    "req/s: RLS ÷ owner",
+    "p99 ms app (RLS)",
+    "p99 ms app_as_owner",
+    "p99: RLS ÷ owner",
+    "CPU ms/req app (RLS)",
+    "CPU ms/req app_as_owner",
+)
+
+
+def row_security_rows(results: Results) -> list[list[str]]:
+    """The app as the app's role (row-level security applies) against the same app as the
+    tables' owner (it is let past), per endpoint: median req/s, p99 and worker CPU per
+    request of each, and the ratios of req/s and p99. Both send the same statements."""
+    table = medians(results)
+    rows = []
+    for endpoint in results.endpoints:
+        app, owner = table.get((endpoint, "app")), table.get((endpoint, OWNER_VARIANT))
+        if app is None or owner is None or not owner.requests_per_s:
+            continue
+        p99_ratio = app.latency_p99_ms / owner.latency_p99_ms if owner.latency_p99_ms else None
+        rows.append(
+            [
+                ENDPOINTS[endpoint].label,
+                f"{app.requests_per_s:,.0f}",
+                f"{owner.requests_per_s:,.0f}",
+                f"{app.requests_per_s / owner.requests_per_s:.2f}",
+                f"{app.latency_p99_ms:.2f}",
+                f"{owner.latency_p99_ms:.2f}",
+                "—" if p99_ratio is None else f"{p99_ratio:.2f}",
+                _ms(app.cpu_ms_per_request),
+                _ms(owner.cpu_ms_per_request),
+            ]
+        )
     return rows
 
 
@@ -284,6 +328,13 @@ def summary(results: Results) -> str:
     ]
     if results.apps_at:
         lines += ["", *_table(_APP_AT_HEADER, app_at_rows(results))]
+    if row_security_rows(results):
+        lines += ["", *_table(_RLS_HEADER, row_security_rows(results))]
+    if results.plans:
+        lines += [
+            "",
+            *_table(["read (raw_asyncpg's SQL)", "rows removed by filter"], _plan_rows(results)),
+        ]
     if results.statements:
         lines += ["", *_statement_table(results)]
     if results.read_statements:
@@ -294,13 +345,21 @@ def summary(results: Results) -> str:
 
 def _statement_table(results: Results) -> list[str]:
     return _table(
-        ["variant", "lines per order", "orders", "statements per order", "round trips per order"],
+        [
+            "variant",
+            "lines per order",
+            "orders",
+            "statements per order",
+            "of which naming the store",
+            "round trips per order",
+        ],
         [
             [
                 s.variant,
                 str(s.lines),
                 str(s.orders),
                 f"{s.statements_per_order:g}",
+                f"{s.store_settings_per_order:g}",
                 f"{s.round_trips_per_order:g}",
             ]
             for s in results.statements
@@ -310,18 +369,30 @@ def _statement_table(results: Results) -> list[str]:
 
 def _read_statement_table(results: Results) -> list[str]:
     return _table(
-        ["endpoint", "variant", "requests", "statements per request", "round trips per request"],
+        [
+            "endpoint",
+            "variant",
+            "requests",
+            "statements per request",
+            "of which naming the store",
+            "round trips per request",
+        ],
         [
             [
                 ENDPOINTS[s.endpoint].label,
                 s.variant,
                 str(s.requests),
                 f"{s.statements_per_request:g}",
+                f"{s.store_settings_per_request:g}",
                 f"{s.round_trips_per_request:g}",
             ]
             for s in results.read_statements
         ],
     )
+
+
+def _plan_rows(results: Results) -> list[list[str]]:
+    return [[plan.read, f"{plan.rows_removed_by_filter:,}"] for plan in results.plans]
 
 
 def render_markdown(results: Results) -> str:
@@ -392,18 +463,48 @@ def render_markdown(results: Results) -> str:
             "divided by the app's.",
         ]
 
+    if row_security_rows(results):
+        out += [
+            "",
+            "## What row-level security costs: the app as its role against as the owner",
+            "",
+        ]
+        out += _table(_RLS_HEADER, row_security_rows(results))
+        out += [
+            "",
+            "app connects as the app's role, which the policies hold; app_as_owner is the "
+            "same code connected as the tables' owner, whom they let past. Both send the same "
+            "statements, the set_config naming the store included (counted below), so the "
+            "ratio is what PostgreSQL's evaluation of the policies costs under this load; "
+            "the set_config statements are the app's cost of naming the store at all.",
+        ]
+
+    if results.plans:
+        out += ["", "## How PostgreSQL runs the reads in the loaded store", ""]
+        out += _table(["read (raw_asyncpg's SQL)", "rows removed by filter"], _plan_rows(results))
+        out += [
+            "",
+            "EXPLAIN ANALYZE before the load, as the app's role with the loaded store named "
+            "(bench/plans.py): rows removed by filter are rows a scan read and threw away, "
+            "the other store's among them.",
+            "",
+        ]
+        for plan in results.plans:
+            out += [f"{plan.read}:", "", "```", *plan.lines, "```", ""]
+
     out += ["", "## SQL statements per POST /orders/", ""]
     if results.statements:
         out += _statement_table(results)
     if results.statements_note:
         out += ["", results.statements_note]
     if results.read_statements:
-        out += ["", "## SQL statements per authenticated read", ""]
+        out += ["", "## SQL statements per read", ""]
         out += _read_statement_table(results)
         out += [
             "",
-            "Counted the same way, over sequential requests of one customer for their own "
-            "orders, after 3 warm-up requests: checking the bearer token is in each count.",
+            "Counted the same way, over sequential requests after 3 warm-up requests: 25 "
+            "products by id and a page of each category (anonymous, in the loaded store), and "
+            "one customer's 25 orders with their token (checking it is in each count).",
         ]
 
     out += ["", "## Peak RSS of each server worker (VmHWM at the end of the load)", ""]

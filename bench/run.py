@@ -1,11 +1,14 @@
 """The benchmark runner: `python -m bench.run` (or `make bench`).
 
     check where each app@<name> imports its code from
-    create storefront_bench_<hex>  ->  migrate  ->  seed 10,000 products, 1,000 users, an
-        admin, 500 orders of 20 customers
-    start app, [app@<name> ...], raw_asyncpg, seed_style (one uvicorn worker each, same pool)
-    sign the admin and the customers in on the app (POST /auth/token)  ->  check that every
-        order a customer's requests will name answers them 200, on every server
+    create storefront_bench_<hex>  ->  migrate (as the owner)  ->  grant the app's role
+        (`storefront db grant-app-role`)  ->  seed two stores alike, "main" and "bench": in
+        each 10,000 products, 1,000 users, an admin, 500 orders of 20 customers
+    start app, [app@<name> ...], app_as_owner, raw_asyncpg, seed_style (one uvicorn worker
+        each, same pool; all as the app's role but app_as_owner, the tables' owner)
+    sign the admin and the customers of "bench" in on the app (POST /auth/token)  ->  check
+        that every order a customer's requests will name answers them 200, on every server,
+        and that nothing of "main" is reached from "bench"
     compare their JSON  ->  warm up each  ->  rounds of A B C ... per endpoint (wrk)
     peak RSS  ->  stop  ->  statements per order, 1 line vs 30 (counted on the wire)
     drop the database  ->  bench/results/YYYY-MM-DD.md + summary table
@@ -18,6 +21,12 @@ matched, 1 otherwise, 2 when the run could not start, 130 when interrupted.
 variant `app@before`, measured in turn with the others (right after `app`). The schema and
 the seed are this checkout's. Ratios to the baselines and the verdicts are the app's, as
 without it; each `app@<name>` is compared with `app` in a table of its own.
+
+The load goes to the store "bench" only, "main" seeded alike beside it: a leak would answer
+the wrong rows (checked before the load, and against the baselines' JSON), and a query
+without store_id in its index scans both. `app_as_owner` is the same app connected as the
+tables' owner, whom row-level security lets past: set against `app` it is what the policies
+cost (the statements naming the store to them are sent by both, and counted).
 """
 
 from __future__ import annotations
@@ -39,11 +48,14 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bench import credentials
-from bench.credentials import Tokens
+from bench.credentials import STORE_HEADER, Tokens
 from bench.database import (
+    APP_ROLE,
+    APP_ROLE_PASSWORD,
     CUSTOMERS,
     DEFAULT_ADMIN_URL,
     LINES_PER_SEEDED_ORDER,
+    LOADED_STORE,
     ORDERS_PER_CUSTOMER,
     SeedData,
     ThrowawayDatabase,
@@ -60,6 +72,7 @@ from bench.load import (
 )
 from bench.machine import git_revision, machine_facts, package_versions, wrk_version
 from bench.parity import check_parity
+from bench.plans import explain_reads
 from bench.report import Results, render_markdown, summary
 from bench.servers import (
     ACCESS_TOKEN_MINUTES,
@@ -253,8 +266,14 @@ class Plan:
             "servers": "uvicorn, 1 worker, uvloop + httptools, no access log, a pool of "
             f"{self.pool_size} connections without overflow; all variants run side by side "
             "during the load, idle while another one is measured",
-            "data": f"{PRODUCTS:,} products in {CATEGORIES} categories (stock {STOCK:,} each), "
-            f"{USERS:,} users; an order takes one of each of {ORDER_LINES} random distinct "
+            "database roles": f"every server connects as {APP_ROLE}, the app's role (made by "
+            "`storefront db grant-app-role`), which row-level security holds, but "
+            "app_as_owner, which connects as the tables' owner, whom it lets past",
+            "data": f"two stores seeded alike, main and {LOADED_STORE}; the load goes to "
+            f"{LOADED_STORE} (anonymous requests name it in {STORE_HEADER}, the others by "
+            f"their token). In each: {PRODUCTS:,} products in {CATEGORIES} categories (stock "
+            f"{STOCK:,} each), {USERS:,} users and an admin, with the same names, SKUs and "
+            f"usernames in both; an order takes one of each of {ORDER_LINES} random distinct "
             "products for a random user, placed with the admin's bearer token; the first "
             f"{CUSTOMERS} users own {ORDERS_PER_CUSTOMER} seeded orders each "
             f"({LINES_PER_SEEDED_ORDER} lines), and GET /orders/{{id}} reads one of them with "
@@ -276,6 +295,11 @@ def _via(url: str, host: str, port: int) -> str:
     user = parts.netloc.rpartition("@")[0]
     netloc = f"{user}@{host}:{port}" if user else f"{host}:{port}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+def _via_scheme(url: str) -> str:
+    """A SQLAlchemy URL (postgresql+asyncpg://) as asyncpg takes it."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 def _describe(run: WrkRun, width: int = 12) -> str:
@@ -341,16 +365,40 @@ class Benchmark:
         await database.create()
         results.schema = await database.migrate()
         self.clock.say(f"schema: {results.schema}")
+        granted = await database.grant_app_role()
+        bypassing = {
+            "owner": await database.bypasses_row_security(database.sqlalchemy_url),
+            APP_ROLE: await database.bypasses_row_security(database.app_role_url),
+        }
+        if bypassing[APP_ROLE] or not bypassing["owner"]:
+            raise Refused(
+                f"row-level security would not tell the roles apart: {bypassing} (the "
+                f"owner must bypass it, {APP_ROLE} must not)"
+            )
+        results.settings["app's role"] = (
+            f"{granted}, run as the owner after migrating; {APP_ROLE} does not bypass "
+            "row-level security, the owner does (checked: superuser, BYPASSRLS or owner "
+            "of the tables)"
+        )
+        self.clock.say(f"app's role: {granted}")
         seed = await database.seed(
             products=PRODUCTS, users=USERS, categories=CATEGORIES, stock=STOCK
         )
-        self.clock.say(
-            f"seeded products {seed.first_product_id}..{seed.last_product_id}, "
-            f"users {seed.first_user_id}..{seed.last_user_id}, "
-            f"{len(seed.category_ids)} categories, admin {seed.admin_user_id}, "
-            f"{sum(len(c.order_ids) for c in seed.customers)} orders of "
-            f"{len(seed.customers)} customers"
-        )
+        for store in (seed.other_store, seed):
+            assert store is not None, "the loaded store's seed names the other one"
+            self.clock.say(
+                f"seeded store {store.store_slug} (id {store.store_id}): products "
+                f"{store.first_product_id}..{store.last_product_id}, users "
+                f"{store.first_user_id}..{store.last_user_id}, "
+                f"{len(store.category_ids)} categories, admin {store.admin_user_id}, "
+                f"{sum(len(c.order_ids) for c in store.customers)} orders of "
+                f"{len(store.customers)} customers"
+            )
+        results.plans = await explain_reads(_via_scheme(database.app_role_url), seed)
+        for plan in results.plans:
+            self.clock.say(
+                f"plan of {plan.read}: {plan.rows_removed_by_filter} rows removed by filter"
+            )
         results.settings["planner statistics"] = (
             "ANALYZE of the whole database before every wrk run, warm-ups included "
             f"(autovacuum on this server: {await database.setting('autovacuum')})"
@@ -376,6 +424,12 @@ class Benchmark:
         }
         return seed
 
+    def _database_url(self, variant: str) -> str:
+        """The URL a variant's server connects with: as the tables' owner or the app's role."""
+        if self.plan.catalogue[variant].as_owner:
+            return self.database.sqlalchemy_url
+        return self.database.app_role_url
+
     async def _start(
         self, variant: str, database_url: str, log_name: str, seed: SeedData
     ) -> Server:
@@ -384,7 +438,10 @@ class Benchmark:
         )
         self.servers.append(server)
         await server.start()
-        await server.wait_ready(f"/products/{seed.first_product_id}")
+        # Main's product ids are not the loaded store's: a server ignoring X-Store answers 404.
+        await server.wait_ready(
+            f"/products/{seed.first_product_id}", headers={STORE_HEADER: seed.store_slug}
+        )
         self.clock.say(f"{variant} ready on {server.base_url} (pid {server.pid})")
         if server.variant.elsewhere:
             # The import check (_check_apps_at) ran in this directory: the server must too.
@@ -398,7 +455,7 @@ class Benchmark:
     async def _load(self, seed: SeedData) -> None:
         plan, results = self.plan, self.results
         servers = [
-            await self._start(name, self.database.sqlalchemy_url, f"{name}.log", seed)
+            await self._start(name, self._database_url(name), f"{name}.log", seed)
             for name in plan.variants
         ]
         results.server_commands = {
@@ -407,7 +464,11 @@ class Benchmark:
         results.server_environment = ", ".join(
             f"{key}={value}"
             for key, value in servers[0].environment.items()
-            if key not in servers[0].variant.environment
+            if key not in servers[0].variant.environment and key != "DATABASE_URL"
+        )
+        shown = self.database.app_role_url.replace(f":{APP_ROLE_PASSWORD}@", ":<password>@", 1)
+        results.server_environment += (
+            f", DATABASE_URL={shown} (app_as_owner: {self.database.sqlalchemy_url})"
         )
 
         self.tokens = tokens = await self._tokens(servers, seed)
@@ -427,6 +488,21 @@ class Benchmark:
             )
             results.settings["checked before the load"] = checked
             self.clock.say(checked)
+
+        leaks = await credentials.check_stores_apart(servers, seed, tokens)
+        if leaks:
+            raise Refused(
+                "a request to one store reached the other's rows; no load was run:\n  "
+                + "\n  ".join(leaks[:20])
+            )
+        apart = (
+            f"every server answered 404 to the product and the order ids of store "
+            f"{seed.other_store.store_slug if seed.other_store else '-'} (seeded alike) asked "
+            f"for in {seed.store_slug}, listed no product in its category, and answered 403 "
+            f"to a token of {seed.store_slug} with {STORE_HEADER} naming the other store"
+        )
+        results.settings["stores kept apart"] = apart
+        self.clock.say(apart)
 
         results.parity = await check_parity(servers, seed, tokens)
         for line in results.parity:
@@ -466,7 +542,10 @@ class Benchmark:
     async def _tokens(self, servers: Sequence[Server], seed: SeedData) -> Tokens:
         """The bearer tokens of the load, from the app's POST /auth/token when the app is in
         the run, written where the wrk scripts read them."""
-        app = next((server for server in servers if server.variant.name == "app"), None)
+        app = next(
+            (server for server in servers if server.variant.name in ("app", "app_as_owner")),
+            None,
+        )
         tokens = await credentials.sign_in(app, seed) if app is not None else credentials.mint(seed)
         credentials.write(tokens, self.token_files)
         self.results.settings["bearer tokens"] = (
@@ -480,8 +559,9 @@ class Benchmark:
         assert self.tokens is not None, "the load signed in first"
         parts = urlsplit(self.database.url)
         self.counter = StatementCounter(parts.hostname or "127.0.0.1", parts.port or 5432)
-        proxy_url = _via(self.database.sqlalchemy_url, "127.0.0.1", await self.counter.start())
+        port = await self.counter.start()
         for name in self.plan.variants:
+            proxy_url = _via(self._database_url(name), "127.0.0.1", port)
             server = await self._start(name, proxy_url, f"{name}-statements.log", seed)
             counts = await count_order_statements(
                 name,
@@ -496,23 +576,24 @@ class Benchmark:
             for count in counts:
                 self.clock.say(
                     f"statements {name}: {count.lines:2d} line(s) -> "
-                    f"{count.statements_per_order:g} statements, "
+                    f"{count.statements_per_order:g} statements "
+                    f"({count.store_settings_per_order:g} naming the store), "
                     f"{count.round_trips_per_order:g} round trips per order"
                 )
-            if "get_order" in self.plan.endpoints:
-                customer, token = self.tokens.customers[0]
+            for endpoint, paths, headers in self._reads(seed):
                 reads = await count_read_statements(
                     name,
                     server.base_url,
                     self.counter,
-                    endpoint="get_order",
-                    paths=[f"/orders/{order_id}" for order_id in customer.order_ids],
-                    token=token,
+                    endpoint=endpoint,
+                    paths=paths,
+                    headers=headers,
                 )
                 self.results.read_statements.append(reads)
                 self.clock.say(
-                    f"statements {name}: GET /orders/{{id}} -> "
-                    f"{reads.statements_per_request:g} statements, "
+                    f"statements {name}: {ENDPOINTS[endpoint].label} -> "
+                    f"{reads.statements_per_request:g} statements "
+                    f"({reads.store_settings_per_request:g} naming the store), "
                     f"{reads.round_trips_per_request:g} round trips per request"
                 )
             await self._stop_servers()
@@ -524,9 +605,39 @@ class Benchmark:
             "token (the query that finds its account active counts). BEGIN, COMMIT, "
             "savepoints, pool "
             "pre-pings and asyncpg's reset query on returning a connection to its pool count "
-            "as statements. (pg_stat_statements would need the server restarted with it in "
-            "shared_preload_libraries, and counts every database of the server.)"
+            'as statements. "naming the store": of these, the set_config statements that '
+            "name the store to the row-level security policies. (pg_stat_statements would "
+            "need the server restarted with it in shared_preload_libraries, and counts "
+            "every database of the server.)"
         )
+
+    def _reads(self, seed: SeedData) -> list[tuple[str, list[str], dict[str, str]]]:
+        """The reads whose statements are counted: (endpoint, paths, headers)."""
+        assert self.tokens is not None, "the load signed in first"
+        anonymous = {STORE_HEADER: seed.store_slug}
+        customer, token = self.tokens.customers[0]
+        every = {
+            "get_product": (
+                [f"/products/{seed.first_product_id + n}" for n in range(25)],
+                anonymous,
+            ),
+            "list_products": (
+                [
+                    f"/products/?category_id={category_id}&page_size=20"
+                    for category_id in seed.category_ids
+                ],
+                anonymous,
+            ),
+            "get_order": (
+                [f"/orders/{order_id}" for order_id in customer.order_ids],
+                {"Authorization": f"Bearer {token}"},
+            ),
+        }
+        return [
+            (endpoint, paths, headers)
+            for endpoint, (paths, headers) in every.items()
+            if endpoint in self.plan.endpoints
+        ]
 
     async def _stop_servers(self) -> None:
         while self.servers:

@@ -3,7 +3,9 @@
 Every variant runs with the same uvicorn options (uvloop, httptools, no access log), the same
 connection pool (DB_POOL_SIZE connections, no overflow) and the same JWT_SECRET, so the only
 difference between them is the code behind the routes, and an access token the app issued is
-verified by the baselines as by the app.
+verified by the baselines as by the app. They connect as the app's role, which row-level
+security holds, as production does; `app_as_owner` is the app connected as the tables' owner,
+whom the policies let past: the two measure what row-level security costs.
 
 Besides the three fixed variants, the app at another checkout of the repository can be
 served as `app@<name>` (`app_at`): the same target, the same interpreter and packages, but
@@ -59,6 +61,9 @@ class Variant:
     target: str  # what uvicorn imports
     description: str
     directory: Path = REPOSITORY  # the working directory the server runs in
+    # Connected as the tables' owner, whom row-level security lets past, instead of as the
+    # app's role, which it holds.
+    as_owner: bool = False
 
     @property
     def elsewhere(self) -> bool:
@@ -76,6 +81,12 @@ VARIANTS: dict[str, Variant] = {
     variant.name: variant
     for variant in (
         Variant("app", APP_TARGET, "the storefront app (entrypoints/http)"),
+        Variant(
+            "app_as_owner",
+            APP_TARGET,
+            "the same app connected as the tables' owner: row-level security let past",
+            as_owner=True,
+        ),
         Variant(
             "raw_asyncpg",
             "bench.baselines.raw_asyncpg:app",
@@ -226,12 +237,15 @@ class Server:
                 start_new_session=True,
             )
 
-    async def wait_ready(self, probe_path: str) -> None:
-        """Wait until `probe_path` answers 200; fail with the log's tail otherwise."""
+    async def wait_ready(self, probe_path: str, headers: dict[str, str] | None = None) -> None:
+        """Wait until `probe_path` (sent with `headers`) answers 200; fail with the log's
+        tail otherwise."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + READY_TIMEOUT_S
         last_problem = "no answer"
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=5.0) as client:
+        async with httpx.AsyncClient(
+            base_url=self.base_url, timeout=5.0, headers=headers
+        ) as client:
             while loop.time() < deadline:
                 if self.process is None or self.process.returncode is not None:
                     raise RuntimeError(f"{self.variant.name} exited early:\n{self.log_tail()}")

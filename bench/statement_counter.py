@@ -5,7 +5,10 @@ PostgreSQL, and it counts the messages the server sends. Each statement a client
 either a simple `Query` message or an `Execute` message of the extended protocol, so
 statements = Query + Execute; each wait for the server is a `Query` or a `Sync`, so
 round trips = Query + Sync. (BEGIN and COMMIT count as statements; so does a pool's
-pre-ping.) This needs no change to the app and no server-wide extension such as
+pre-ping.) Of those statements, it also counts the ones that name the store to PostgreSQL's
+row-level security policies (`set_config('storefront.store_id', ...)`): a Query whose text
+calls set_config, or an Execute of a portal bound to a statement parsed from such text. This
+needs no change to the app and no server-wide extension such as
 pg_stat_statements, which PostgreSQL only loads at start-up.
 
 The proxy refuses TLS (it answers `N` to SSLRequest), so clients fall back to plain TCP; it
@@ -33,15 +36,20 @@ __all__ = [
 _SSL_REQUEST = 80877103
 _GSSENC_REQUEST = 80877104
 _QUERY, _EXECUTE, _SYNC = ord("Q"), ord("E"), ord("S")
+_PARSE, _BIND, _CLOSE = ord("P"), ord("B"), ord("C")
+_NAMES_THE_STORE = b"set_config("
 SETTLE_S = 0.5  # lets a request's trailing messages (connection reset on return) arrive
 
 
 class _MessageTally:
-    """Splits the client's byte stream into protocol messages and counts their types."""
+    """Splits one connection's byte stream into protocol messages and counts their types,
+    following which prepared statements and portals name the store."""
 
     def __init__(self, counter: StatementCounter) -> None:
         self.counter = counter
         self.buffer = bytearray()
+        self.statements_naming_store: set[bytes] = set()  # prepared statement names
+        self.portals_naming_store: set[bytes] = set()
 
     def feed(self, data: bytes) -> None:
         self.buffer += data
@@ -51,9 +59,33 @@ class _MessageTally:
             length = int.from_bytes(self.buffer[offset + 1 : offset + 5], "big")
             if len(self.buffer) - offset < 1 + length:
                 break
-            self.counter.tally(kind)
+            body = bytes(self.buffer[offset + 5 : offset + 1 + length])
+            self.counter.tally(kind, names_store=self._names_store(kind, body))
             offset += 1 + length
         del self.buffer[:offset]
+
+    def _names_store(self, kind: int, body: bytes) -> bool:
+        """Whether this message runs a statement naming the store (Query, Execute); on the
+        way, remember what Parse and Bind make of such text."""
+        if kind == _QUERY:
+            return _NAMES_THE_STORE in body
+        if kind == _PARSE:
+            name, _, rest = body.partition(b"\0")
+            if _NAMES_THE_STORE in rest.partition(b"\0")[0]:
+                self.statements_naming_store.add(name)
+            else:
+                self.statements_naming_store.discard(name)
+        elif kind == _BIND:
+            portal, statement = body.split(b"\0", 2)[:2]
+            if statement in self.statements_naming_store:
+                self.portals_naming_store.add(portal)
+            else:
+                self.portals_naming_store.discard(portal)
+        elif kind == _CLOSE and body[:1] == b"S":
+            self.statements_naming_store.discard(body[1:].partition(b"\0")[0])
+        elif kind == _EXECUTE:
+            return body.partition(b"\0")[0] in self.portals_naming_store
+        return False
 
 
 class StatementCounter:
@@ -62,18 +94,21 @@ class StatementCounter:
         self.upstream_port = upstream_port
         self.statements = 0
         self.round_trips = 0
+        self.store_settings = 0
         self._server: asyncio.Server | None = None
         self._relays: set[asyncio.Task[None]] = set()
 
-    def tally(self, kind: int) -> None:
+    def tally(self, kind: int, *, names_store: bool = False) -> None:
         if kind in (_QUERY, _EXECUTE):
             self.statements += 1
+            self.store_settings += names_store
         if kind in (_QUERY, _SYNC):
             self.round_trips += 1
 
     def reset(self) -> None:
         self.statements = 0
         self.round_trips = 0
+        self.store_settings = 0
 
     async def start(self) -> int:
         """Listen on a free port of 127.0.0.1 and return it."""
@@ -165,10 +200,15 @@ class OrderStatements:
     orders: int
     statements: int
     round_trips: int
+    store_settings: int  # of the statements, those naming the store (set_config)
 
     @property
     def statements_per_order(self) -> float:
         return self.statements / self.orders
+
+    @property
+    def store_settings_per_order(self) -> float:
+        return self.store_settings / self.orders
 
     @property
     def round_trips_per_order(self) -> float:
@@ -184,10 +224,15 @@ class ReadStatements:
     requests: int
     statements: int
     round_trips: int
+    store_settings: int  # of the statements, those naming the store (set_config)
 
     @property
     def statements_per_request(self) -> float:
         return self.statements / self.requests
+
+    @property
+    def store_settings_per_request(self) -> float:
+        return self.store_settings / self.requests
 
     @property
     def round_trips_per_request(self) -> float:
@@ -239,7 +284,14 @@ async def count_order_statements(
                 await place(lines)
             await asyncio.sleep(SETTLE_S)
             results.append(
-                OrderStatements(variant, lines, orders, counter.statements, counter.round_trips)
+                OrderStatements(
+                    variant,
+                    lines,
+                    orders,
+                    counter.statements,
+                    counter.round_trips,
+                    counter.store_settings,
+                )
             )
     return results
 
@@ -251,11 +303,11 @@ async def count_read_statements(
     *,
     endpoint: str,
     paths: list[str],
-    token: str,
+    headers: dict[str, str],
 ) -> ReadStatements:
     """Warm up with the first three of `paths`, then GET each of them once, one at a time,
-    with the bearer `token`, counting what reached PostgreSQL."""
-    headers = {"Authorization": f"Bearer {token}"}
+    with `headers` (a bearer token, or the store's X-Store), counting what reached
+    PostgreSQL."""
     async with httpx.AsyncClient(base_url=base_url, timeout=30.0, headers=headers) as client:
 
         async def get(path: str) -> None:
@@ -272,4 +324,11 @@ async def count_read_statements(
         for path in paths:
             await get(path)
         await asyncio.sleep(SETTLE_S)
-    return ReadStatements(variant, endpoint, len(paths), counter.statements, counter.round_trips)
+    return ReadStatements(
+        variant,
+        endpoint,
+        len(paths),
+        counter.statements,
+        counter.round_trips,
+        counter.store_settings,
+    )

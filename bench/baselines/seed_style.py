@@ -13,6 +13,15 @@ of the tutorial, as the app does: the token's generation must be the user's, and
 the user's `is_superuser`. An order is read with its items (`selectinload`); another
 customer's order is a 404, as in the app.
 
+Stores, the way multi-tenant tutorials add them: every model has a `store_id`, every query
+filters by it and every new row is given it. The store is the token's (`store` claim) or,
+for an anonymous read, `X-Store` (else "main"); an unknown or inactive store is a 404, a
+header naming another store than the token a 403. Stores are found by slug, in a session of
+their own, and kept for STORE_CACHE_SECONDS, as the app's directory keeps them. Row-level
+security holds the role the benchmark connects as, so each transaction names the store to
+PostgreSQL first, in the session's `after_begin` event (as SQLAlchemy's documentation shows
+for a per-tenant setting): `set_config('storefront.store_id', :store, true)`.
+
 The models map onto the app's tables. When the app's migrations are not available, the
 benchmark runner builds the schema from `Base.metadata` instead.
 
@@ -24,14 +33,15 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, FastAPI, HTTPException, Path, Query
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query
 from fastapi.security import OAuth2PasswordBearer
 from jwt.exceptions import InvalidTokenError
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,14 +54,33 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     func,
     select,
+    text,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    selectinload,
+)
 
-__all__ = ["Base", "Category", "Notification", "Order", "OrderItem", "Product", "User", "app"]
+__all__ = [
+    "Base",
+    "Category",
+    "Notification",
+    "Order",
+    "OrderItem",
+    "Product",
+    "Store",
+    "User",
+    "app",
+]
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +93,8 @@ POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
 ORDER_NUMBER_ATTEMPTS = 5
 SECRET_KEY = os.environ.get("JWT_SECRET", "")
 ALGORITHM = "HS256"
+MAIN_STORE = "main"
+STORE_CACHE_SECONDS = 5.0  # the app's default
 
 
 def _now() -> datetime:
@@ -75,12 +106,28 @@ class Base(DeclarativeBase):
     pass
 
 
-class Category(Base):
-    __tablename__ = "categories"
+class Store(Base):
+    __tablename__ = "stores"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+def _store_id() -> Mapped[int]:
+    return mapped_column(ForeignKey("stores.id", ondelete="RESTRICT"))
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("store_id", "name"), UniqueConstraint("store_id", "slug"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = _store_id()
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -90,12 +137,17 @@ class Category(Base):
 
 class Product(Base):
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("name", "category_id"),)
+    __table_args__ = (
+        UniqueConstraint("store_id", "sku"),
+        UniqueConstraint("store_id", "slug"),
+        UniqueConstraint("store_id", "name", "category_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = _store_id()
     name: Mapped[str] = mapped_column(String(200))
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    slug: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str] = mapped_column(String(64))
     description: Mapped[str | None] = mapped_column(Text)
     price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     stock_quantity: Mapped[int] = mapped_column(Integer, default=0)
@@ -112,10 +164,15 @@ class Product(Base):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("store_id", "username"),
+        UniqueConstraint("store_id", "email"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(50), unique=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    store_id: Mapped[int] = _store_id()
+    username: Mapped[str] = mapped_column(String(50))
+    email: Mapped[str] = mapped_column(String(254))
     hashed_password: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str | None] = mapped_column(String(100))
     bio: Mapped[str | None] = mapped_column(String(1000))
@@ -131,9 +188,11 @@ class User(Base):
 
 class Order(Base):
     __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("store_id", "order_number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    order_number: Mapped[str] = mapped_column(String(32), unique=True)
+    store_id: Mapped[int] = _store_id()
+    order_number: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     total_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
@@ -149,6 +208,7 @@ class OrderItem(Base):
     __tablename__ = "order_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = _store_id()
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
@@ -163,6 +223,7 @@ class Notification(Base):
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = _store_id()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
     message: Mapped[str] = mapped_column(String(500))
@@ -172,7 +233,25 @@ class Notification(Base):
 
 # ------------------------------------------------------------------------------ database
 engine = create_async_engine(DATABASE_URL, pool_size=POOL_SIZE, max_overflow=0, pool_pre_ping=True)
-AsyncSessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+
+class StoreSession(Session):
+    """A session whose transactions name its store (`info["store_id"]`) to PostgreSQL."""
+
+
+@event.listens_for(StoreSession, "after_begin")
+def _name_store(session: Session, transaction: Any, connection: Any) -> None:
+    store_id = session.info.get("store_id")
+    if store_id is not None and not transaction.nested:
+        connection.execute(
+            text("SELECT set_config('storefront.store_id', :store, true)"),
+            {"store": str(store_id)},
+        )
+
+
+AsyncSessionLocal = async_sessionmaker(
+    engine, expire_on_commit=False, sync_session_class=StoreSession
+)
 
 
 async def get_db() -> AsyncIterator[AsyncSession]:
@@ -182,10 +261,44 @@ async def get_db() -> AsyncIterator[AsyncSession]:
 
 DbSession = Annotated[AsyncSession, Depends(get_db)]
 
+_stores: dict[str, tuple[int | None, float]] = {}
+
+
+async def find_store(slug: str) -> int:
+    """The id of the active store `slug`, as found at most STORE_CACHE_SECONDS ago."""
+    found = _stores.get(slug)
+    now = time.monotonic()
+    if found is None or found[1] <= now:
+        async with AsyncSessionLocal() as lookup:
+            store = await lookup.scalar(select(Store).where(Store.slug == slug))
+        found = _stores[slug] = (
+            store.id if store is not None and store.is_active else None,
+            now + STORE_CACHE_SECONDS,
+        )
+    if found[0] is None:
+        raise HTTPException(status_code=404, detail=f"store {slug[:60]} not found")
+    return found[0]
+
+
+async def get_store(
+    db: DbSession, x_store: Annotated[str | None, Header(max_length=50)] = None
+) -> int:
+    """The store of an anonymous request, which its session's transactions keep to."""
+    store_id = await find_store(x_store or MAIN_STORE)
+    db.info["store_id"] = store_id
+    return store_id
+
+
+StoreId = Annotated[int, Depends(get_store)]
+
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/token")
 
 
-async def get_current_user(token: Annotated[str, Depends(oauth2_scheme)], db: DbSession) -> User:
+async def get_current_user(
+    token: Annotated[str, Depends(oauth2_scheme)],
+    db: DbSession,
+    x_store: Annotated[str | None, Header(max_length=50)] = None,
+) -> User:
     credentials_exception = HTTPException(
         status_code=401,
         detail="Could not validate credentials",
@@ -194,9 +307,15 @@ async def get_current_user(token: Annotated[str, Depends(oauth2_scheme)], db: Db
     try:
         payload = jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM], leeway=5)
         user_id, generation = payload.get("sub"), payload.get("gen")
-        if user_id is None or generation is None:
+        store = payload.get("store")
+        if user_id is None or generation is None or store is None:
             raise credentials_exception
-        user = await db.get(User, int(user_id))
+        if x_store is not None and x_store != store:
+            raise HTTPException(status_code=403, detail="the token belongs to another store")
+        db.info["store_id"] = store_id = await find_store(store)
+        user = await db.scalar(
+            select(User).where(User.store_id == store_id, User.id == int(user_id))
+        )
     except (InvalidTokenError, ValueError) as err:
         raise credentials_exception from err
     if user is None or user.token_generation != generation:
@@ -294,9 +413,11 @@ class OrderResponse(BaseModel):
 # ------------------------------------------------------------------------------ routes
 @app.get("/products/{product_id}", response_model=ProductResponse)
 async def get_product(
-    product_id: Annotated[int, Path(ge=1, le=INT4_MAX)], db: DbSession
+    product_id: Annotated[int, Path(ge=1, le=INT4_MAX)], store_id: StoreId, db: DbSession
 ) -> Product:
-    product = await db.get(Product, product_id)
+    product = await db.scalar(
+        select(Product).where(Product.store_id == store_id, Product.id == product_id)
+    )
     if product is None:
         raise HTTPException(status_code=404, detail=f"product {product_id} not found")
     return product
@@ -305,11 +426,12 @@ async def get_product(
 @app.get("/products/", response_model=ProductPage)
 async def list_products(
     db: DbSession,
+    store_id: StoreId,
     category_id: Annotated[int | None, Query(ge=1, le=INT4_MAX)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ProductPage:
-    query = select(Product)
+    query = select(Product).where(Product.store_id == store_id)
     if category_id is not None:
         query = query.where(Product.category_id == category_id)
     total = await db.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -348,7 +470,8 @@ async def create_order(order_data: OrderCreate, current_user: CurrentUser, db: D
 
 
 async def _create_order(user_id: int, order_data: OrderCreate, db: AsyncSession) -> Order:
-    user = await db.get(User, user_id)
+    store_id: int = db.info["store_id"]
+    user = await db.scalar(select(User).where(User.store_id == store_id, User.id == user_id))
     if user is None:
         raise HTTPException(status_code=404, detail=f"user {user_id} not found")
     if not user.is_active:
@@ -361,6 +484,7 @@ async def _create_order(user_id: int, order_data: OrderCreate, db: AsyncSession)
 
     now = _now()
     order = Order(
+        store_id=store_id,
         order_number=_order_number(),
         user_id=user.id,
         status="pending",
@@ -375,7 +499,11 @@ async def _create_order(user_id: int, order_data: OrderCreate, db: AsyncSession)
     total = Decimal("0.00")
     for product_id in sorted(quantities):
         quantity = quantities[product_id]
-        result = await db.execute(select(Product).where(Product.id == product_id).with_for_update())
+        result = await db.execute(
+            select(Product)
+            .where(Product.store_id == store_id, Product.id == product_id)
+            .with_for_update()
+        )
         product = result.scalar_one_or_none()
         if product is None:
             raise HTTPException(status_code=404, detail=f"product {product_id} not found")
@@ -387,6 +515,7 @@ async def _create_order(user_id: int, order_data: OrderCreate, db: AsyncSession)
         line_total = product.price * quantity
         db.add(
             OrderItem(
+                store_id=store_id,
                 order_id=order.id,
                 product_id=product.id,
                 quantity=quantity,
@@ -405,6 +534,7 @@ async def _create_order(user_id: int, order_data: OrderCreate, db: AsyncSession)
         async with db.begin_nested():
             db.add(
                 Notification(
+                    store_id=store_id,
                     user_id=user.id,
                     order_id=order.id,
                     message=f"Order {order.order_number} placed",
@@ -424,7 +554,9 @@ async def read_order(
     order_id: Annotated[int, Path(ge=1, le=INT4_MAX)], current_user: CurrentUser, db: DbSession
 ) -> Order:
     result = await db.execute(
-        select(Order).options(selectinload(Order.items)).where(Order.id == order_id)
+        select(Order)
+        .options(selectinload(Order.items))
+        .where(Order.store_id == current_user.store_id, Order.id == order_id)
     )
     order = result.scalar_one_or_none()
     # Another customer's order is answered as a missing one.
