@@ -56,6 +56,20 @@ from application.identity.sessions import (
     RefreshHandler,
 )
 from application.identity.tokens import AccessTokens
+from application.items.handlers import (
+    CreateItemHandler,
+    DeleteItemHandler,
+    TransferItemHandler,
+    UpdateItemHandler,
+)
+from application.items.queries import ItemQueries
+from application.items.reads import ItemReads
+from application.notifications.handlers import (
+    MarkAllNotificationsReadHandler,
+    MarkNotificationReadHandler,
+)
+from application.notifications.queries import NotificationQueries
+from application.notifications.reads import NotificationReads
 from application.ordering.handlers import (
     ChangeOrderStatusHandler,
     PayOrderHandler,
@@ -134,3 +148,19 @@ class UseCases(containers.DeclarativeContainer):
     # -- stores (the operator's, in no store: they see the stores and nothing else) ----------
     open_store = providers.Factory(OpenStoreHandler, unit_of_work, clock)
     deactivate_store = providers.Factory(DeactivateStoreHandler, unit_of_work)
+
+    # -- items --------------------------------------------------------------------------------
+    item_queries: providers.Dependency[ItemQueries] = providers.Dependency()
+    item_reads = providers.Factory(ItemReads, item_queries)
+    create_item = providers.Factory(CreateItemHandler, unit_of_work, clock)
+    update_item = providers.Factory(UpdateItemHandler, unit_of_work, clock)
+    delete_item = providers.Factory(DeleteItemHandler, unit_of_work)
+    transfer_item = providers.Factory(TransferItemHandler, unit_of_work, clock)
+
+    # -- notifications ------------------------------------------------------------------------
+    notification_queries: providers.Dependency[NotificationQueries] = providers.Dependency()
+    notification_reads = providers.Factory(NotificationReads, notification_queries)
+    mark_notification_read = providers.Factory(MarkNotificationReadHandler, unit_of_work, clock)
+    mark_all_notifications_read = providers.Factory(
+        MarkAllNotificationsReadHandler, unit_of_work, clock
+    )

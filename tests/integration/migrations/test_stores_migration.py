@@ -71,6 +71,8 @@ BUSINESS_TABLES = (
     "notifications",
     "idempotency_keys",
 )
+# Store tables of later revisions, made with their store column from the start.
+TABLES_ADDED_LATER = {"items"}
 ENGINES = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
@@ -189,7 +191,9 @@ async def test_the_upgrade_gives_every_business_table_its_store_and_per_store_un
     found = await inspect_db(single_shop_url, schema)
 
     assert found["store_columns"] == dict.fromkeys(BUSINESS_TABLES)
-    assert {table.name for table in store_scoped_tables()} == set(BUSINESS_TABLES)
+    assert {table.name for table in store_scoped_tables()} - TABLES_ADDED_LATER == set(
+        BUSINESS_TABLES
+    )
     assert found["idempotency_key"] == ["store_id", "scope", "key"]
     assert {table: sorted(names) for table, names in found["uniques"].items()} == {
         "users": ["uq_users_store_id_email", "uq_users_store_id_username"],
@@ -271,7 +275,9 @@ async def test_an_id_freed_before_the_upgrade_is_never_handed_out_again(
 async def test_downgrade_refuses_while_a_second_store_exists_and_changes_nothing(
     single_shop_url: str,
 ) -> None:
-    await alembic(single_shop_url, "upgrade", "head")
+    # At the stores revision itself: on SQLite each revision commits on its own, so a later
+    # one's downgrade would be done before this one refuses.
+    await alembic(single_shop_url, "upgrade", STORES)
     await execute(
         single_shop_url,
         f"INSERT INTO stores (slug, name, is_active, created_at) VALUES "
