@@ -80,6 +80,18 @@ RULES: dict[str, Rule] = {
     "PATCH /orders/{order_id:int}/status": SIGNED_IN,
     "POST /orders/{order_id:int}/payments": SIGNED_IN,
     "GET /orders/stats/summary": ADMIN,
+    # items: a signed-in caller, the use case deciding whose (the owner's, or an admin's)
+    "POST /items/": SIGNED_IN,
+    "GET /items/": SIGNED_IN,
+    "GET /items/{item_id:int}": SIGNED_IN,
+    "PATCH /items/{item_id:int}": SIGNED_IN,
+    "DELETE /items/{item_id:int}": SIGNED_IN,
+    "POST /items/{item_id:int}/transfer": SIGNED_IN,
+    # notifications: always the caller's own
+    "GET /users/me/notifications": SIGNED_IN,
+    "GET /users/me/notifications/unread-count": SIGNED_IN,
+    "POST /notifications/{notification_id:int}/read": SIGNED_IN,
+    "POST /notifications/read-all": SIGNED_IN,
 }
 
 # Routes that are not operations, and so name no rule: the documentation, open to anyone.
