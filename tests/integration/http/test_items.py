@@ -231,5 +231,6 @@ async def test_a_failing_after_commit_handler_leaves_the_transfer_done_and_is_lo
     assert await notifications(bob) == []
     line = events_log.getvalue()
     assert f"[{moved.headers['X-Request-ID']}]" in line
-    assert "after-commit handler" in line and "ItemTransferred" in line
+    assert "after-commit handler" in line
+    assert "ItemTransferred" in line
     assert "RuntimeError: the notification service is down" in line
