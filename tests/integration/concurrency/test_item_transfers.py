@@ -34,7 +34,6 @@ async def test_concurrent_transfers_of_one_item_let_exactly_one_win(
 
         counts = statuses(responses)
         final = (await app.client.get(f"/items/{item}")).json()
-        [winner] = [r.json() for r in responses if r.status_code == 201]
         told = (
             await app.container.use_cases()
             .notification_queries()
@@ -51,6 +50,7 @@ async def test_concurrent_transfers_of_one_item_let_exactly_one_win(
         )
         assert counts == {201: 1, 409: TRANSFERS - 1}, figures
         assert problem_kinds(responses) == {"stale-version": TRANSFERS - 1}, figures
+        [winner] = [r.json() for r in responses if r.status_code == 201]
         assert (final["owner_id"], final["version"]) == (winner["owner_id"], 2), figures
         assert final["owner_id"] in recipients, figures
         assert [(n.user_id, n.reference_id) for n in told.items] == [(final["owner_id"], item)]
