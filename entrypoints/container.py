@@ -3,6 +3,8 @@
     Container                     what the whole app shares
     ├── config                    from Settings (DATABASE_URL picks `backend`)
     ├── clock, hasher, order_numbers, access_tokens  Singletons
+    ├── event_bus                 the handlers of committed events (application/subscriptions.py),
+                                  given to every unit of work
     ├── sqlalchemy set            primary engine, optional replica engine, session factory
     ├── memory                    one InMemoryStore (a part of it per store)
     ├── store_queries, store_directory, storage_health   what belongs to no store

@@ -3,11 +3,13 @@
     UseCases
     ├── what they are built from   (Dependency: given by the composition root)
     │   unit_of_work, clock, hasher, order_numbers, access_tokens, lifetimes,
-    │   user_queries, category_queries, product_queries, order_queries, storage_health
+    │   user_queries, category_queries, product_queries, order_queries, storage_health,
+    │   item_queries, notification_queries
     ├── one Factory per use case   register_user, place_order, log_in, ...   (a fresh handler,
     │                              hence a fresh unit of work, per call)
-    └── the reads                  user_reads, product_reads, order_reads: the query ports
-                                   with the access rules applied (who may see what)
+    └── the reads                  user_reads, product_reads, order_reads, item_reads,
+                                   notification_reads: the query ports with the access
+                                   rules applied (who may see what)
 
 A use case whose rule depends on who asks takes the caller first: `place_order()(actor,
 command)`. Routes reach the read side through the `*_reads`, or through a query port directly

@@ -67,11 +67,17 @@ class EventBus:
         Never raises for a handler's failure: it logs it and goes on with the next."""
         for event in events:
             for handler in self.handlers_of(event):
-                try:
-                    await retrying(lambda: handler(event, fresh()))  # noqa: B023 - awaited here
-                except Exception:
-                    log.exception(
-                        "after-commit handler %s failed on %s; the business change stands",
-                        getattr(handler, "__qualname__", repr(handler)),
-                        type(event).__name__,
-                    )
+                await _handle(handler, event, fresh)
+
+
+async def _handle(handler: EventHandler, event: Event, fresh: Callable[[], UnitOfWork]) -> None:
+    """One handler on one event, in a unit of work of its own (a new one per attempt when
+    contention makes it run again); its failure is logged here and goes no further."""
+    try:
+        await retrying(lambda: handler(event, fresh()))
+    except Exception:
+        log.exception(
+            "after-commit handler %s failed on %s; the business change stands",
+            getattr(handler, "__qualname__", repr(handler)),
+            type(event).__name__,
+        )
