@@ -3,6 +3,8 @@
     Container                     what the whole app shares
     ├── config                    from Settings (DATABASE_URL picks `backend`)
     ├── clock, hasher, order_numbers, access_tokens  Singletons
+    ├── event_bus                 the handlers of committed events (application/subscriptions.py),
+                                  given to every unit of work
     ├── sqlalchemy set            primary engine, optional replica engine, session factory
     ├── memory                    one InMemoryStore (a part of it per store)
     ├── store_queries, store_directory, storage_health   what belongs to no store
@@ -54,6 +56,8 @@ from adapters.memory import (
     InMemoryUserQueries,
 )
 from adapters.memory.content.queries import InMemoryPostQueries, InMemoryTagQueries
+from adapters.memory.items.queries import InMemoryItemQueries
+from adapters.memory.notifications.queries import InMemoryNotificationQueries
 from adapters.memory.stores.queries import InMemoryStoreQueries
 from adapters.security import Argon2PasswordHasher, JwtAccessTokens
 from adapters.sqlalchemy import (
@@ -71,12 +75,16 @@ from adapters.sqlalchemy import (
 )
 from adapters.sqlalchemy.content.queries import SqlAlchemyPostQueries, SqlAlchemyTagQueries
 from adapters.sqlalchemy.health import row_security
+from adapters.sqlalchemy.items.queries import SqlAlchemyItemQueries
+from adapters.sqlalchemy.notifications.queries import SqlAlchemyNotificationQueries
 from adapters.sqlalchemy.stores.queries import SqlAlchemyStoreQueries
 from adapters.system import RandomOrderNumbers, SystemClock
 from application.catalog.commands import SeedCategories
 from application.identity.commands import CreateAdmin
+from application.shared.events import EventBus
 from application.stores.commands import OpenStore
 from application.stores.queries import StoreDirectory
+from application.subscriptions import SUBSCRIPTIONS
 from domain.shared.errors import DuplicateValue
 from domain.stores.store import MAIN_STORE
 from entrypoints.settings import Settings
@@ -131,6 +139,9 @@ class Container(containers.DeclarativeContainer):
     refresh_lifetime = providers.Factory(timedelta, days=config.refresh_token_days)
     # How long a stored answer serves retries with the same Idempotency-Key.
     idempotency_ttl = providers.Factory(timedelta, seconds=config.idempotency_ttl_seconds)
+
+    # What runs after a commit: every unit of work hands its committed events to this bus.
+    event_bus = providers.Singleton(EventBus, SUBSCRIPTIONS)
 
     # -- the SQLAlchemy set -----------------------------------------------------------------
     engine_settings = providers.Singleton(
@@ -194,8 +205,10 @@ class StoreScope(containers.DeclarativeContainer):
 
     unit_of_work = providers.Selector(
         backend,
-        sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, app.session_factory, store_id),
-        memory=providers.Factory(InMemoryUnitOfWork, memory),
+        sqlalchemy=providers.Factory(
+            SqlAlchemyUnitOfWork, app.session_factory, store_id, app.event_bus
+        ),
+        memory=providers.Factory(InMemoryUnitOfWork, memory, app.event_bus),
     )
     # Query adapters hold nothing of a request (every read takes its own connection), so
     # each is made once per store and shared; a unit of work is never shared.
@@ -229,6 +242,16 @@ class StoreScope(containers.DeclarativeContainer):
         sqlalchemy=providers.Singleton(SqlAlchemyTagQueries, app.read_engine, store_id),
         memory=providers.Singleton(InMemoryTagQueries, memory),
     )
+    item_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyItemQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryItemQueries, memory),
+    )
+    notification_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyNotificationQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryNotificationQueries, memory),
+    )
 
     # -- what the entrypoints call: every use case and query port, built from the above -----
     use_cases = providers.Container(
@@ -247,6 +270,8 @@ class StoreScope(containers.DeclarativeContainer):
         storage_health=app.storage_health,
         post_queries=post_queries,
         tag_queries=tag_queries,
+        item_queries=item_queries,
+        notification_queries=notification_queries,
     )
 
 

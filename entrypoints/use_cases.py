@@ -3,11 +3,13 @@
     UseCases
     ├── what they are built from   (Dependency: given by the composition root)
     │   unit_of_work, clock, hasher, order_numbers, access_tokens, lifetimes,
-    │   user_queries, category_queries, product_queries, order_queries, storage_health
+    │   user_queries, category_queries, product_queries, order_queries, storage_health,
+    │   item_queries, notification_queries
     ├── one Factory per use case   register_user, place_order, log_in, ...   (a fresh handler,
     │                              hence a fresh unit of work, per call)
-    └── the reads                  user_reads, product_reads, order_reads: the query ports
-                                   with the access rules applied (who may see what)
+    └── the reads                  user_reads, product_reads, order_reads, item_reads,
+                                   notification_reads: the query ports with the access
+                                   rules applied (who may see what)
 
 A use case whose rule depends on who asks takes the caller first: `place_order()(actor,
 command)`. Routes reach the read side through the `*_reads`, or through a query port directly
@@ -66,6 +68,20 @@ from application.identity.sessions import (
     RefreshHandler,
 )
 from application.identity.tokens import AccessTokens
+from application.items.handlers import (
+    CreateItemHandler,
+    DeleteItemHandler,
+    TransferItemHandler,
+    UpdateItemHandler,
+)
+from application.items.queries import ItemQueries
+from application.items.reads import ItemReads
+from application.notifications.handlers import (
+    MarkAllNotificationsReadHandler,
+    MarkNotificationReadHandler,
+)
+from application.notifications.queries import NotificationQueries
+from application.notifications.reads import NotificationReads
 from application.ordering.handlers import (
     ChangeOrderStatusHandler,
     PayOrderHandler,
@@ -155,3 +171,18 @@ class UseCases(containers.DeclarativeContainer):
     delete_post = providers.Factory(DeletePostHandler, unit_of_work, clock)
     restore_post = providers.Factory(RestorePostHandler, unit_of_work, clock)
     view_post = providers.Factory(ViewPostHandler, unit_of_work, post_queries)
+    # -- items --------------------------------------------------------------------------------
+    item_queries: providers.Dependency[ItemQueries] = providers.Dependency()
+    item_reads = providers.Factory(ItemReads, item_queries)
+    create_item = providers.Factory(CreateItemHandler, unit_of_work, clock)
+    update_item = providers.Factory(UpdateItemHandler, unit_of_work, clock)
+    delete_item = providers.Factory(DeleteItemHandler, unit_of_work)
+    transfer_item = providers.Factory(TransferItemHandler, unit_of_work, clock)
+
+    # -- notifications ------------------------------------------------------------------------
+    notification_queries: providers.Dependency[NotificationQueries] = providers.Dependency()
+    notification_reads = providers.Factory(NotificationReads, notification_queries)
+    mark_notification_read = providers.Factory(MarkNotificationReadHandler, unit_of_work, clock)
+    mark_all_notifications_read = providers.Factory(
+        MarkAllNotificationsReadHandler, unit_of_work, clock
+    )

@@ -19,6 +19,7 @@ from adapters.memory.registry import repository_for
 from adapters.memory.repository import InMemoryRepository
 from adapters.memory.store import InMemoryStore
 from adapters.memory.transaction import Transaction
+from application.shared.events import EventBus
 from application.shared.unit_of_work import UnitOfWork
 
 __all__ = ["InMemoryUnitOfWork"]
@@ -41,8 +42,10 @@ def _repositories() -> dict[str, type[InMemoryRepository]]:
 
 
 class InMemoryUnitOfWork(UnitOfWork):
-    def __init__(self, store: InMemoryStore) -> None:
+    def __init__(self, store: InMemoryStore, bus: EventBus | None = None) -> None:
         self.store = store
+        if bus is not None:
+            self.bus = bus
         self._current: Transaction | None = None
         for name, repository in _repositories().items():
             setattr(self, name, repository(self.transaction))
@@ -69,14 +72,17 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._keys.discard()
         self.store.write_lock.release()
 
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
         self.transaction().commit()
         self._keys.write_back()
 
-    async def rollback(self) -> None:
+    async def _rollback(self) -> None:
         self.transaction()
         self._current = Transaction(self.store)
         self._keys.discard()
+
+    def fresh(self) -> UnitOfWork:
+        return InMemoryUnitOfWork(self.store, self.bus)
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         return self._savepoint()

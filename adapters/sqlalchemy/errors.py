@@ -6,7 +6,7 @@
     │                          -> NotFound(referred entity, key)
     │                                         (an INSERT/UPDATE naming a row that is not there)
     └── check violation       -> InvalidValue(field)
-    StaleDataError            -> StaleVersion (a product row moved on since it was loaded)
+    StaleDataError            -> StaleVersion (a versioned row moved on since it was loaded)
     deadlock, serialization failure, lock not available, SQLite "database is locked"
                               -> Contention   (the transaction is void; retrying is safe)
     connection refused/lost, pool timeout, server shutting down
@@ -540,10 +540,20 @@ def _operational(error: sa_exc.DBAPIError) -> Exception | None:
     return None
 
 
+_STALE_TABLE = re.compile(r"on table '(\w+)'")
+
+
+def _stale_entity(error: orm_exc.StaleDataError) -> str:
+    """The entity of the row a version guard refused to overwrite, read off its table."""
+    found = _STALE_TABLE.search(str(error))
+    table = metadata.tables.get(found.group(1)) if found else None
+    return "row" if table is None else str(table.info.get(ENTITY, table.name))
+
+
 def translate(error: BaseException) -> Exception | None:
     """The domain or application error for a storage error, or None if it is not one."""
     if isinstance(error, orm_exc.StaleDataError):
-        return StaleVersion("product", None, 0, 0)
+        return StaleVersion(_stale_entity(error), None, 0, 0)
     if isinstance(error, sa_exc.IntegrityError):
         return _integrity(error)
     if isinstance(error, sa_exc.DBAPIError):

@@ -39,6 +39,7 @@ from adapters.sqlalchemy.idempotency import SqlAlchemyIdempotencyStore
 from adapters.sqlalchemy.mappers import start_mappers
 from adapters.sqlalchemy.repository import SqlAlchemyRepository, implementation_of
 from adapters.sqlalchemy.tenancy import install_store_scoping, scope_session
+from application.shared.events import EventBus
 from application.shared.unit_of_work import UnitOfWork
 
 __all__ = ["SqlAlchemyUnitOfWork"]
@@ -64,11 +65,18 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     """A unit of work in one store: every statement of its sessions keeps to `store_id`
     (adapters/sqlalchemy/tenancy.py)."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], store_id: int) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        store_id: int,
+        bus: EventBus | None = None,
+    ) -> None:
         start_mappers()
         install_store_scoping()
         self._session_factory = session_factory
         self.store_id = store_id
+        if bus is not None:
+            self.bus = bus
         self._current: AsyncSession | None = None
         for name, repository in _repositories():
             setattr(self, name, repository(self.session))
@@ -98,13 +106,16 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             # connection that broke while being returned is the pool's to discard.
             log.warning("closing a storage session failed", exc_info=True)
 
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
         async with storage_errors():
             await self.session().commit()
 
-    async def rollback(self) -> None:
+    async def _rollback(self) -> None:
         async with storage_errors():
             await self.session().rollback()
+
+    def fresh(self) -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(self._session_factory, self.store_id, self.bus)
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         return self._savepoint()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
 from application.ordering.read_models import OrderView, PaymentView
@@ -24,8 +24,9 @@ from application.shared.idempotency.answers import DEFAULT_TTL, Answer, Idempote
 from application.shared.ports import Clock, OrderNumbers
 from application.shared.retry import retried_on_contention
 from application.shared.unit_of_work import UnitOfWork
-from domain.notifications.notification import Notification
+from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering import reservation
+from domain.ordering.events import OrderStatusChanged
 from domain.ordering.order import Order, OrderNumber, OrderStatus, merge_lines
 from domain.shared.errors import DomainError, DuplicateValue, Inactive, NotFound
 
@@ -101,6 +102,7 @@ class ChangeOrderStatusHandler:
                     [line.product_id for line in to_release]
                 )
                 reservation.release(to_release, products, now)
+            uow.record(_status_changed(order, now))
             await uow.commit()
         return order
 
@@ -124,6 +126,7 @@ class PayOrderHandler:
                 return replay
             order = await _order(uow, command.order_id, actor)
             payment = order.pay(command.method, now)
+            uow.record(_status_changed(order, now))
             await keys.record(
                 uow.idempotency, command.idempotency, now, lambda: PaymentView.of(payment)
             )
@@ -165,15 +168,31 @@ async def _store_new(uow: UnitOfWork, order: Order) -> None:
         raise Contention("order number collision") from err
 
 
+def _status_changed(order: Order, now: datetime) -> OrderStatusChanged:
+    """What its user hears of after the commit (application/subscriptions.py)."""
+    if order.id is None:
+        raise ValueError("only a stored order changes status")
+    return OrderStatusChanged(
+        order_id=order.id,
+        order_number=order.order_number,
+        user_id=order.user_id,
+        status=order.status,
+        occurred_at=now,
+    )
+
+
 async def _notify_placed(uow: UnitOfWork, order: Order) -> None:
-    """Best effort, in a savepoint: a notification that cannot be stored never undoes the order."""
+    """Best effort, in a savepoint of the order's own transaction: the notification is
+    stored if and only if the order is, and one that cannot be stored never undoes the
+    order. (Status changes are told after the commit instead: see `_status_changed`.)"""
     try:
         async with uow.savepoint():
             await uow.notifications.add(
                 Notification.create(
                     user_id=order.user_id,
+                    kind=NotificationKind.ORDER_PLACED,
                     message=f"Order {order.order_number} placed",
-                    order_id=order.id,
+                    reference_id=order.id,
                     now=order.created_at,
                 )
             )

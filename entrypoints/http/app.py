@@ -42,6 +42,8 @@ from entrypoints.http.routers import (
     categories,
     exports,
     health,
+    items,
+    notifications,
     orders,
     posts,
     products,
@@ -122,6 +124,8 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         posts.router,
         tags.router,
         user_posts.router,
+        items.router,
+        notifications.router,
     ):
         add_operations(app, router)
     install_docs(app)

@@ -33,10 +33,17 @@ __all__ = [
     "ResponseHeadersMiddleware",
 ]
 
-PERSONAL_PREFIXES: Final = ("/users/", "/orders/", "/exports/", "/auth/")
-"""Paths whose answers carry personal data (accounts, orders and addresses, exports of
-users) or credentials (the access and refresh tokens of /auth, which OAuth2 requires be
-answered `no-store`): no cache, shared or private, may keep them."""
+PERSONAL_PREFIXES: Final = (
+    "/users/",
+    "/orders/",
+    "/exports/",
+    "/auth/",
+    "/items/",
+    "/notifications/",
+)
+"""Paths whose answers carry personal data (accounts, orders and addresses, a user's items
+and notifications, exports of users) or credentials (the access and refresh tokens of /auth,
+which OAuth2 requires be answered `no-store`): no cache, shared or private, may keep them."""
 
 _NOSNIFF: Final = (b"x-content-type-options", b"nosniff")
 _NO_STORE: Final = (b"cache-control", b"no-store")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from application.ordering.commands import ChangeOrderStatus, PayOrder
-from domain.notifications.notification import Notification
+from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering.order import (
     Order,
     OrderItem,
@@ -126,8 +126,8 @@ async def test_placing_an_order_leaves_a_notification_for_the_buyer(storage: Sto
 
     async with storage.make_uow() as uow:
         notes = await uow.notifications.list_for_user(id_of(buyer))
-    assert [(n.message, n.order_id, n.is_read) for n in notes] == [
-        (f"Order {placed.order_number} placed", id_of(placed), False)
+    assert [(n.kind, n.message, n.reference_id, n.read_at) for n in notes] == [
+        (NotificationKind.ORDER_PLACED, f"Order {placed.order_number} placed", id_of(placed), None)
     ]
 
 
@@ -139,14 +139,29 @@ async def test_notifications_are_listed_newest_first_for_their_user_only(
     async with storage.make_uow() as uow:
         for text in ("first", "second"):
             await uow.notifications.add(
-                Notification.create(user_id=id_of(alice), message=text, now=storage.clock.now())
+                Notification.create(
+                    kind=NotificationKind.ORDER_PLACED,
+                    user_id=id_of(alice),
+                    message=text,
+                    now=storage.clock.now(),
+                )
             )
         storage.clock.advance(seconds=1)
         await uow.notifications.add(
-            Notification.create(user_id=id_of(alice), message="third", now=storage.clock.now())
+            Notification.create(
+                kind=NotificationKind.ORDER_PLACED,
+                user_id=id_of(alice),
+                message="third",
+                now=storage.clock.now(),
+            )
         )
         await uow.notifications.add(
-            Notification.create(user_id=id_of(bob), message="for bob", now=storage.clock.now())
+            Notification.create(
+                kind=NotificationKind.ORDER_PLACED,
+                user_id=id_of(bob),
+                message="for bob",
+                now=storage.clock.now(),
+            )
         )
         await uow.commit()
 

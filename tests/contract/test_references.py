@@ -16,7 +16,7 @@ from application.catalog.queries import PRODUCT_LIST
 from application.ordering.queries import ORDER_LIST
 from domain.catalog.category import Category
 from domain.catalog.product import Product
-from domain.notifications.notification import Notification
+from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering.order import Order, OrderItem, OrderLine, OrderNumber
 from domain.shared.errors import NotFound
 from tests.contract.data import id_of, product, store, user
@@ -102,21 +102,22 @@ async def test_an_order_line_naming_a_product_that_is_not_there_is_not_found(
     assert (await storage.orders.list(ORDER_LIST.query())).total == 0
 
 
-async def test_a_notification_about_an_order_that_is_not_there_is_not_found(
+async def test_a_notification_for_a_user_who_is_not_there_is_not_found(
     storage: Storage,
 ) -> None:
-    # Notifications have two foreign keys; the user is there, the order is not.
-    buyer = await user(storage, "buyer")
+    # Its one foreign key; its reference_id names a thing by its kind and has none.
     note = Notification.create(
-        user_id=id_of(buyer), message="Hello", order_id=MISSING, now=storage.clock.now()
+        user_id=MISSING,
+        kind=NotificationKind.ORDER_PLACED,
+        message="Hello",
+        reference_id=MISSING,
+        now=storage.clock.now(),
     )
 
     with pytest.raises(NotFound) as refused:
         await add_notification(storage, note)
 
-    assert not_found(refused) == ("order", MISSING, "order with id 999 not found")
-    async with storage.make_uow() as uow:
-        assert await uow.notifications.list_for_user(id_of(buyer)) == []
+    assert not_found(refused) == ("user", MISSING, "user with id 999 not found")
 
 
 async def test_moving_a_product_to_a_category_that_is_not_there_is_not_found(

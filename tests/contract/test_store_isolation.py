@@ -3,12 +3,13 @@
 Two stores keep shops with the same names: main (the storage's own) and north, opened by the
 operator's use case. Each test looks from one store at what the other holds, through every
 query port (gets by id and by each natural key, lists, counts, stats, exports, rankings, the
-category tree, low stock), every repository of the unit of work (users, categories, products,
-orders, notifications, refresh tokens, sign-in throttles, idempotency keys, posts, tags) and
-the use cases that find an object by id. Ids are unique across stores, so an id of north used
-in main names nothing there: a get answers None, a use case `NotFound`. Unique values are
-unique per store: the same username, email, category name and slug, SKU, product slug, order
-number, post slug and tag name live in both stores, and twice in one they are still refused.
+category tree, low stock, items, notifications and their unread count), every repository of
+the unit of work (users, categories, products, orders, notifications, items, refresh tokens,
+sign-in throttles, idempotency keys, posts, tags) and the use cases that find an object by id.
+Ids are unique across stores, so an id of north used in main names nothing there: a get
+answers None, a use case `NotFound`. Unique values are unique per store: the same username,
+email, category name and slug, SKU, product slug, order number, post slug and tag name live in
+both stores, and twice in one they are still refused.
 
 The figures of the two shops differ on purpose (main has two customers, north one; their
 orders differ), so that a count or a sum over both stores would not pass for either's.
@@ -57,6 +58,10 @@ from application.identity.commands import (
 from application.identity.queries import USER_LIST
 from application.identity.read_models import UserView
 from application.identity.sessions import InvalidCredentials, TooManyAttempts
+from application.items.commands import CreateItem, DeleteItem, TransferItem, UpdateItem
+from application.items.queries import ITEM_LIST
+from application.notifications.commands import MarkAllNotificationsRead, MarkNotificationRead
+from application.notifications.queries import NOTIFICATION_LIST
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
 from application.ordering.queries import ORDER_LIST
 from application.ordering.read_models import OrderView
@@ -615,3 +620,69 @@ async def test_slugs_and_tag_names_are_unique_per_store(blogs: tuple[Blog, Blog]
     async with main.storage.make_uow() as uow:
         with pytest.raises(DuplicateValue):
             await uow.tags.add(Tag.create(name="NEWS", now=main.storage.clock.now()))
+
+
+# -- items and notifications -----------------------------------------------------------------
+async def test_items_of_one_store_are_not_found_listed_or_reached_from_the_other(
+    shops: Shops,
+) -> None:
+    main, north = shops.main.storage, shops.north.storage
+    main_ann, north_ann = id_of(shops.main.customers[0]), id_of(shops.north.customers[0])
+    lamp = await north.use_cases.create_item()(customer(north_ann), CreateItem("Lamp", Decimal(3)))
+    mine = await main.use_cases.create_item()(customer(main_ann), CreateItem("Lamp", Decimal(3)))
+    theirs = id_of(lamp)
+
+    assert await main.use_cases.item_queries().get(theirs) is None
+    listed = await main.use_cases.item_queries().list(ITEM_LIST.query())
+    assert [item.id for item in listed.items] == [id_of(mine)]
+    async with main.make_uow() as uow:
+        assert await uow.items.get(theirs, for_update=True) is None
+    uc = main.use_cases
+    attempts: dict[str, Callable[[], Awaitable[object]]] = {
+        "read an item": lambda: uc.item_reads().get(admin(), theirs),
+        "edit an item": lambda: uc.update_item()(admin(), UpdateItem(theirs, 1, name="Mine")),
+        "delete an item": lambda: uc.delete_item()(admin(), DeleteItem(theirs)),
+        "transfer an item": lambda: uc.transfer_item()(admin(), TransferItem(theirs, main_ann, 1)),
+        "give an item to the other's user": lambda: uc.transfer_item()(
+            admin(), TransferItem(id_of(mine), north_ann, 1)
+        ),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(NotFound):  # noqa: PT012 (the message says which one reached it)
+            await attempt()
+            pytest.fail(f"{what}: another store's object was reached")
+
+    north_view = await north.use_cases.item_queries().get(theirs)
+    assert north_view is not None
+    assert (north_view.owner_id, north_view.version, north_view.name) == (north_ann, 1, "Lamp")
+
+
+async def test_notifications_of_one_store_are_not_listed_counted_or_marked_from_the_other(
+    shops: Shops,
+) -> None:
+    main, north = shops.main.storage, shops.north.storage
+    north_ann = id_of(shops.north.customers[0])
+    # North's ann placed and paid an order: one notification in the order's transaction, one
+    # after its commit, each in north.
+    north_notes = await north.use_cases.notification_reads().list(
+        customer(north_ann), NOTIFICATION_LIST.query()
+    )
+    assert [note.kind for note in north_notes.items] == ["order_status_changed", "order_placed"]
+    note = north_notes.items[0].id
+
+    everything_in_main = await main.use_cases.notification_queries().list(NOTIFICATION_LIST.query())
+    assert note not in {n.id for n in everything_in_main.items}
+    assert everything_in_main.total == 2  # main's ann's own two
+    assert await main.use_cases.notification_queries().unread_count(north_ann) == 0
+    async with main.make_uow() as uow:
+        assert await uow.notifications.get(note) is None
+    with pytest.raises(NotFound):
+        await main.use_cases.mark_notification_read()(
+            customer(north_ann), MarkNotificationRead(note)
+        )
+    marked = await main.use_cases.mark_all_notifications_read()(
+        customer(north_ann), MarkAllNotificationsRead()
+    )
+
+    assert marked.count == 0
+    assert await north.use_cases.notification_queries().unread_count(north_ann) == 2

@@ -9,7 +9,7 @@ import pytest
 
 from application.identity.commands import DeactivateUser
 from domain.identity.user import User
-from domain.notifications.notification import Notification
+from domain.notifications.notification import Notification, NotificationKind
 from domain.shared.errors import DuplicateValue
 from tests.contract.data import id_of, order, product, store, user
 from tests.support.storage import Storage
@@ -191,7 +191,12 @@ async def test_purging_deletes_inactive_users_without_orders_only(storage: Stora
         await storage.use_cases.deactivate_user()(DeactivateUser(id_of(inactive)))
     async with storage.make_uow() as uow:
         await uow.notifications.add(
-            Notification.create(user_id=id_of(idle), message="Hello", now=storage.clock.now())
+            Notification.create(
+                kind=NotificationKind.ORDER_PLACED,
+                user_id=id_of(idle),
+                message="Hello",
+                now=storage.clock.now(),
+            )
         )
         await uow.commit()
 

@@ -152,7 +152,9 @@ ID_FIELDS: dict[tuple[type, str], str | None] = {
     (OrderItem, "product_id"): "product",
     (OrderItemView, "product_id"): "product",
     (Notification, "user_id"): "user",
-    (Notification, "order_id"): "order",
+    # The machine's notifications are all about orders: placed, and moved along (the latter
+    # written after the commit, by the event bus).
+    (Notification, "reference_id"): "order",
     (OrderItem, "id"): None,
     (OrderItemView, "id"): None,
     (OrderItemDetails, "id"): None,

@@ -1,1 +1,2 @@
-"""The notifications context in memory: the messages kept for users (`repository.py`)."""
+"""The notifications context in memory: the messages kept for users (`repository.py`) and
+their read side (`queries.py`)."""

@@ -1,5 +1,5 @@
-"""The notifications context in SQL: the notifications table, its mapping and repository (it
-has no read side of its own)."""
+"""The notifications context in SQL: the notifications table, its mapping, its repository and
+its read side."""
 
 from __future__ import annotations
 

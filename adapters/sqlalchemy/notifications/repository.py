@@ -1,4 +1,5 @@
-"""`NotificationRepository` over the unit of work's session.
+"""`NotificationRepository` over the unit of work's session. Marking all of a user's
+notifications read is one UPDATE.
 
 A new notification is written with one prepared Core INSERT rather than a flush: it is stored
 inside the order's savepoint, on the hot write path (see adapters/sqlalchemy/core_inserts.py).
@@ -6,7 +7,9 @@ inside the order's savepoint, on the hot write path (see adapters/sqlalchemy/cor
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
 
 from adapters.sqlalchemy.core_inserts import row_of, stored_as
 from adapters.sqlalchemy.errors import storage_errors
@@ -36,6 +39,10 @@ class SqlAlchemyNotificationRepository(SqlAlchemyRepository, NotificationReposit
         stored_as(notification, int(notification_id), store_id=row[STORE_ID])
         session.add(notification)
 
+    async def get(self, notification_id: int) -> Notification | None:
+        async with storage_errors():
+            return await self._session.get(Notification, notification_id)
+
     async def list_for_user(self, user_id: int) -> list[Notification]:
         statement = (
             select(Notification)
@@ -45,3 +52,16 @@ class SqlAlchemyNotificationRepository(SqlAlchemyRepository, NotificationReposit
         async with storage_errors():
             result = await self._session.execute(statement)
             return list(result.scalars())
+
+    async def mark_all_read(self, user_id: int, now: datetime) -> int:
+        # One statement, through the class so that the store's criterion applies; the
+        # session's loaded notifications learn of it.
+        statement = (
+            update(Notification)
+            .where(notifications.c.user_id == user_id, notifications.c.read_at.is_(None))
+            .values(read_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        async with storage_errors():
+            result = await self._session.execute(statement)
+        return int(result.rowcount)  # type: ignore[attr-defined]

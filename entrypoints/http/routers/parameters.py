@@ -12,7 +12,7 @@ from fastapi import Path
 
 from application.shared.listing import INT4_MAX
 
-__all__ = ["CategoryId", "OrderId", "ProductId", "UserId"]
+__all__ = ["CategoryId", "ItemId", "NotificationId", "OrderId", "ProductId", "UserId"]
 
 
 def _id(what: str) -> object:
@@ -23,3 +23,5 @@ UserId = Annotated[int, _id("user")]
 CategoryId = Annotated[int, _id("category")]
 ProductId = Annotated[int, _id("product")]
 OrderId = Annotated[int, _id("order")]
+ItemId = Annotated[int, _id("item")]
+NotificationId = Annotated[int, _id("notification")]

@@ -65,6 +65,7 @@ __all__ = [
     "Matches",
     "Money",
     "MoneyIn",
+    "MoneyOrZeroIn",
     "PositiveCount",
     "PublicModel",
     "RequestModel",
@@ -267,6 +268,24 @@ MoneyIn = Annotated[
         mode="validation",
     ),
 ]
+
+
+MoneyOrZeroIn = Annotated[
+    Decimal,
+    BeforeValidator(_money_input),
+    Field(ge=0, le=MAX_AMOUNT, max_digits=12, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT), "multipleOf": 0.01},
+                {"type": "string", "pattern": _MONEY_TEXT},
+            ],
+            "examples": ["0.00", "79.99"],
+        },
+        mode="validation",
+    ),
+]
+"""An amount that may be zero (a free item's price), accepted as `MoneyIn` is."""
 
 
 def _two_places(value: Decimal) -> str:

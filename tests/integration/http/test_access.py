@@ -13,6 +13,9 @@
       an order                          is a 404) and cancels only while pending; admin any
     confirming, shipping, delivering; 401 anonymous, 403 customer, admin
       the figures over all orders
+    items                             401 anonymous; a customer their own (another's is a
+                                        404); an admin any of the store
+    notifications                     401 anonymous; anyone signed in, their own only
 
 A refused call changes nothing: where it matters, the tests check that the admin's call that
 follows finds everything as it was. Which object is whose, for every route with an id in its
@@ -489,3 +492,28 @@ async def test_a_customer_cancels_only_while_the_order_is_pending(api: Api) -> N
 
     assert_problem(too_late, 403, "forbidden")
     assert by_admin.json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        Call("POST", "/items/", json={"name": "Lamp", "price": "1.00"}),
+        Call("GET", "/items/"),
+        Call("GET", "/users/me/notifications"),
+        Call("GET", "/users/me/notifications/unread-count"),
+        Call("POST", "/notifications/read-all"),
+    ],
+    ids=lambda call: f"{call.method} {call.path}",
+)
+async def test_items_and_notifications_need_a_sign_in_and_nothing_more(
+    api: Api, call: Call
+) -> None:
+    customer = await api.customer()
+
+    anonymous = await call.by(api.anonymous)
+    as_customer = await call.by(customer.client)
+    as_admin = await call.by(api.client)
+
+    assert_problem(anonymous, 401, "unauthenticated")
+    assert as_customer.status_code in (200, 201), as_customer.text
+    assert as_admin.status_code in (200, 201), as_admin.text

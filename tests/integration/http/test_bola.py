@@ -275,6 +275,76 @@ async def _pay_order(api: Api, owner: Customer) -> Case:
     )
 
 
+# ------------------------------------------------------------------------------ items
+async def _item(api: Api, owner: Customer) -> int:
+    item_id: int = (
+        await api.created("/items/", {"name": api.unique("Item"), "price": "5.00"}, by=owner.client)
+    )["id"]
+    return item_id
+
+
+async def _get_item(api: Api, owner: Customer) -> Case:
+    item_id = await _item(api, owner)
+    return Case("GET", "/items/{}", item_id, "owner", 200, 404, 401, absent=NOBODYS_ID)
+
+
+async def _update_item(api: Api, owner: Customer) -> Case:
+    item_id = await _item(api, owner)
+    return Case(
+        "PATCH",
+        "/items/{}",
+        item_id,
+        "owner",
+        200,
+        404,
+        401,
+        absent=NOBODYS_ID,
+        json={"version": 1, "name": "Taken Over"},
+        probe=f"/items/{item_id}",
+    )
+
+
+async def _delete_item(api: Api, owner: Customer) -> Case:
+    item_id = await _item(api, owner)
+    return Case(
+        "DELETE",
+        "/items/{}",
+        item_id,
+        "owner",
+        204,
+        404,
+        401,
+        absent=NOBODYS_ID,
+        probe=f"/items/{item_id}",
+    )
+
+
+async def _transfer_item(api: Api, owner: Customer) -> Case:
+    item_id = await _item(api, owner)
+    receiver = await api.user()
+    return Case(
+        "POST",
+        "/items/{}/transfer",
+        item_id,
+        "owner",
+        201,
+        404,
+        401,
+        absent=NOBODYS_ID,
+        json={"new_owner_id": receiver["id"], "version": 1},
+        probe=f"/items/{item_id}",
+    )
+
+
+# ------------------------------------------------------------------------------ notifications
+async def _mark_notification_read(api: Api, owner: Customer) -> Case:
+    await _order(api, owner)  # which leaves the owner a notification
+    mine = (await owner.client.get("/users/me/notifications")).json()["items"]
+    return Case(
+        "POST", "/notifications/{}/read", mine[0]["id"], "owner", 200, 404, 401, absent=NOBODYS_ID
+    )
+
+
 # One case for each operation with a key in its path, by method and route path.
 # --------------------------------------------------------------------------------- posts
 # A draft (or a deleted post) is its author's: another user's is a 404, by id and by slug.
@@ -393,6 +463,11 @@ CASES: dict[str, Build] = {
     "POST /posts/{post_id:int}/restore": _move_post("restore", "delete"),
     "GET /tags/{slug}/posts": _list_tag_posts,
     "GET /users/{user_id:int}/posts": _list_user_posts,
+    "GET /items/{item_id:int}": _get_item,
+    "PATCH /items/{item_id:int}": _update_item,
+    "DELETE /items/{item_id:int}": _delete_item,
+    "POST /items/{item_id:int}/transfer": _transfer_item,
+    "POST /notifications/{notification_id:int}/read": _mark_notification_read,
 }
 
 

@@ -96,6 +96,18 @@ RULES: dict[str, Rule] = {
     "GET /tags/": ANYONE,
     "GET /tags/{slug}/posts": ANYONE,
     "GET /users/{user_id:int}/posts": ANYONE,
+    # items: a signed-in caller, the use case deciding whose (the owner's, or an admin's)
+    "POST /items/": SIGNED_IN,
+    "GET /items/": SIGNED_IN,
+    "GET /items/{item_id:int}": SIGNED_IN,
+    "PATCH /items/{item_id:int}": SIGNED_IN,
+    "DELETE /items/{item_id:int}": SIGNED_IN,
+    "POST /items/{item_id:int}/transfer": SIGNED_IN,
+    # notifications: always the caller's own
+    "GET /users/me/notifications": SIGNED_IN,
+    "GET /users/me/notifications/unread-count": SIGNED_IN,
+    "POST /notifications/{notification_id:int}/read": SIGNED_IN,
+    "POST /notifications/read-all": SIGNED_IN,
 }
 
 # Routes that are not operations, and so name no rule: the documentation, open to anyone.

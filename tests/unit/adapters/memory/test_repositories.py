@@ -12,7 +12,7 @@ from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
-from domain.notifications.notification import Notification
+from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering.order import Order, OrderItem, OrderLine, OrderNumber
 from domain.shared.errors import DuplicateValue, InUse
 from tests.unit.fakes import START
@@ -124,7 +124,9 @@ async def test_purging_keeps_users_with_orders_and_takes_notifications_along(uow
     async with uow:
         await uow.orders.add(an_order(id_of(buyer), id_of(pen)))
         await uow.notifications.add(
-            Notification.create(user_id=id_of(idle), message="hi", now=START)
+            Notification.create(
+                kind=NotificationKind.ORDER_PLACED, user_id=id_of(idle), message="hi", now=START
+            )
         )
         await uow.commit()
     async with uow:
@@ -283,13 +285,16 @@ async def test_a_users_notifications_come_newest_first(uow, seed: Seed):
         for minutes in (0, 2, 1):
             await uow.notifications.add(
                 Notification.create(
+                    kind=NotificationKind.ORDER_PLACED,
                     user_id=id_of(user),
                     message=f"at {minutes}",
                     now=START + timedelta(minutes=minutes),
                 )
             )
         await uow.notifications.add(
-            Notification.create(user_id=id_of(other), message="other", now=START)
+            Notification.create(
+                kind=NotificationKind.ORDER_PLACED, user_id=id_of(other), message="other", now=START
+            )
         )
         await uow.commit()
     async with uow:

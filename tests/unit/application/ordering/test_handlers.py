@@ -27,7 +27,7 @@ from application.shared.access import Forbidden
 from application.shared.idempotency.request import IdempotentRequest
 from application.shared.ports import OrderNumbers
 from domain.catalog.product import Product
-from domain.notifications.notification import Notification
+from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering.order import Order, OrderLine, OrderStatus, PaymentMethod
 from domain.shared.errors import (
     Inactive,
@@ -191,7 +191,12 @@ async def test_placing_an_order_notifies_the_user(place, seed, store):
     pen = await seed.product()
     order = (await place(customer(id_of(user)), placing((id_of(pen), 1)))).result
     [note] = store.rows(Notification).values()
-    assert (note.user_id, note.order_id, note.created_at) == (user.id, order.id, START)
+    assert (note.user_id, note.kind, note.reference_id, note.created_at) == (
+        user.id,
+        NotificationKind.ORDER_PLACED,
+        order.id,
+        START,
+    )
     assert order.order_number in note.message
 
 

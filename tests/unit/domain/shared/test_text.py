@@ -12,7 +12,7 @@ import pytest
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.identity.user import User
-from domain.notifications.notification import Notification
+from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering.order import Order, OrderItem, OrderLine, OrderNumber
 from domain.shared.errors import InvalidValue
 from domain.shared.text import Slug, clean_text, optional_text
@@ -106,7 +106,7 @@ MULTI_LINE_FIELDS: dict[str, Callable[[str], object]] = {
     "product description": lambda text: _product(description=f"Bright{text}lamp"),
     "bio": lambda text: _user(bio=f"Likes{text}lamps"),
     "notification message": lambda text: Notification.create(
-        user_id=1, message=f"Order{text}placed", now=START
+        kind=NotificationKind.ORDER_PLACED, user_id=1, message=f"Order{text}placed", now=START
     ),
 }
 

@@ -1,0 +1,1 @@
+"""The items use cases: things a user owns, edited with optimistic locking and handed over."""

@@ -1,0 +1,1 @@
+"""Items: things a user owns, prices and hands over to another user."""
