@@ -54,6 +54,7 @@ from adapters.memory import (
     InMemoryUserQueries,
 )
 from adapters.memory.stores.queries import InMemoryStoreQueries
+from adapters.memory.wallet.queries import InMemoryWalletQueries
 from adapters.security import Argon2PasswordHasher, JwtAccessTokens
 from adapters.sqlalchemy import (
     EngineSettings,
@@ -70,11 +71,13 @@ from adapters.sqlalchemy import (
 )
 from adapters.sqlalchemy.health import row_security
 from adapters.sqlalchemy.stores.queries import SqlAlchemyStoreQueries
+from adapters.sqlalchemy.wallet.queries import SqlAlchemyWalletQueries
 from adapters.system import RandomOrderNumbers, SystemClock
 from application.catalog.commands import SeedCategories
 from application.identity.commands import CreateAdmin
 from application.stores.commands import OpenStore
 from application.stores.queries import StoreDirectory
+from application.wallet.credit_payments import WalletCreditPayments
 from domain.shared.errors import DuplicateValue
 from domain.stores.store import MAIN_STORE
 from entrypoints.settings import Settings
@@ -217,6 +220,13 @@ class StoreScope(containers.DeclarativeContainer):
         sqlalchemy=providers.Singleton(SqlAlchemyOrderQueries, app.read_engine, store_id),
         memory=providers.Singleton(InMemoryOrderQueries, memory),
     )
+    wallet_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyWalletQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryWalletQueries, memory),
+    )
+    # Ordering pays with credits through its own port; the wallet's movements fill it.
+    credit_payments = providers.Singleton(WalletCreditPayments)
 
     # -- what the entrypoints call: every use case and query port, built from the above -----
     use_cases = providers.Container(
@@ -232,6 +242,8 @@ class StoreScope(containers.DeclarativeContainer):
         category_queries=category_queries,
         product_queries=product_queries,
         order_queries=order_queries,
+        wallet_queries=wallet_queries,
+        credit_payments=credit_payments,
         storage_health=app.storage_health,
     )
 

@@ -29,6 +29,11 @@ from domain.identity.repository import (
 from domain.notifications.repository import NotificationRepository
 from domain.ordering.repository import OrderRepository
 from domain.stores.repository import StoreRepository
+from domain.wallet.repository import (
+    CreditGrantRepository,
+    TransferRepository,
+    WalletRepository,
+)
 
 __all__ = ["UnitOfWork"]
 
@@ -43,6 +48,9 @@ class UnitOfWork(abc.ABC):
     notifications: NotificationRepository
     stores: StoreRepository
     idempotency: IdempotencyStore
+    wallets: WalletRepository
+    transfers: TransferRepository
+    credit_grants: CreditGrantRepository
 
     async def __aenter__(self) -> Self:
         await self._begin()

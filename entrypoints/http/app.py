@@ -37,7 +37,17 @@ from entrypoints.http.middleware import (
 )
 from entrypoints.http.openapi import install_openapi, operation_id
 from entrypoints.http.responses import REPLAYED_HEADER
-from entrypoints.http.routers import auth, categories, exports, health, orders, products, users
+from entrypoints.http.routers import (
+    auth,
+    categories,
+    exports,
+    health,
+    orders,
+    products,
+    transfers,
+    users,
+    wallet,
+)
 from entrypoints.http.routing import add_operations
 from entrypoints.settings import Settings
 
@@ -108,6 +118,9 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         exports.router,
         auth.router,
         health.router,
+        transfers.router,
+        wallet.router,
+        wallet.admin_router,
     ):
         add_operations(app, router)
     install_docs(app)

@@ -12,7 +12,7 @@ from fastapi import Path
 
 from application.shared.listing import INT4_MAX
 
-__all__ = ["CategoryId", "OrderId", "ProductId", "UserId"]
+__all__ = ["CategoryId", "OrderId", "ProductId", "TransferId", "UserId"]
 
 
 def _id(what: str) -> object:
@@ -23,3 +23,4 @@ UserId = Annotated[int, _id("user")]
 CategoryId = Annotated[int, _id("category")]
 ProductId = Annotated[int, _id("product")]
 OrderId = Annotated[int, _id("order")]
+TransferId = Annotated[int, _id("transfer")]
