@@ -275,6 +275,30 @@ async def _pay_order(api: Api, owner: Customer) -> Case:
     )
 
 
+# ------------------------------------------------------------------------------ wallet
+async def _get_transfer(api: Api, owner: Customer) -> Case:
+    recipient = await api.user()
+    await api.created(f"/users/{owner.id}/credit-grants", {"amount": "5.00", "reason": "test"})
+    transfer = await api.created(
+        "/transfers/", {"to_user_id": recipient["id"], "amount": "1.00"}, by=owner.client
+    )
+    return Case("GET", "/transfers/{}", transfer["id"], "owner", 200, 404, 401, absent=NOBODYS_ID)
+
+
+async def _grant_credits(api: Api, owner: Customer) -> Case:
+    return Case(
+        "POST",
+        "/users/{}/credit-grants",
+        owner.id,
+        "admin",
+        201,
+        403,
+        401,
+        json={"amount": "1000.00", "reason": "Taken"},
+        probe=f"/users/{owner.id}",
+    )
+
+
 # One case for each operation with a key in its path, by method and route path.
 CASES: dict[str, Build] = {
     "GET /products/{product_id:int}": _get_product,
@@ -298,6 +322,8 @@ CASES: dict[str, Build] = {
     "GET /orders/{order_id:int}/details": _get_order_details,
     "PATCH /orders/{order_id:int}/status": _cancel_order,
     "POST /orders/{order_id:int}/payments": _pay_order,
+    "GET /transfers/{transfer_id:int}": _get_transfer,
+    "POST /users/{user_id:int}/credit-grants": _grant_credits,
 }
 
 

@@ -80,6 +80,15 @@ RULES: dict[str, Rule] = {
     "PATCH /orders/{order_id:int}/status": SIGNED_IN,
     "POST /orders/{order_id:int}/payments": SIGNED_IN,
     "GET /orders/stats/summary": ADMIN,
+    # the wallet: one's own money for a signed-in caller, the use case deciding whose
+    # transfer; credits enter by an admin's grant; the reconciliation is an admin's
+    "POST /transfers/": SIGNED_IN,
+    "GET /transfers/": SIGNED_IN,
+    "GET /transfers/{transfer_id:int}": SIGNED_IN,
+    "GET /users/me/balance": SIGNED_IN,
+    "GET /users/me/ledger": SIGNED_IN,
+    "POST /users/{user_id:int}/credit-grants": ADMIN,
+    "GET /admin/ledger/reconciliation": ADMIN,
 }
 
 # Routes that are not operations, and so name no rule: the documentation, open to anyone.
