@@ -18,6 +18,7 @@ __all__ = ["LEDGER_LIST", "TRANSFER_LIST", "WalletQueries"]
 
 _NEWEST_FIRST = (SortKey("created_at", descending=True), SortKey("id", descending=True))
 
+# A ledger is in the order its entries were appended: by id.
 LEDGER_LIST = ListSchema(
     fields={
         "id": FieldSpec(FieldKind.INT),
@@ -29,7 +30,7 @@ LEDGER_LIST = ListSchema(
         "reference_id": FieldSpec(FieldKind.INT),
         "created_at": FieldSpec(FieldKind.DATETIME),
     },
-    default_sort=_NEWEST_FIRST,
+    default_sort=(SortKey("id", descending=True),),
 )
 
 TRANSFER_LIST = ListSchema(
@@ -53,7 +54,7 @@ class WalletQueries(abc.ABC):
     @abc.abstractmethod
     async def ledger(self, query: ListQuery) -> Page[LedgerEntryView]:
         """Ledger entries (`LEDGER_LIST`); a user's ledger is this list narrowed on
-        `user_id`, newest first by default."""
+        `user_id`, newest (last appended) first by default."""
 
     @abc.abstractmethod
     async def transfer(self, transfer_id: int) -> TransferView | None: ...

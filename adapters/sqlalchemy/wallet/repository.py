@@ -1,20 +1,22 @@
 """The wallet repositories over the unit of work's session.
 
-A wallet is a user's `credits`. `lock` reads the wallets asked for with the balance their
-latest ledger entry ends on, in one statement that locks the users' rows in ascending id
-order (`FOR UPDATE OF users` on PostgreSQL; on SQLite the unit of work's `BEGIN IMMEDIATE`
-already holds the only write lock). `save` writes each balance with an UPDATE guarded by the
-balance it was loaded with, and appends the new entries through the ORM. Both statements keep
-to the session's store by naming it (`keeps_to_store`); row-level security checks it again.
+A wallet is a user's `credits`. `lock` locks the users' rows in ascending id order in one
+statement (`FOR UPDATE OF users` on PostgreSQL; on SQLite the unit of work's `BEGIN
+IMMEDIATE` already holds the only write lock), then reads the balance each one's latest
+ledger entry ends on: two statements, however many wallets. `save` writes each balance with
+an UPDATE guarded by the balance it was loaded with, and appends the new entries through the
+ORM. These statements keep to the session's store by naming it (`keeps_to_store`); row-level
+security checks it again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Update, bindparam, select, update
+from sqlalchemy import Select, Update, bindparam, func, select, update
 
 from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.identity.tables import users
@@ -40,16 +42,9 @@ __all__ = [
 
 @cache
 def _lock() -> Select[Any]:
-    """The wallets of `:user_ids`, locked in id order, each with its latest entry's balance."""
-    latest = (
-        select(ledger_entries.c.balance_after)
-        .where(ledger_entries.c.user_id == users.c.id)
-        .order_by(ledger_entries.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    """The wallets of `:user_ids`, locked in ascending id order."""
     statement = (
-        select(users.c.id, users.c.credits, users.c.is_active, latest.label("ledger_balance"))
+        select(users.c.id, users.c.credits, users.c.is_active)
         .where(
             users.c.store_id == bindparam("store"),
             users.c.id.in_(bindparam("user_ids", expanding=True)),
@@ -59,6 +54,24 @@ def _lock() -> Select[Any]:
     )
     locking: Select[Any] = keeps_to_store(statement)
     return locking
+
+
+@cache
+def _latest_balances() -> Select[Any]:
+    """The balance the latest ledger entry of each of `:user_ids` ends on."""
+    latest = (
+        select(func.max(ledger_entries.c.id))
+        .where(
+            ledger_entries.c.store_id == bindparam("store"),
+            ledger_entries.c.user_id.in_(bindparam("user_ids", expanding=True)),
+        )
+        .group_by(ledger_entries.c.user_id)
+    )
+    statement = select(ledger_entries.c.user_id, ledger_entries.c.balance_after).where(
+        ledger_entries.c.id.in_(latest)
+    )
+    reading: Select[Any] = keeps_to_store(statement)
+    return reading
 
 
 @cache
@@ -82,12 +95,17 @@ class SqlAlchemyWalletRepository(SqlAlchemyRepository, WalletRepository):
         session = self._session
         parameters = {"store": session_store(session), "user_ids": sorted(set(user_ids))}
         async with storage_errors():
-            rows = await session.execute(_lock(), parameters)
+            rows = list(await session.execute(_lock(), parameters))
+            # Read once the locks are held, in a statement of its own: on PostgreSQL a
+            # statement that waited for a lock sees the locked rows as they are now, but
+            # anything else as it was when it started, before the movement it waited for.
+            found = await session.execute(_latest_balances(), parameters)
+            latest: dict[int, Decimal] = {row.user_id: row.balance_after for row in found}
         return {
             row.id: Wallet(
                 user_id=row.id,
                 balance=row.credits,
-                ledger_balance=ZERO if row.ledger_balance is None else row.ledger_balance,
+                ledger_balance=latest.get(row.id, ZERO),
                 is_active=row.is_active,
             )
             for row in rows
