@@ -33,7 +33,7 @@ __all__ = [
     "ResponseHeadersMiddleware",
 ]
 
-PERSONAL_PREFIXES: Final = ("/users/", "/orders/", "/exports/", "/auth/")
+PERSONAL_PREFIXES: Final = ("/users/", "/orders/", "/exports/", "/auth/", "/transfers/", "/admin/")
 """Paths whose answers carry personal data (accounts, orders and addresses, exports of
 users) or credentials (the access and refresh tokens of /auth, which OAuth2 requires be
 answered `no-store`): no cache, shared or private, may keep them."""
