@@ -220,6 +220,11 @@ def _stock_adjustments(case: schemathesis.Case[Any]) -> Iterator[str]:
         yield "stock_quantity"
 
 
+def _transfers(case: schemathesis.Case[Any]) -> Iterator[str]:
+    if case.path == "/transfers/" and case.method.upper() == "POST":
+        yield "to_user_id"
+
+
 INEXPRESSIBLE = (
     Inexpressible(
         f"a list request takes at most {MAX_FILTERS} filters",
@@ -254,6 +259,11 @@ INEXPRESSIBLE = (
         "whose account it is and what its password is are the server's to know; a schema "
         "describes requests, not accounts",
         _credentials_changed,
+    ),
+    Inexpressible(
+        "a transfer goes to another user than the caller",
+        "who the caller is is the bearer token's to say; a schema describes the body alone",
+        _transfers,
     ),
 )
 
