@@ -11,14 +11,17 @@ from __future__ import annotations
 from application.notifications.subscribers import (
     notify_item_received,
     notify_order_status_changed,
+    notify_transfer_received,
 )
 from application.shared.events import Subscriptions
 from domain.items.events import ItemTransferred
 from domain.ordering.events import OrderStatusChanged
+from domain.wallet.events import CreditsTransferred
 
 __all__ = ["SUBSCRIPTIONS"]
 
 SUBSCRIPTIONS: Subscriptions = {
     ItemTransferred: (notify_item_received,),
     OrderStatusChanged: (notify_order_status_changed,),
+    CreditsTransferred: (notify_transfer_received,),
 }

@@ -51,6 +51,8 @@ log = logging.getLogger("entrypoints.cli")
 
 EXIT_UNAVAILABLE: Final = 1
 EXIT_BAD_SETTING: Final = 2
+EXIT_LEDGER_DIFFERENCES: Final = 3
+RECONCILE_BATCH: Final = 10_000
 
 DESCRIPTION: Final = "Serve the storefront HTTP API, or bring its database up to date."
 
@@ -70,6 +72,7 @@ examples:
   storefront stores create north "North Shop"
   storefront create-admin --store north --username boss --email boss@example.com
   storefront db grant-app-role storefront_app
+  storefront ledger reconcile --store north
 """
 
 
@@ -158,6 +161,27 @@ def _parser() -> argparse.ArgumentParser:
         "STOREFRONT_APP_ROLE_PASSWORD, else asked twice at a prompt.",
     )
     grant.add_argument("role", help="1-63 lower-case letters, digits or underscores")
+    ledger = commands.add_parser(
+        "ledger",
+        help="check that every user's credits are explained by their ledger",
+        description="Migrate the database, then check the wallets.",
+    )
+    checks = ledger.add_subparsers(title="actions", dest="action", required=True)
+    reconcile = checks.add_parser(
+        "reconcile",
+        help="list every user whose credits differ from their ledger",
+        description="Check, for every user of every store (or of --store), that their credits "
+        "equal the sum of their ledger and the balance its latest entry left. Prints one line "
+        "per difference (store, user id, credits, ledger sum, latest balance_after) and, on "
+        "stderr, the progress; exits with 3 when a difference was found.",
+    )
+    reconcile.add_argument("--store", help="the store's slug (default: every store)")
+    reconcile.add_argument(
+        "--batch",
+        type=int,
+        default=RECONCILE_BATCH,
+        help=f"users checked per query (default {RECONCILE_BATCH})",
+    )
     return parser
 
 
@@ -353,6 +377,49 @@ def _stores(settings: Settings, args: argparse.Namespace) -> int:
     return _with_storage(settings, act, f"cannot {args.action} the store")
 
 
+def _reconcile(settings: Settings, store: str | None, batch: int) -> int:
+    """Each store's users in batches of `batch` (two statements each), with the progress on
+    stderr; a difference is a line on stdout, and the exit status 3."""
+    from domain.shared.errors import InvalidValue, NotFound
+
+    if not 1 <= batch <= 1_000_000:
+        return _fail("--batch must be between 1 and 1000000", EXIT_BAD_SETTING)
+    differences = 0
+
+    async def check(container: Any) -> None:
+        nonlocal differences
+        stores = await container.store_queries().list()
+        if store is not None:
+            stores = [one for one in stores if one.slug == store]
+            if not stores:
+                raise NotFound("store", store, by="slug")
+        for one in stores:
+            use_cases = container.store_scopes()(one.id)
+            total = (await use_cases.user_queries().counts()).total
+            checked, after = 0, 0
+            while True:
+                found = await use_cases.wallet_queries().reconcile(after=after, limit=batch)
+                for d in found.differences:
+                    differences += 1
+                    print(
+                        f"{one.slug}\t{d.user_id}\t{d.balance}\t{d.ledger_sum}\t"
+                        f"{'-' if d.latest_balance_after is None else d.latest_balance_after}"
+                    )
+                checked += found.users_checked
+                print(f"{one.slug}: {checked}/{total} users checked", file=sys.stderr)
+                if found.last_user_id is None or found.users_checked < batch:
+                    break
+                after = found.last_user_id
+        if not stores:
+            raise InvalidValue("store", "there is no store to check")
+
+    status = _with_storage(settings, check, "cannot reconcile the ledger")
+    if status:
+        return status
+    print(f"{differences} differences found", file=sys.stderr)
+    return EXIT_LEDGER_DIFFERENCES if differences else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -377,6 +444,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _stores(settings, args)
     if args.command == "db":
         return _grant_app_role(settings, args.role)
+    if args.command == "ledger":
+        return _reconcile(settings, args.store, args.batch)
     return 0
 
 

@@ -59,6 +59,7 @@ from adapters.memory.content.queries import InMemoryPostQueries, InMemoryTagQuer
 from adapters.memory.items.queries import InMemoryItemQueries
 from adapters.memory.notifications.queries import InMemoryNotificationQueries
 from adapters.memory.stores.queries import InMemoryStoreQueries
+from adapters.memory.wallet.queries import InMemoryWalletQueries
 from adapters.security import Argon2PasswordHasher, JwtAccessTokens
 from adapters.sqlalchemy import (
     EngineSettings,
@@ -78,6 +79,7 @@ from adapters.sqlalchemy.health import row_security
 from adapters.sqlalchemy.items.queries import SqlAlchemyItemQueries
 from adapters.sqlalchemy.notifications.queries import SqlAlchemyNotificationQueries
 from adapters.sqlalchemy.stores.queries import SqlAlchemyStoreQueries
+from adapters.sqlalchemy.wallet.queries import SqlAlchemyWalletQueries
 from adapters.system import RandomOrderNumbers, SystemClock
 from application.catalog.commands import SeedCategories
 from application.identity.commands import CreateAdmin
@@ -85,6 +87,7 @@ from application.shared.events import EventBus
 from application.stores.commands import OpenStore
 from application.stores.queries import StoreDirectory
 from application.subscriptions import SUBSCRIPTIONS
+from application.wallet.credit_payments import WalletCreditPayments
 from domain.shared.errors import DuplicateValue
 from domain.stores.store import MAIN_STORE
 from entrypoints.settings import Settings
@@ -252,6 +255,13 @@ class StoreScope(containers.DeclarativeContainer):
         sqlalchemy=providers.Singleton(SqlAlchemyNotificationQueries, app.read_engine, store_id),
         memory=providers.Singleton(InMemoryNotificationQueries, memory),
     )
+    wallet_queries = providers.Selector(
+        backend,
+        sqlalchemy=providers.Singleton(SqlAlchemyWalletQueries, app.read_engine, store_id),
+        memory=providers.Singleton(InMemoryWalletQueries, memory),
+    )
+    # Ordering pays with credits through its own port; the wallet's movements fill it.
+    credit_payments = providers.Singleton(WalletCreditPayments)
 
     # -- what the entrypoints call: every use case and query port, built from the above -----
     use_cases = providers.Container(
@@ -267,6 +277,8 @@ class StoreScope(containers.DeclarativeContainer):
         category_queries=category_queries,
         product_queries=product_queries,
         order_queries=order_queries,
+        wallet_queries=wallet_queries,
+        credit_payments=credit_payments,
         storage_health=app.storage_health,
         post_queries=post_queries,
         tag_queries=tag_queries,

@@ -87,12 +87,16 @@ from application.ordering.handlers import (
     PayOrderHandler,
     PlaceOrderHandler,
 )
+from application.ordering.ports import CreditPayments
 from application.ordering.queries import OrderQueries
 from application.ordering.reads import OrderReads
 from application.shared.health import StorageHealth
 from application.shared.ports import Clock, OrderNumbers, PasswordHasher
 from application.shared.unit_of_work import UnitOfWork
 from application.stores.handlers import DeactivateStoreHandler, OpenStoreHandler
+from application.wallet.handlers import GrantCreditsHandler, TransferCreditsHandler
+from application.wallet.queries import WalletQueries
+from application.wallet.reads import WalletReads
 
 __all__ = ["UseCases"]
 
@@ -108,12 +112,15 @@ class UseCases(containers.DeclarativeContainer):
     idempotency_ttl: providers.Dependency[timedelta] = providers.Dependency()
     access_tokens: providers.Dependency[AccessTokens] = providers.Dependency()
     refresh_lifetime: providers.Dependency[timedelta] = providers.Dependency()
+    # How orders are paid with credits (ordering's port; the wallet implements it).
+    credit_payments: providers.Dependency[CreditPayments] = providers.Dependency()
 
     # -- the read side: stateless, shared by every request --------------------------------
     user_queries: providers.Dependency[UserQueries] = providers.Dependency()
     category_queries: providers.Dependency[CategoryQueries] = providers.Dependency()
     product_queries: providers.Dependency[ProductQueries] = providers.Dependency()
     order_queries: providers.Dependency[OrderQueries] = providers.Dependency()
+    wallet_queries: providers.Dependency[WalletQueries] = providers.Dependency()
     storage_health: providers.Dependency[StorageHealth] = providers.Dependency()
     post_queries: providers.Dependency[PostQueries] = providers.Dependency()
     tag_queries: providers.Dependency[TagQueries] = providers.Dependency()
@@ -122,6 +129,7 @@ class UseCases(containers.DeclarativeContainer):
     product_reads = providers.Factory(ProductReads, product_queries)
     order_reads = providers.Factory(OrderReads, order_queries, user_queries)
     post_reads = providers.Factory(PostReads, post_queries, tag_queries, user_queries)
+    wallet_reads = providers.Factory(WalletReads, wallet_queries)
 
     # -- sessions ---------------------------------------------------------------------------
     log_in = providers.Factory(
@@ -157,8 +165,18 @@ class UseCases(containers.DeclarativeContainer):
     place_order = providers.Factory(
         PlaceOrderHandler, unit_of_work, clock, order_numbers, idempotency_ttl
     )
-    change_order_status = providers.Factory(ChangeOrderStatusHandler, unit_of_work, clock)
-    pay_order = providers.Factory(PayOrderHandler, unit_of_work, clock, idempotency_ttl)
+    change_order_status = providers.Factory(
+        ChangeOrderStatusHandler, unit_of_work, clock, credit_payments
+    )
+    pay_order = providers.Factory(
+        PayOrderHandler, unit_of_work, clock, credit_payments, idempotency_ttl
+    )
+
+    # -- wallet -----------------------------------------------------------------------------
+    grant_credits = providers.Factory(GrantCreditsHandler, unit_of_work, clock)
+    transfer_credits = providers.Factory(
+        TransferCreditsHandler, unit_of_work, clock, idempotency_ttl
+    )
 
     # -- stores (the operator's, in no store: they see the stores and nothing else) ----------
     open_store = providers.Factory(OpenStoreHandler, unit_of_work, clock)

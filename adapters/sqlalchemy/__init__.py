@@ -2,7 +2,7 @@
 
 One subpackage per bounded context, each with the same four parts:
 
-identity/ catalog/ ordering/ notifications/ content/ items/
+identity/ catalog/ ordering/ notifications/ content/ items/ wallet/
   tables.py             its Core tables, on the shared MetaData, stating their entity and
                         the field each constraint is about (`info=`)
   mapping.py            its imperative mapping function, registered with @context_mapping

@@ -12,7 +12,7 @@ Every table belongs to a store (`store_id`, ON DELETE RESTRICT); on PostgreSQL e
 posts get trigram indexes on their title and content for search (`ILIKE '%term%'`).
 
 Revision ID: fd82600c0214
-Revises: 263aae16c781
+Revises: 6b56c4e8b256
 Create Date: 2026-12-03 13:23:11
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "fd82600c0214"
-down_revision: str | Sequence[str] | None = "263aae16c781"
+down_revision: str | Sequence[str] | None = "6b56c4e8b256"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,8 +4,7 @@ the commit of the transaction that recorded them, each in a unit of work of its 
 
     ItemTransferred      -> the new owner: item_received
     OrderStatusChanged   -> the order's user: order_status_changed
-    a credit transfer    -> its recipient: transfer_received (any event with the attributes
-                            of `CreditsReceived`)
+    CreditsTransferred   -> its recipient: transfer_received
 
 A placed order is told otherwise: inside the order's own transaction, in a savepoint
 (application/ordering/handlers.py), so that the notification exists exactly when the order
@@ -14,17 +13,13 @@ does.
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-from typing import Protocol
-
 from application.shared.unit_of_work import UnitOfWork
 from domain.items.events import ItemTransferred
 from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering.events import OrderStatusChanged
+from domain.wallet.events import CreditsTransferred
 
 __all__ = [
-    "CreditsReceived",
     "notify_item_received",
     "notify_order_status_changed",
     "notify_transfer_received",
@@ -32,19 +27,6 @@ __all__ = [
 
 # A message holds at most MAX_MESSAGE characters; an item's name may take most of them.
 _NAME_SHOWN = 200
-
-
-class CreditsReceived(Protocol):
-    """What telling the recipient of a credit transfer needs of the event that says so."""
-
-    @property
-    def recipient_id(self) -> int: ...
-    @property
-    def transfer_id(self) -> int: ...
-    @property
-    def amount(self) -> Decimal: ...
-    @property
-    def occurred_at(self) -> datetime: ...
 
 
 async def _store(uow: UnitOfWork, notification: Notification) -> None:
@@ -79,11 +61,11 @@ async def notify_order_status_changed(event: OrderStatusChanged, uow: UnitOfWork
     )
 
 
-async def notify_transfer_received(event: CreditsReceived, uow: UnitOfWork) -> None:
+async def notify_transfer_received(event: CreditsTransferred, uow: UnitOfWork) -> None:
     await _store(
         uow,
         Notification.create(
-            user_id=event.recipient_id,
+            user_id=event.to_user_id,
             kind=NotificationKind.TRANSFER_RECEIVED,
             message=f"You received {event.amount:.2f} credits",
             reference_id=event.transfer_id,

@@ -6,6 +6,9 @@ up on it (a deadlock, a busy SQLite); a conflict of state is never retried. The 
 client may retry with an `Idempotency-Key` replay and record their answers through
 `IdempotencyKeys`, inside the same transaction, each caller's keys apart from another's.
 
+Paying with credits and cancelling an order paid with them move the orderer's credits through
+`CreditPayments` (application/ordering/ports.py), in the same transaction.
+
 Who may: a customer orders for themself, pays their own orders and cancels them while they
 are pending; an admin does anything. Another customer's order is `NotFound`.
 """
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
+from application.ordering.ports import CreditPayments
 from application.ordering.read_models import OrderView, PaymentView
 from application.shared.access import Forbidden, Principal
 from application.shared.errors import Contention
@@ -27,7 +31,7 @@ from application.shared.unit_of_work import UnitOfWork
 from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering import reservation
 from domain.ordering.events import OrderStatusChanged
-from domain.ordering.order import Order, OrderNumber, OrderStatus, merge_lines
+from domain.ordering.order import Order, OrderNumber, OrderStatus, PaymentMethod, merge_lines
 from domain.shared.errors import DomainError, DuplicateValue, Inactive, NotFound
 
 __all__ = ["ChangeOrderStatusHandler", "PayOrderHandler", "PlaceOrderHandler"]
@@ -81,11 +85,13 @@ class PlaceOrderHandler:
 
 @dataclass(frozen=True)
 class ChangeOrderStatusHandler:
-    """Move an order along; cancelling puts its reserved stock back, exactly once. An admin
-    makes any move; a customer only cancels their own order, while it is pending."""
+    """Move an order along; cancelling puts its reserved stock back, and the credits it was
+    paid with, exactly once (the order is locked, and `cancelled` is final). An admin makes
+    any move; a customer only cancels their own order, while it is pending."""
 
     uow: UnitOfWork
     clock: Clock
+    credits: CreditPayments
 
     @retried_on_contention
     async def __call__(self, actor: Principal, command: ChangeOrderStatus) -> Order:
@@ -102,6 +108,8 @@ class ChangeOrderStatusHandler:
                     [line.product_id for line in to_release]
                 )
                 reservation.release(to_release, products, now)
+            if command.status is OrderStatus.CANCELLED:
+                await _refund_credits(uow, self.credits, order, now)
             uow.record(_status_changed(order, now))
             await uow.commit()
         return order
@@ -111,10 +119,13 @@ class ChangeOrderStatusHandler:
 class PayOrderHandler:
     """Record a payment of the order's total and confirm it, atomically.
 
-    With an idempotency key, a retry gets the first payment back instead of a 409."""
+    Paid with credits, the order's total is taken from the orderer's credits in the same
+    transaction: too few, and the order stays pending (409). With an idempotency key, a retry
+    gets the first payment back instead of a 409."""
 
     uow: UnitOfWork
     clock: Clock
+    credits: CreditPayments
     idempotency_ttl: timedelta = DEFAULT_TTL
 
     @retried_on_contention
@@ -126,6 +137,14 @@ class PayOrderHandler:
                 return replay
             order = await _order(uow, command.order_id, actor)
             payment = order.pay(command.method, now)
+            if payment.method is PaymentMethod.CREDITS:
+                await self.credits.charge(
+                    uow,
+                    user_id=order.user_id,
+                    order_id=_stored(order.id),
+                    amount=payment.amount,
+                    now=now,
+                )
             uow.record(_status_changed(order, now))
             await keys.record(
                 uow.idempotency, command.idempotency, now, lambda: PaymentView.of(payment)
@@ -147,6 +166,27 @@ async def _order(uow: UnitOfWork, order_id: int, actor: Principal) -> Order:
         raise NotFound("order", order_id)
     actor.visible(order.user_id, "order", order_id)
     return order
+
+
+def _stored(order_id: int | None) -> int:
+    assert order_id is not None  # orders are loaded from storage here
+    return order_id
+
+
+async def _refund_credits(
+    uow: UnitOfWork, credits: CreditPayments, order: Order, now: datetime
+) -> None:
+    """Give back the credits a cancelled order was paid with (a pending one was paid with
+    none)."""
+    for payment in order.payments:
+        if payment.method is PaymentMethod.CREDITS:
+            await credits.refund(
+                uow,
+                user_id=order.user_id,
+                order_id=_stored(order.id),
+                amount=payment.amount,
+                now=now,
+            )
 
 
 async def _ensure_active_user(uow: UnitOfWork, user_id: int) -> None:

@@ -38,6 +38,11 @@ from domain.notifications.repository import NotificationRepository
 from domain.ordering.repository import OrderRepository
 from domain.shared.events import Event
 from domain.stores.repository import StoreRepository
+from domain.wallet.repository import (
+    CreditGrantRepository,
+    TransferRepository,
+    WalletRepository,
+)
 
 __all__ = ["UnitOfWork"]
 
@@ -55,6 +60,9 @@ class UnitOfWork(abc.ABC):
     posts: PostRepository
     tags: TagRepository
     items: ItemRepository
+    wallets: WalletRepository
+    transfers: TransferRepository
+    credit_grants: CreditGrantRepository
     # Only the repositories are annotated here: the adapters build one for each annotation.
     # Who handles the events this unit records; the composition root gives every unit the
     # app's bus (a unit made without one drops its events after the commit).

@@ -57,9 +57,10 @@ class UserRepository(abc.ABC):
 
     @abc.abstractmethod
     async def delete_inactive_without_orders(self) -> int:
-        """Delete inactive users that never placed an order; return how many.
+        """Delete inactive users that never placed an order nor moved credits; return how many.
 
-        Users with orders are kept, so that no order history is ever destroyed."""
+        Users with orders or ledger entries are kept, so that no order or money history is
+        ever destroyed."""
 
 
 class RefreshTokenRepository(abc.ABC):

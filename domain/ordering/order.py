@@ -63,6 +63,7 @@ class PaymentMethod(StrEnum):
     CARD = "card"
     BANK_TRANSFER = "bank_transfer"
     CASH_ON_DELIVERY = "cash_on_delivery"
+    CREDITS = "credits"
 
 
 _ORDER_NUMBER = re.compile(r"^ORD-\d{14}-[0-9A-F]{6}$")

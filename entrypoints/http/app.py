@@ -48,8 +48,10 @@ from entrypoints.http.routers import (
     posts,
     products,
     tags,
+    transfers,
     user_posts,
     users,
+    wallet,
 )
 from entrypoints.http.routing import add_operations
 from entrypoints.settings import Settings
@@ -126,6 +128,9 @@ def create_app(settings: Settings | None = None, container: Any = None) -> FastA
         user_posts.router,
         items.router,
         notifications.router,
+        transfers.router,
+        wallet.router,
+        wallet.admin_router,
     ):
         add_operations(app, router)
     install_docs(app)

@@ -40,10 +40,13 @@ PERSONAL_PREFIXES: Final = (
     "/auth/",
     "/items/",
     "/notifications/",
+    "/transfers/",
+    "/admin/",
 )
-"""Paths whose answers carry personal data (accounts, orders and addresses, a user's items
-and notifications, exports of users) or credentials (the access and refresh tokens of /auth,
-which OAuth2 requires be answered `no-store`): no cache, shared or private, may keep them."""
+"""Paths whose answers carry personal data (accounts, orders and addresses, a user's items,
+notifications, credits and transfers, exports of users, the ledger's reconciliation) or
+credentials (the access and refresh tokens of /auth, which OAuth2 requires be answered
+`no-store`): no cache, shared or private, may keep them."""
 
 _NOSNIFF: Final = (b"x-content-type-options", b"nosniff")
 _NO_STORE: Final = (b"cache-control", b"no-store")

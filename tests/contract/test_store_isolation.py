@@ -3,12 +3,13 @@
 Two stores keep shops with the same names: main (the storage's own) and north, opened by the
 operator's use case. Each test looks from one store at what the other holds, through every
 query port (gets by id and by each natural key, lists, counts, stats, exports, rankings, the
-category tree, low stock, items, notifications and their unread count), every repository of
-the unit of work (users, categories, products, orders, notifications, items, refresh tokens,
-sign-in throttles, idempotency keys, posts, tags) and the use cases that find an object by id.
-Ids are unique across stores, so an id of north used in main names nothing there: a get
-answers None, a use case `NotFound`. Unique values are unique per store: the same username,
-email, category name and slug, SKU, product slug, order number, post slug and tag name live in
+category tree, low stock, items, notifications and their unread count, balances, ledgers,
+transfers, the reconciliation), every repository of the unit of work (users, categories,
+products, orders, notifications, items, refresh tokens, sign-in throttles, idempotency keys,
+posts, tags, wallets) and the use cases that find an object by id. Ids are unique across
+stores, so an id of north used in main names nothing there: a get answers None, a use case
+`NotFound`. Unique values are unique per store: the same username, email, category name and
+slug, SKU, product slug, order number, post slug and tag name live in
 both stores, and twice in one they are still refused.
 
 The figures of the two shops differ on purpose (main has two customers, north one; their
@@ -47,6 +48,7 @@ from application.content.commands import (
 )
 from application.content.queries import POST_LIST, TAG_LIST, TRASH_LIST
 from application.identity.commands import (
+    CreateAdmin,
     DeactivateStaleUsers,
     DeactivateUser,
     LogIn,
@@ -65,9 +67,12 @@ from application.notifications.queries import NOTIFICATION_LIST
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
 from application.ordering.queries import ORDER_LIST
 from application.ordering.read_models import OrderView
-from application.shared.access import Unauthenticated
+from application.shared.access import Principal, Unauthenticated
 from application.shared.idempotency.request import IdempotentRequest
 from application.shared.idempotency.store import StoredOutcome
+from application.wallet.commands import GrantCredits, TransferCredits
+from application.wallet.queries import LEDGER_LIST, TRANSFER_LIST
+from application.wallet.read_models import BalanceView
 from domain.catalog.category import Category
 from domain.catalog.product import Product
 from domain.content.post import PostStatus
@@ -686,3 +691,41 @@ async def test_notifications_of_one_store_are_not_listed_counted_or_marked_from_
 
     assert marked.count == 0
     assert await north.use_cases.notification_queries().unread_count(north_ann) == 2
+
+
+# -- the wallet ----------------------------------------------------------------------------
+async def test_credits_ledgers_and_transfers_of_one_store_are_not_seen_from_the_other(
+    shops: Shops,
+) -> None:
+    main, north = shops.main.storage, shops.north.storage
+    main_ann, main_bob = (id_of(one) for one in shops.main.customers)
+    north_ann = id_of(shops.north.customers[0])
+    boss, _ = await main.use_cases.create_admin()(CreateAdmin("boss", "boss@example.com", PASSWORD))
+    main_admin = Principal.user(id_of(boss), is_admin=True, store="main")
+    await main.use_cases.grant_credits()(main_admin, GrantCredits(main_ann, Decimal("9.00"), "x"))
+    sent = await main.use_cases.transfer_credits()(
+        customer(main_ann), TransferCredits(main_bob, Decimal("4.00"))
+    )
+    wallets = north.use_cases.wallet_queries()
+
+    assert await wallets.balance(main_ann) is None
+    assert await wallets.transfer(sent.result.id) is None
+    assert (await wallets.transfers(TRANSFER_LIST.query(), party=None)).total == 0
+    assert (await wallets.ledger(LEDGER_LIST.query())).total == 0
+    north_check = await wallets.reconcile()
+    assert (north_check.users_checked, north_check.differences) == (1, ())
+    assert (await main.use_cases.wallet_queries().reconcile()).users_checked == 3
+    async with north.make_uow() as uow:
+        assert await uow.wallets.lock([main_ann, main_bob]) == {}
+    # Neither a grant nor a transfer reaches another store's user.
+    with pytest.raises(NotFound):
+        await north.use_cases.grant_credits()(
+            main_admin, GrantCredits(main_ann, Decimal("1.00"), "x")
+        )
+    with pytest.raises(NotFound):
+        await north.use_cases.transfer_credits()(
+            customer(north_ann), TransferCredits(main_ann, Decimal("1.00"))
+        )
+    assert await main.use_cases.wallet_queries().balance(main_ann) == BalanceView(
+        main_ann, Decimal("5.00")
+    )

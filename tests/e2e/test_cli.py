@@ -453,3 +453,37 @@ def test_grant_app_role_is_for_postgresql_only(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "grant-app-role is for PostgreSQL" in _the_one_line(result)
+
+
+# ----------------------------------------------------------------------- ledger reconcile
+def test_ledger_reconcile_reports_progress_and_each_difference_with_exit_status_3(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "ledger.db"
+    url = f"sqlite+aiosqlite:///{database}"
+    assert run_cli("migrate", database_url=url, cwd=tmp_path).returncode == 0
+    with sqlite3.connect(database) as connection:
+        for name in ("ann", "bob", "cat"):
+            connection.execute(
+                "INSERT INTO users (username, email, hashed_password, is_active, is_superuser, "
+                "credits, created_at, updated_at, store_id) VALUES (?, ?, 'h', 1, 0, 0, "
+                "'2026-12-03 12:00:00', '2026-12-03 12:00:00', 1)",
+                (name, f"{name}@example.com"),
+            )
+
+    clean = run_cli("ledger", "reconcile", "--batch", "2", database_url=url, cwd=tmp_path)
+    with sqlite3.connect(database) as connection:  # credits changed behind the ledger's back
+        connection.execute("UPDATE users SET credits = 4.5 WHERE username = 'bob'")
+    found = run_cli("ledger", "reconcile", "--store", "main", database_url=url, cwd=tmp_path)
+    unknown = run_cli("ledger", "reconcile", "--store", "nowhere", database_url=url, cwd=tmp_path)
+
+    assert clean.returncode == 0, clean.stderr
+    assert "main: 2/3 users checked" in clean.stderr
+    assert "main: 3/3 users checked" in clean.stderr
+    assert "0 differences found" in clean.stderr
+    assert found.returncode == 3, found.stderr
+    [line] = found.stdout.splitlines()
+    assert line.split("\t")[0] == "main"
+    assert line.split("\t")[2:] == ["4.50", "0.00", "-"]
+    assert unknown.returncode == 2
+    assert "cannot reconcile the ledger" in unknown.stderr

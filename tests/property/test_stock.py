@@ -20,6 +20,7 @@ from application.catalog.commands import AdjustStock
 from application.catalog.handlers import AdjustStockHandler
 from application.ordering.commands import ChangeOrderStatus, PlaceOrder
 from application.ordering.handlers import ChangeOrderStatusHandler, PlaceOrderHandler
+from application.wallet.credit_payments import WalletCreditPayments
 from domain.catalog.product import Product
 from domain.ordering.order import Order, OrderLine, OrderStatus
 from domain.shared.errors import InsufficientStock, InvalidTransition
@@ -115,7 +116,9 @@ class StockThroughTheUseCases(RuleBasedStateMachine):
     @rule(data=st.data(), status=st.sampled_from(list(OrderStatus)))
     def move_an_order(self, data: st.DataObject, status: OrderStatus) -> None:
         order_id = data.draw(st.sampled_from(self.order_ids))
-        handler = ChangeOrderStatusHandler(InMemoryUnitOfWork(self.store), self.clock)
+        handler = ChangeOrderStatusHandler(
+            InMemoryUnitOfWork(self.store), self.clock, WalletCreditPayments()
+        )
         with contextlib.suppress(InvalidTransition):  # refused moves are part of the game
             self.run(handler(admin(), ChangeOrderStatus(order_id, status)))
 

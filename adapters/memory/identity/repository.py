@@ -15,6 +15,7 @@ from adapters.memory.tracking import key_of
 from domain.identity.repository import UserRepository
 from domain.identity.user import User
 from domain.ordering.order import Order
+from domain.wallet.wallet import LedgerEntry
 
 __all__ = ["InMemoryUserRepository"]
 
@@ -72,9 +73,11 @@ class InMemoryUserRepository(InMemoryRepository, UserRepository):
 
     async def delete_inactive_without_orders(self) -> int:
         tx = self._tx
-        with_orders = {order.user_id for order in tx.rows(Order).peek()}
+        # A user with orders or credit movements keeps their history, and so is kept.
+        with_history = {order.user_id for order in tx.rows(Order).peek()}
+        with_history.update(entry.user_id for entry in tx.rows(LedgerEntry).peek())
         # Their notifications go with them: the notifications' reference cascades.
-        doomed = tx.rows(User).load_where(lambda u: not u.is_active and u.id not in with_orders)
+        doomed = tx.rows(User).load_where(lambda u: not u.is_active and u.id not in with_history)
         for user in doomed:
             tx.delete(user)
         return len(doomed)

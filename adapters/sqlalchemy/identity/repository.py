@@ -18,6 +18,7 @@ from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.identity.tables import users
 from adapters.sqlalchemy.ordering.tables import orders
 from adapters.sqlalchemy.repository import SqlAlchemyRepository
+from adapters.sqlalchemy.wallet.tables import ledger_entries
 from domain.identity.repository import UserRepository
 from domain.identity.user import User
 
@@ -112,12 +113,14 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository, UserRepository):
         return _rowcount(result)
 
     async def delete_inactive_without_orders(self) -> int:
-        # Their notifications go too: the foreign key cascades.
+        # Their notifications go too: the foreign key cascades. A user with credit movements
+        # keeps their history, as one with orders does.
         statement = (
             delete(User)
             .where(
                 users.c.is_active.is_(False),
                 ~exists().where(orders.c.user_id == users.c.id),
+                ~exists().where(ledger_entries.c.user_id == users.c.id),
             )
             .execution_options(synchronize_session="fetch")
         )

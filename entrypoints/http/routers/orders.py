@@ -162,8 +162,11 @@ async def pay_order(
 ) -> Response:
     """Pay a pending order in full: the payment is recorded and the order confirmed, at
     once. Only a pending order can be paid: any other is a 409 `invalid-transition` (paying
-    is the move from pending to confirmed). With an `Idempotency-Key`, a retry gets the first
-    payment back instead of a 409."""
+    is the move from pending to confirmed). With `"method": "credits"` the total is taken
+    from the orderer's credits in the same transaction; too few credits is a 409
+    `insufficient-credits` and the order stays pending. Cancelling an order paid with credits
+    gives them back, once. With an `Idempotency-Key`, a retry gets the first payment back
+    instead of a 409."""
     command = PayOrder(
         order_id, body.method, idempotency=idempotent_request(idempotency_key, request, body, 201)
     )

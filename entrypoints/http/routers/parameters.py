@@ -12,7 +12,7 @@ from fastapi import Path
 
 from application.shared.listing import INT4_MAX
 
-__all__ = ["CategoryId", "ItemId", "NotificationId", "OrderId", "ProductId", "UserId"]
+__all__ = ["CategoryId", "ItemId", "NotificationId", "OrderId", "ProductId", "TransferId", "UserId"]
 
 
 def _id(what: str) -> object:
@@ -25,3 +25,4 @@ ProductId = Annotated[int, _id("product")]
 OrderId = Annotated[int, _id("order")]
 ItemId = Annotated[int, _id("item")]
 NotificationId = Annotated[int, _id("notification")]
+TransferId = Annotated[int, _id("transfer")]

@@ -16,6 +16,9 @@
     items                             401 anonymous; a customer their own (another's is a
                                         404); an admin any of the store
     notifications                     401 anonymous; anyone signed in, their own only
+    one's own balance, ledger,        401 anonymous; any signed-in user, their own money only
+      transfers
+    granting credits, reconciling     401 anonymous, 403 customer, admin
 
 A refused call changes nothing: where it matters, the tests check that the admin's call that
 follows finds everything as it was. Which object is whose, for every route with an id in its
@@ -291,6 +294,17 @@ async def _order_stats(api: Api) -> tuple[Call, int]:
     return Call("GET", "/orders/stats/summary"), 200
 
 
+# ------------------------------------------------------------------------------ wallet
+async def _grant_credits(api: Api) -> tuple[Call, int]:
+    user_id = (await api.user())["id"]
+    body = {"amount": "10.00", "reason": "Goodwill"}
+    return Call("POST", f"/users/{user_id}/credit-grants", body, probe=f"/users/{user_id}"), 201
+
+
+async def _reconcile_ledger(api: Api) -> tuple[Call, int]:
+    return Call("GET", "/admin/ledger/reconciliation"), 200
+
+
 Make = Callable[[Api], Awaitable[tuple[Call, int]]]
 # Refused to anonymous callers (401) and to customers (403); done for an admin.
 ADMIN_ONLY: dict[str, Make] = {
@@ -312,6 +326,8 @@ ADMIN_ONLY: dict[str, Make] = {
     "deactivate a user": _deactivate_user,
     "export users": _export_users,
     "order figures": _order_stats,
+    "grant credits": _grant_credits,
+    "reconcile the ledger": _reconcile_ledger,
 }
 
 
@@ -370,6 +386,43 @@ async def test_a_customer_may_not_edit_their_account_through_the_admins_routes(
     assert_problem(patched, 403, "forbidden")
     assert_problem(deleted, 403, "forbidden")
     assert (await customer.client.get("/users/me")).json() == customer.user
+
+
+async def test_ones_own_money_needs_a_sign_in_and_shows_only_ones_own(api: Api) -> None:
+    owner, other = await api.customer(), await api.customer()
+    await api.created(f"/users/{owner.id}/credit-grants", {"amount": "7.00", "reason": "test"})
+    sent = await api.created(
+        "/transfers/", {"to_user_id": other.id, "amount": "2.00"}, by=owner.client
+    )
+    third = await api.customer()
+    calls = [
+        Call("GET", "/users/me/balance"),
+        Call("GET", "/users/me/ledger"),
+        Call("GET", "/transfers/"),
+        Call("POST", "/transfers/", {"to_user_id": other.id, "amount": "1.00"}),
+    ]
+
+    for call in calls:
+        assert_problem(await call.by(api.anonymous), 401, "unauthenticated")
+    # Each sees their own figures only; a stranger to the transfer sees nothing of it.
+    assert (await owner.client.get("/users/me/balance")).json() == {
+        "user_id": owner.id,
+        "balance": "5.00",
+    }
+    assert (await other.client.get("/users/me/balance")).json()["balance"] == "2.00"
+    assert [e["user_id"] for e in (await other.client.get("/users/me/ledger")).json()["items"]] == [
+        other.id
+    ]
+    assert (await third.client.get("/transfers/")).json()["total"] == 0
+    assert [t["id"] for t in (await other.client.get("/transfers/")).json()["items"]] == [
+        sent["id"]
+    ]
+    # A customer never sends from someone else's credits: the sender is always the caller.
+    smuggled = await third.client.post(
+        "/transfers/", json={"to_user_id": other.id, "amount": "1.00", "from_user_id": owner.id}
+    )
+    assert_problem(smuggled, 422)
+    assert (await owner.client.get("/users/me/balance")).json()["balance"] == "5.00"
 
 
 # ------------------------------------------------------------------------------ placing orders

@@ -345,6 +345,30 @@ async def _mark_notification_read(api: Api, owner: Customer) -> Case:
     )
 
 
+# ------------------------------------------------------------------------------ wallet
+async def _get_transfer(api: Api, owner: Customer) -> Case:
+    recipient = await api.user()
+    await api.created(f"/users/{owner.id}/credit-grants", {"amount": "5.00", "reason": "test"})
+    transfer = await api.created(
+        "/transfers/", {"to_user_id": recipient["id"], "amount": "1.00"}, by=owner.client
+    )
+    return Case("GET", "/transfers/{}", transfer["id"], "owner", 200, 404, 401, absent=NOBODYS_ID)
+
+
+async def _grant_credits(api: Api, owner: Customer) -> Case:
+    return Case(
+        "POST",
+        "/users/{}/credit-grants",
+        owner.id,
+        "admin",
+        201,
+        403,
+        401,
+        json={"amount": "1000.00", "reason": "Taken"},
+        probe=f"/users/{owner.id}",
+    )
+
+
 # One case for each operation with a key in its path, by method and route path.
 # --------------------------------------------------------------------------------- posts
 # A draft (or a deleted post) is its author's: another user's is a 404, by id and by slug.
@@ -468,6 +492,8 @@ CASES: dict[str, Build] = {
     "DELETE /items/{item_id:int}": _delete_item,
     "POST /items/{item_id:int}/transfer": _transfer_item,
     "POST /notifications/{notification_id:int}/read": _mark_notification_read,
+    "GET /transfers/{transfer_id:int}": _get_transfer,
+    "POST /users/{user_id:int}/credit-grants": _grant_credits,
 }
 
 

@@ -49,6 +49,9 @@ async def test_answers_carrying_personal_data_are_never_stored(api: Api) -> None
         "/items/",
         "/items/999999",
         "/users/me/notifications",
+        "/users/me/ledger",
+        "/transfers/",
+        "/admin/ledger/reconciliation",
     ]
     public = ["/", "/products/", f"/products/{product['id']}", "/categories/", "/health"]
 

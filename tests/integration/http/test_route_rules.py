@@ -108,6 +108,15 @@ RULES: dict[str, Rule] = {
     "GET /users/me/notifications/unread-count": SIGNED_IN,
     "POST /notifications/{notification_id:int}/read": SIGNED_IN,
     "POST /notifications/read-all": SIGNED_IN,
+    # the wallet: one's own money for a signed-in caller, the use case deciding whose
+    # transfer; credits enter by an admin's grant; the reconciliation is an admin's
+    "POST /transfers/": SIGNED_IN,
+    "GET /transfers/": SIGNED_IN,
+    "GET /transfers/{transfer_id:int}": SIGNED_IN,
+    "GET /users/me/balance": SIGNED_IN,
+    "GET /users/me/ledger": SIGNED_IN,
+    "POST /users/{user_id:int}/credit-grants": ADMIN,
+    "GET /admin/ledger/reconciliation": ADMIN,
 }
 
 # Routes that are not operations, and so name no rule: the documentation, open to anyone.

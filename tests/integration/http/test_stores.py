@@ -249,6 +249,8 @@ async def test_another_stores_ids_are_404_to_an_admin(shops: Shops, side: str) -
         admin.get(f"/orders/{order}/details"),
         admin.patch(f"/orders/{order}/status", params={"new_status": "confirmed"}),
         admin.post(f"/orders/{order}/payments", json={"method": "card"}),
+        admin.post(f"/users/{ann}/credit-grants", json={"amount": "5.00", "reason": "x"}),
+        admin.post("/transfers/", json={"to_user_id": ann, "amount": "1.00"}),
     ]
 
     for call in calls:
@@ -269,6 +271,34 @@ async def test_another_stores_ids_are_404_to_a_customer_and_to_their_order(shops
 
     for response in (foreign_order, foreign_product, foreign_lamp):
         assert_problem(response, 404, "not-found")
+
+
+async def test_credits_never_cross_stores_and_each_ledger_balances_alone(shops: Shops) -> None:
+    main, north = shops.main, shops.north
+    for shop in (main, north):
+        await created(
+            shop.admin, f"/users/{shop.ann['id']}/credit-grants", {"amount": "8.00", "reason": "x"}
+        )
+    main_admin = (await main.admin.get("/users/me")).json()["id"]
+    to_main = await created(
+        main.ann_client, "/transfers/", {"to_user_id": main_admin, "amount": "3.00"}
+    )
+
+    # North's ann sends to main's ann's id: no such user in north.
+    across = await north.ann_client.post(
+        "/transfers/", json={"to_user_id": main.ann["id"], "amount": "1.00"}
+    )
+
+    assert_problem(across, 404, "not-found")
+    assert_problem(await north.admin.get(f"/transfers/{to_main['id']}"), 404, "not-found")
+    assert ids(await north.admin.get("/transfers/")) == []
+    assert (await north.ann_client.get("/users/me/balance")).json()["balance"] == "8.00"
+    assert (await main.ann_client.get("/users/me/balance")).json()["balance"] == "5.00"
+    for shop in (main, north):
+        reconciled = (await shop.admin.get("/admin/ledger/reconciliation")).json()
+        assert reconciled["differences"] == []
+        users = (await shop.admin.get("/users/", params={"page_size": 1})).json()["total"]
+        assert reconciled["users_checked"] == users
 
 
 async def test_an_admin_places_no_order_for_another_stores_user(shops: Shops) -> None:

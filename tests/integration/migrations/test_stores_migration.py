@@ -72,7 +72,15 @@ BUSINESS_TABLES = (
     "idempotency_keys",
 )
 # Tables of revisions after the stores one, each made with its store_id and policy.
-LATER_TABLES = {"posts", "tags", "post_tags", "items"}
+LATER_TABLES = {
+    "ledger_entries",
+    "transfers",
+    "credit_grants",
+    "posts",
+    "tags",
+    "post_tags",
+    "items",
+}
 ENGINES = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),

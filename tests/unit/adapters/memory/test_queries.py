@@ -22,6 +22,7 @@ from application.identity.queries import USER_LIST
 from application.ordering.commands import ChangeOrderStatus, PayOrder
 from application.ordering.handlers import ChangeOrderStatusHandler, PayOrderHandler
 from application.ordering.queries import ORDER_LIST
+from application.wallet.credit_payments import WalletCreditPayments
 from domain.identity.user import User
 from domain.ordering.order import OrderStatus, PaymentMethod
 from tests.support.actors import admin, customer
@@ -56,7 +57,9 @@ async def name_user(seed: Seed, user_id: int, full_name: str | None) -> None:
 
 async def set_status(seed: Seed, order_id: int, *path: OrderStatus) -> None:
     for status in path:
-        handler = ChangeOrderStatusHandler(InMemoryUnitOfWork(seed.store), seed.clock)
+        handler = ChangeOrderStatusHandler(
+            InMemoryUnitOfWork(seed.store), seed.clock, WalletCreditPayments()
+        )
         await handler(admin(), ChangeOrderStatus(order_id, status))
 
 
@@ -330,7 +333,7 @@ async def test_order_details_carry_user_products_and_payments(orders, seed):
     ann = await seed.user("ann")
     pen = await seed.product("Pen", sku="PEN-1", price="2.00")
     order = await seed.order(id_of(ann), (id_of(pen), 3))
-    await PayOrderHandler(InMemoryUnitOfWork(seed.store), seed.clock)(
+    await PayOrderHandler(InMemoryUnitOfWork(seed.store), seed.clock, WalletCreditPayments())(
         customer(id_of(ann)), PayOrder(id_of(order), PaymentMethod.CARD)
     )
     details = await orders.details(id_of(order))

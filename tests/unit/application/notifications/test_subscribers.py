@@ -1,12 +1,8 @@
 """The handlers that tell a user what happened: each writes one notification, for the user
-the event names, in the unit of work it is given, and commits it.
-
-A credit transfer's event comes from the wallet; `notify_transfer_received` takes any event
-with the attributes of `CreditsReceived`, shown here by a stand-in of that shape."""
+the event names, in the unit of work it is given, and commits it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -21,19 +17,10 @@ from domain.items.events import ItemTransferred
 from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering.events import OrderStatusChanged
 from domain.ordering.order import OrderStatus
+from domain.wallet.events import CreditsTransferred
 from tests.contract.data import id_of
 from tests.unit.fakes import START
 from tests.unit.seeding import Seed
-
-
-@dataclass(frozen=True, kw_only=True)
-class CreditsArrived:
-    """The shape the wallet's transfer event gives the handler."""
-
-    recipient_id: int
-    transfer_id: int
-    amount: Decimal
-    occurred_at: datetime
 
 
 def told(store: InMemoryStore) -> list[tuple[int, NotificationKind, str, int | None, datetime]]:
@@ -86,9 +73,13 @@ async def test_an_order_status_change_tells_the_orders_user(
 
 
 async def test_credits_received_tell_their_recipient(seed: Seed, store: InMemoryStore) -> None:
-    bob = await seed.user()
-    event = CreditsArrived(
-        recipient_id=id_of(bob), transfer_id=11, amount=Decimal("12.5"), occurred_at=START
+    ann, bob = await seed.user(), await seed.user()
+    event = CreditsTransferred(
+        transfer_id=11,
+        from_user_id=id_of(ann),
+        to_user_id=id_of(bob),
+        amount=Decimal("12.5"),
+        occurred_at=START,
     )
 
     await notify_transfer_received(event, InMemoryUnitOfWork(store))
@@ -102,4 +93,5 @@ def test_each_event_the_use_cases_record_has_its_handler() -> None:
     assert {
         ItemTransferred: (notify_item_received,),
         OrderStatusChanged: (notify_order_status_changed,),
+        CreditsTransferred: (notify_transfer_received,),
     } == SUBSCRIPTIONS

@@ -26,6 +26,7 @@ from application.ordering.reads import OrderReads
 from application.shared.access import Forbidden
 from application.shared.idempotency.request import IdempotentRequest
 from application.shared.ports import OrderNumbers
+from application.wallet.credit_payments import WalletCreditPayments
 from domain.catalog.product import Product
 from domain.notifications.notification import Notification, NotificationKind
 from domain.ordering.order import Order, OrderLine, OrderStatus, PaymentMethod
@@ -56,12 +57,12 @@ def place(uow, clock, order_numbers) -> PlaceOrderHandler:
 
 @pytest.fixture
 def change_status(uow, clock) -> ChangeOrderStatusHandler:
-    return ChangeOrderStatusHandler(uow, clock)
+    return ChangeOrderStatusHandler(uow, clock, WalletCreditPayments())
 
 
 @pytest.fixture
 def pay(uow, clock) -> PayOrderHandler:
-    return PayOrderHandler(uow, clock)
+    return PayOrderHandler(uow, clock, WalletCreditPayments())
 
 
 def placing(
@@ -77,7 +78,9 @@ def stock(store: InMemoryStore, *product_ids: int) -> list[int]:
 
 async def move(seed: Seed, order_id: int, *path: OrderStatus) -> None:
     for status in path:
-        handler = ChangeOrderStatusHandler(InMemoryUnitOfWork(seed.store), seed.clock)
+        handler = ChangeOrderStatusHandler(
+            InMemoryUnitOfWork(seed.store), seed.clock, WalletCreditPayments()
+        )
         await handler(admin(), ChangeOrderStatus(order_id, status))
 
 

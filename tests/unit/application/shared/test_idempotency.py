@@ -25,6 +25,7 @@ from application.shared.idempotency.store import (
     KeyReused,
     StoredOutcome,
 )
+from application.wallet.credit_payments import WalletCreditPayments
 from domain.catalog.product import Product
 from domain.ordering.order import Order, OrderLine, PaymentMethod
 from domain.shared.errors import InsufficientStock, InvalidValue
@@ -213,7 +214,7 @@ async def test_a_retried_payment_is_replayed_instead_of_refused(
 ) -> None:
     user, lamp = await seed.user(), await seed.product(stock=10)
     order = await seed.order(id_of(user), (id_of(lamp), 1))
-    pay = PayOrderHandler(InMemoryUnitOfWork(store), clock)
+    pay = PayOrderHandler(InMemoryUnitOfWork(store), clock, WalletCreditPayments())
     command = PayOrder(id_of(order), PaymentMethod.CARD, idempotency=keyed())
 
     first = await pay(customer(id_of(user)), command)
