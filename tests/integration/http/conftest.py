@@ -24,6 +24,8 @@ key and makes sure of one start-up admin (`ADMIN`), as a deployment would.
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -36,6 +38,7 @@ from fastapi import FastAPI
 from adapters.security import Argon2PasswordHasher
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
+from entrypoints.logs import LOG_FORMAT, RequestIdFilter, UtcFormatter
 from entrypoints.settings import Settings
 from tests.integration.http.api import ADMIN, JWT_SECRET, Api, Clients, MovableClock
 from tests.support.databases import (
@@ -136,3 +139,17 @@ def anonymous(clients: Clients) -> httpx.AsyncClient:
 @pytest.fixture
 def api(client: httpx.AsyncClient, anonymous: httpx.AsyncClient, clients: Clients) -> Api:
     return Api(client, anonymous, clients)
+
+
+@pytest.fixture
+def events_log() -> Iterator[io.StringIO]:
+    """What the event bus logs, through a handler set up as the app's log configuration sets
+    its own: the request-id filter and the one format."""
+    sink = io.StringIO()
+    handler = logging.StreamHandler(sink)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(UtcFormatter(LOG_FORMAT))
+    logger = logging.getLogger("application.shared.events")
+    logger.addHandler(handler)
+    yield sink
+    logger.removeHandler(handler)

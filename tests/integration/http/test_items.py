@@ -8,8 +8,6 @@ item at once are tests/integration/concurrency/test_item_transfers.py.
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +17,6 @@ from application.shared.events import EventBus
 from application.shared.unit_of_work import UnitOfWork
 from domain.items.events import ItemTransferred
 from entrypoints.container import Container
-from entrypoints.logs import LOG_FORMAT, RequestIdFilter, UtcFormatter
 from tests.integration.http.api import Api, Customer, assert_problem, field_errors
 
 
@@ -194,20 +191,6 @@ async def test_a_transfer_refused_changes_nothing_and_tells_no_one(api: Api) -> 
 
 
 # ---------------------------------------------------------------------------- after the commit
-@pytest.fixture
-def events_log() -> Iterator[io.StringIO]:
-    """What the event bus logs, through a handler set up as the app's log configuration sets
-    its own: the request-id filter and the one format."""
-    sink = io.StringIO()
-    handler = logging.StreamHandler(sink)
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(UtcFormatter(LOG_FORMAT))
-    logger = logging.getLogger("application.shared.events")
-    logger.addHandler(handler)
-    yield sink
-    logger.removeHandler(handler)
-
-
 async def test_a_failing_after_commit_handler_leaves_the_transfer_done_and_is_logged(
     api: Api, container: Container, events_log: io.StringIO
 ) -> None:

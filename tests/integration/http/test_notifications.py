@@ -1,12 +1,20 @@
 """The caller's notifications on every backend: what leaves one (an order placed, its status
-changed, an item received), the list, the unread count, marking one and all read. A
-notification is its recipient's alone: another user's, an admin's request included, is a 404.
+changed, an item received, credits received), the list, the unread count, marking one and all
+read. A notification is its recipient's alone: another user's, an admin's request included, is
+a 404.
 """
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from dependency_injector import providers
+
+from application.shared.events import EventBus
+from application.shared.unit_of_work import UnitOfWork
+from domain.wallet.events import CreditsTransferred
+from entrypoints.container import Container
 from tests.integration.http.api import Api, Customer, assert_problem
 
 ME = "/users/me/notifications"
@@ -145,3 +153,58 @@ async def test_notifications_need_a_sign_in(api: Api) -> None:
         ("POST", "/notifications/read-all"),
     ):
         assert_problem(await api.anonymous.request(method, path), 401, "unauthenticated")
+
+
+# ---------------------------------------------------------------------------- credits received
+async def funded(api: Api, amount: str = "20.00") -> Customer:
+    sender = await api.customer()
+    await api.created(f"/users/{sender.id}/credit-grants", {"amount": amount, "reason": "test"})
+    return sender
+
+
+async def test_credits_received_tell_the_recipient_once_and_nobody_else(api: Api) -> None:
+    ann, bob = await funded(api), await api.customer()
+
+    sent = await ann.client.post("/transfers/", json={"to_user_id": bob.id, "amount": "12.50"})
+
+    assert sent.status_code == 201, sent.text
+    told = (await mine(bob))["items"]
+    assert [(n["kind"], n["reference_id"], n["message"]) for n in told] == [
+        ("transfer_received", sent.json()["id"], "You received 12.50 credits")
+    ]
+    assert (await mine(ann))["items"] == []
+
+
+async def test_a_refused_transfer_tells_nobody(api: Api) -> None:
+    ann, bob = await funded(api, "5.00"), await api.customer()
+
+    too_much = await ann.client.post("/transfers/", json={"to_user_id": bob.id, "amount": "5.01"})
+
+    assert_problem(too_much, 409)
+    assert (await mine(bob))["total"] == 0
+    assert (await mine(ann))["total"] == 0
+
+
+async def test_a_failing_handler_leaves_the_credit_transfer_done_and_is_logged(
+    api: Api, container: Container, events_log: io.StringIO
+) -> None:
+    ann, bob = await funded(api), await api.customer()
+
+    async def breaks(event: CreditsTransferred, uow: UnitOfWork) -> None:
+        raise RuntimeError("the notification service is down")
+
+    container.event_bus.override(providers.Object(EventBus({CreditsTransferred: (breaks,)})))
+    try:
+        sent = await ann.client.post("/transfers/", json={"to_user_id": bob.id, "amount": "8.00"})
+    finally:
+        container.event_bus.reset_override()
+
+    assert sent.status_code == 201, sent.text
+    assert "notification service" not in sent.text
+    balances = [(await who.client.get("/users/me/balance")).json() for who in (ann, bob)]
+    assert [b["balance"] for b in balances] == ["12.00", "8.00"]
+    assert (await mine(bob))["total"] == 0
+    line = events_log.getvalue()
+    assert f"[{sent.headers['X-Request-ID']}]" in line
+    assert "CreditsTransferred" in line
+    assert "RuntimeError: the notification service is down" in line
