@@ -48,7 +48,8 @@ async def test_a_transfer_costs_the_same_statements_however_long_the_ledgers(
 
     print(f"\n{storage.backend}: transfer: {len(first)} statements, after 40 more: {len(later)}")
     assert len(later) == len(first)
-    assert named_the_store_once_each(storage, later, 1)
+    # The transfer's transaction, and the recipient's notification's after its commit.
+    assert named_the_store_once_each(storage, later, 2)
     # Both wallets locked in one statement, their balances written one UPDATE each.
     assert sum("FOR UPDATE" in s for s in later.statements) == (
         1 if storage.backend == "postgres" else 0
