@@ -115,8 +115,8 @@ _INSERT_ITEMS = (
     "$6::numeric[]) RETURNING id, product_id"
 )
 _INSERT_NOTIFICATION = (
-    "INSERT INTO notifications (store_id, user_id, order_id, message, is_read, created_at) "
-    "VALUES ($1, $2, $3, $4, false, $5)"
+    "INSERT INTO notifications (store_id, user_id, kind, reference_id, message, created_at) "
+    "VALUES ($1, $2, 'order_placed', $3, $4, $5)"
 )
 
 

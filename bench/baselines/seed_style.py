@@ -225,9 +225,10 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     store_id: Mapped[int] = _store_id()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(32))
+    reference_id: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(String(500))
-    is_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -536,7 +537,8 @@ async def _create_order(user_id: int, order_data: OrderCreate, db: AsyncSession)
                 Notification(
                     store_id=store_id,
                     user_id=user.id,
-                    order_id=order.id,
+                    kind="order_placed",
+                    reference_id=order.id,
                     message=f"Order {order.order_number} placed",
                     created_at=now,
                 )
