@@ -26,12 +26,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -44,9 +41,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sqlalchemy import EngineSettings, create_engine
 from application.catalog.commands import (
     AdjustStock,
     CreateCategory,
@@ -113,8 +108,8 @@ from domain.ordering.order import (
     PaymentMethod,
 )
 from domain.shared.errors import DomainError, DuplicateValue
+from tests.property.sql_sides import OpenSql, postgres_side, sqlite_side
 from tests.support.actors import admin, anonymous, customer
-from tests.support.databases import DatabaseReset, migrated_sqlite_url
 from tests.support.storage import START, Storage, memory_storage, seeded_memory_store, sql_storage
 
 # The stores of each backend, by index: main (the migrations') and one the machine opens.
@@ -355,7 +350,7 @@ def build_query(side: Side, schema: ListSchema, raw: Mapping[str, Any]) -> Any:
 class StorageParity(RuleBasedStateMachine):
     """Drives the fake and one SQL backend alike. Subclasses say how to open the SQL side."""
 
-    open_sql: ClassVar[Callable[[], Coroutine[Any, Any, tuple[AsyncEngine, Callable[[], Any]]]]]
+    open_sql: ClassVar[OpenSql]
 
     def __init__(self) -> None:
         super().__init__()
@@ -951,13 +946,8 @@ PARITY = settings(
 
 
 def test_sqlite_storage_behaves_like_the_in_memory_fake() -> None:
-    async def open_sqlite() -> tuple[AsyncEngine, Callable[[], Any]]:
-        folder = Path(tempfile.mkdtemp(prefix="storefront-parity-"))
-        engine = create_engine(await migrated_sqlite_url(folder), EngineSettings(pool_size=1))
-        return engine, lambda: shutil.rmtree(folder, ignore_errors=True)
-
     class SqliteParity(StorageParity):
-        open_sql = staticmethod(open_sqlite)
+        open_sql = staticmethod(sqlite_side("storefront-parity-"))
 
     run_state_machine_as_test(SqliteParity, settings=PARITY)
 
@@ -966,22 +956,7 @@ def test_sqlite_storage_behaves_like_the_in_memory_fake() -> None:
 def test_postgres_storage_behaves_like_the_in_memory_fake(
     postgres_url: str, postgres_app_url: str
 ) -> None:
-    reset = DatabaseReset()
-    captured: list[bool] = []
-
-    async def open_postgres() -> tuple[AsyncEngine, Callable[[], Any]]:
-        # Reset by the tables' owner; the machine's app side connects as the app's role.
-        owner = create_engine(postgres_url, EngineSettings(pool_size=1))
-        try:
-            if not captured:
-                await reset.capture(owner)
-                captured.append(True)
-            await reset.reset(owner)
-        finally:
-            await owner.dispose()
-        return create_engine(postgres_app_url, EngineSettings(pool_size=1)), lambda: None
-
     class PostgresParity(StorageParity):
-        open_sql = staticmethod(open_postgres)
+        open_sql = staticmethod(postgres_side(postgres_url, postgres_app_url))
 
     run_state_machine_as_test(PostgresParity, settings=PARITY)

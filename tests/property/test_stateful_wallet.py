@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Coroutine
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -32,9 +29,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sqlalchemy import EngineSettings, create_engine
 from application.catalog.commands import CreateProduct
 from application.identity.commands import CreateAdmin, RegisterUser
 from application.ordering.commands import ChangeOrderStatus, PayOrder, PlaceOrder
@@ -43,9 +38,9 @@ from application.shared.errors import ApplicationError
 from application.wallet.commands import GrantCredits, TransferCredits
 from domain.ordering.order import OrderLine, OrderStatus, PaymentMethod
 from domain.shared.errors import DomainError
+from tests.property.sql_sides import OpenSql, postgres_side, sqlite_side
 from tests.property.test_stateful_storage import PARITY
 from tests.support.actors import anonymous, customer
-from tests.support.databases import DatabaseReset, migrated_sqlite_url
 from tests.support.storage import Storage, memory_storage, seeded_memory_store, sql_storage
 
 USERS = 4
@@ -67,7 +62,7 @@ class Side:
 
 
 class WalletConservation(RuleBasedStateMachine):
-    open_sql: ClassVar[Callable[[], Coroutine[Any, Any, tuple[AsyncEngine, Callable[[], Any]]]]]
+    open_sql: ClassVar[OpenSql]
 
     def __init__(self) -> None:
         super().__init__()
@@ -203,34 +198,15 @@ WALLET = settings(
 
 
 def test_sqlite_and_the_fake_conserve_credits() -> None:
-    async def open_sqlite() -> tuple[AsyncEngine, Callable[[], Any]]:
-        folder = Path(tempfile.mkdtemp(prefix="storefront-wallet-"))
-        engine = create_engine(await migrated_sqlite_url(folder), EngineSettings(pool_size=1))
-        return engine, lambda: shutil.rmtree(folder, ignore_errors=True)
-
     class SqliteWallet(WalletConservation):
-        open_sql = staticmethod(open_sqlite)
+        open_sql = staticmethod(sqlite_side("storefront-wallet-"))
 
     run_state_machine_as_test(SqliteWallet, settings=WALLET)
 
 
 @pytest.mark.postgres
 def test_postgres_and_the_fake_conserve_credits(postgres_url: str, postgres_app_url: str) -> None:
-    reset = DatabaseReset()
-    captured: list[bool] = []
-
-    async def open_postgres() -> tuple[AsyncEngine, Callable[[], Any]]:
-        owner = create_engine(postgres_url, EngineSettings(pool_size=1))
-        try:
-            if not captured:
-                await reset.capture(owner)
-                captured.append(True)
-            await reset.reset(owner)
-        finally:
-            await owner.dispose()
-        return create_engine(postgres_app_url, EngineSettings(pool_size=1)), lambda: None
-
     class PostgresWallet(WalletConservation):
-        open_sql = staticmethod(open_postgres)
+        open_sql = staticmethod(postgres_side(postgres_url, postgres_app_url))
 
     run_state_machine_as_test(PostgresWallet, settings=WALLET)
