@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from sqlalchemy import bindparam, case, func, select
 
@@ -68,11 +69,20 @@ class SqlAlchemyUserQueries(ReadSide, UserQueries):
         return None if row is None else _view(row)
 
     async def standing(self, user_id: int) -> UserStanding | None:
-        async with self._connection() as connection:
-            row = (await connection.execute(_STANDING, {"id": user_id})).first()
+        # Every authenticated request asks this first: one prepared statement on the
+        # driver where there is one (adapters/sqlalchemy/read_side.py).
+        statements = self._statements
+        if statements is not None:
+            statement = statements.get("standing", lambda: _STANDING)
+            records = await self._driver_fetch(statement, {"id": user_id})
+            row: Any = records[0] if records else None
+        else:
+            async with self._connection() as connection:
+                row = (await connection.execute(_STANDING, {"id": user_id})).first()
         if row is None:
             return None
-        return UserStanding(bool(row.is_active), bool(row.is_superuser), row.token_generation)
+        is_active, is_superuser, token_generation = row
+        return UserStanding(bool(is_active), bool(is_superuser), token_generation)
 
     async def get_by_email(self, email: str) -> UserView | None:
         # Stored emails are lower-case already (the domain's Email), so equality suffices.
