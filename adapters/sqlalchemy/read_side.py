@@ -14,7 +14,8 @@ Averages are divided in Python from the exact sum and count, rounded half-even t
 (`application.shared.decimals.average`, which the in-memory fakes call too), so every backend
 answers the same.
 
-On PostgreSQL through asyncpg, the hottest reads (a product by key, a page of products) skip
+On PostgreSQL through asyncpg, the hottest reads (a product by key, a page of products, and
+the standing of a token's account, which every authenticated request reads first) skip
 SQLAlchemy's execution path: `DriverStatements` compiles each statement shape once to the
 driver's SQL, and `ReadSide._driver_fetch` runs it on the pooled connection's asyncpg
 connection, which prepares it once per connection and caches it. Such a read needs one round
@@ -25,9 +26,12 @@ only: list filters combine into more shapes than any cache should hold.
 
 A special path, kept because it pays: with it the app answers 117 % more product reads by id
 (1,940 against 895 req/s) and 67 % more product lists (837 against 502 req/s) than with
-every read through Core (bench/results/2026-12-02-reads.md, `app@core-reads`). Its users are
-`SqlAlchemyProductQueries.get` and `.list`, with the row mapper `_product_from_record`
-beside the Core one.
+every read through Core (bench/results/2026-12-02-reads.md, `app@core-reads`); the standing
+read on it, one round trip instead of four (BEGIN, naming the store, the read, ROLLBACK),
+answers 18 % more `GET /orders/{id}` (21 % in a second run) and 4 to 10 % more
+`POST /orders/` (bench/results/2026-12-03-standing.md and -standing-orders.md,
+`app@before`). Its users are `SqlAlchemyProductQueries.get` and `.list`, with the row mapper
+`_product_from_record` beside the Core one, and `SqlAlchemyUserQueries.standing`.
 """
 
 from __future__ import annotations
