@@ -13,9 +13,10 @@ The unit of work's session (`scope_session(session, store_id)`):
                                   the store (`before_flush`); Core INSERTs of the hot write
                                   path stamp it through `stamped(...)`
     anything else                 a Core SELECT, UPDATE or DELETE over a store's table that
-                                  is not ORM-enabled is refused (`UnscopedStatement`) unless
-                                  marked `keeps_to_store(...)`: it filters by the store itself
-                                  or names only rows loaded from it. Nothing reads around the
+                                  is not ORM-enabled, and any SQL text (whose tables cannot
+                                  be seen), is refused (`UnscopedStatement`) unless marked
+                                  `keeps_to_store(...)`: it filters by the store itself or
+                                  names only rows loaded from it. Nothing reads around the
                                   wall by accident
     PostgreSQL                    each transaction begins with
                                   `set_config('storefront.store_id', :store, true)`, which the
@@ -37,7 +38,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import Subquery, Table, bindparam, event, select, text
+from sqlalchemy import Subquery, Table, TextClause, bindparam, event, select, text
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
 
@@ -124,6 +125,10 @@ def _tables_of(statement: Any) -> Iterable[str]:
             yield element.name
 
 
+def _holds_text(statement: Any) -> bool:
+    return any(isinstance(element, TextClause) for element in visitors.iterate(statement))
+
+
 def _mappers_of(state: ORMExecuteState) -> list[Mapper[Any]]:
     """The entities an ORM statement selects, and the one it is run for: a statement that
     selects a table's columns from its entity (`select(users.c.is_active).select_from(User)`)
@@ -154,6 +159,11 @@ def _on_orm_execute(state: ORMExecuteState) -> None:
         return
     if state.is_insert or state.execution_options.get(KEEPS_TO_STORE):
         return  # a Core INSERT stamps its rows (`stamped`); the other one says it filters
+    if _holds_text(state.statement):
+        raise UnscopedStatement(
+            "SQL text keeps to no store that can be seen: write the statement with the "
+            "tables, or make it filter by store_id and mark it `keeps_to_store`"
+        )
     touched = _scoped_table_names().intersection(_tables_of(state.statement))
     if touched:
         raise UnscopedStatement(

@@ -249,17 +249,20 @@ class _AppRole:
     async def _create_or_reset(dsn: str) -> None:
         connection = await asyncpg.connect(dsn, timeout=10)
         try:
-            try:
-                await connection.execute(
-                    f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE_PASSWORD}'"
-                )
-            except (asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
+            # Test processes start together: one at a time, or two ALTER ROLEs of the same
+            # role collide ("tuple concurrently updated").
+            await connection.execute("SELECT pg_advisory_lock(hashtext($1))", APP_ROLE)
+            if await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", APP_ROLE):
                 # Made by an earlier run, or by another test process just now.
                 await connection.execute(
                     f"ALTER ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE_PASSWORD}'"
                 )
+            else:
+                await connection.execute(
+                    f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE_PASSWORD}'"
+                )
         finally:
-            await connection.close()
+            await connection.close()  # which releases the lock
 
 
 _app_role = _AppRole()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, event, select, text, update
+from sqlalchemy import Executable, delete, event, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from adapters.sqlalchemy import (
     tenancy,
 )
 from adapters.sqlalchemy.catalog.tables import products
+from adapters.sqlalchemy.stores.tables import stores as stores_table
 from adapters.sqlalchemy.tenancy import (
     STORE_SETTING,
     UnscopedStatement,
@@ -149,25 +150,32 @@ async def test_without_the_criterion_a_unit_of_work_changes_its_stores_rows_only
 
 
 @pytest.mark.postgres
-async def test_plain_sql_on_a_unit_of_work_reads_and_writes_its_store_only(
+async def test_plain_sql_said_to_keep_to_its_store_reads_and_writes_its_store_only(
     on_postgres: Stores,
 ) -> None:
-    # SQL text names no table the guard knows: only the policies keep it to the store.
+    # SQL text that claims to keep to the store and does not: the guard takes its word, and
+    # only the policies keep it to the store.
     stores = on_postgres
     north_id = stores.north.store_id
 
     async with stores.main.make_uow() as uow:
         session = session_of(uow)
-        seen = (await session.execute(text("SELECT sku, store_id FROM products"))).all()
-        changed = await session.execute(text("UPDATE products SET stock_quantity = 99"))
+        seen = (
+            await session.execute(keeps_to_store(text("SELECT sku, store_id FROM products")))
+        ).all()
+        changed = await session.execute(
+            keeps_to_store(text("UPDATE products SET stock_quantity = 99"))
+        )
         await uow.commit()
     with pytest.raises(DBAPIError, match="row-level security"):
         async with stores.main.make_uow() as uow:
             await session_of(uow).execute(
-                text(
-                    "INSERT INTO products (name, slug, sku, price, stock_quantity, is_active, "
-                    "version, created_at, updated_at, store_id) VALUES ('Sneaky', 'sneaky', "
-                    "'SNEAKY', 1, 1, TRUE, 1, now(), now(), :north)"
+                keeps_to_store(
+                    text(
+                        "INSERT INTO products (name, slug, sku, price, stock_quantity, "
+                        "is_active, version, created_at, updated_at, store_id) VALUES "
+                        "('Sneaky', 'sneaky', 'SNEAKY', 1, 1, TRUE, 1, now(), now(), :north)"
+                    )
                 ),
                 {"north": north_id},
             )
@@ -232,6 +240,24 @@ async def test_a_core_statement_over_a_stores_table_is_refused(stores: Stores) -
 
     for statement in refused:
         with pytest.raises(UnscopedStatement, match="products"):
+            async with stores.main.make_uow() as uow:
+                await session_of(uow).execute(statement)
+    assert await stock_by_sku(stores.main) == [("LAMP", 5)]
+    assert await stock_by_sku(stores.north) == [("LAMP", 7)]
+
+
+async def test_plain_sql_on_a_unit_of_work_is_refused_whatever_it_names(stores: Stores) -> None:
+    # Which tables SQL text touches cannot be seen, so it is refused as a whole.
+    refused: list[Executable] = [
+        text("SELECT sku FROM products"),
+        text("UPDATE products SET stock_quantity = 0"),
+        text("INSERT INTO products (name) VALUES ('Sneaky')"),
+        text("SELECT 1"),
+        select(stores_table.c.id).where(text("1 = 1")),  # no store table, a text fragment
+    ]
+
+    for statement in refused:
+        with pytest.raises(UnscopedStatement, match="SQL text"):
             async with stores.main.make_uow() as uow:
                 await session_of(uow).execute(statement)
     assert await stock_by_sku(stores.main) == [("LAMP", 5)]
