@@ -141,7 +141,8 @@ def _parser() -> argparse.ArgumentParser:
     deactivate = actions.add_parser(
         "deactivate",
         help="deactivate a store (its data stays; it answers 404)",
-        description="Deactivate a store: its data stays, and it answers every request 404.",
+        description="Deactivate a store: its data stays, and it answers every request 404 "
+        "(a running app within STORE_CACHE_SECONDS).",
     )
     deactivate.add_argument("slug")
     database = commands.add_parser(
@@ -368,7 +369,10 @@ def _stores(settings: Settings, args: argparse.Namespace) -> int:
             print(f"created store {store.slug!r} (id {store.id})")
         elif args.action == "deactivate":
             store = await operator.deactivate_store()(DeactivateStore(args.slug))
-            print(f"deactivated store {store.slug!r}: it answers 404 from now on")
+            print(
+                f"deactivated store {store.slug!r}: it answers 404 once the running apps "
+                "look it up again (within STORE_CACHE_SECONDS)"
+            )
         else:
             for one in await container.store_queries().list():
                 state = "active" if one.is_active else "inactive"

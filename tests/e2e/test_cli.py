@@ -288,6 +288,81 @@ def test_create_admin_help_is_the_same_from_the_storefront_command(tmp_path: Pat
     assert named.split() == script.stdout.split()
 
 
+# ------------------------------------------------------------------------------- stores
+def test_an_operator_opens_a_store_with_its_admin_then_deactivates_it(tmp_path: Path) -> None:
+    _, url = _sqlite(tmp_path)
+    env = {"STOREFRONT_ADMIN_PASSWORD": PASSWORD}
+
+    opened = run_cli("stores", "create", "north", "North Shop", database_url=url, cwd=tmp_path)
+    admin = run_cli(
+        "create-admin", "--store", "north", *ADMIN, database_url=url, cwd=tmp_path, env=env
+    )
+    listed = run_cli("stores", "list", database_url=url, cwd=tmp_path)
+    with serving(url, cwd=tmp_path) as running:
+        in_north = httpx.post(
+            f"{running.base_url}/auth/token",
+            data={"username": "admin", "password": PASSWORD},
+            headers={"X-Store": "north"},
+        )
+        in_main = httpx.post(
+            f"{running.base_url}/auth/token", data={"username": "admin", "password": PASSWORD}
+        )
+    closed = run_cli("stores", "deactivate", "north", database_url=url, cwd=tmp_path)
+    listed_after = run_cli("stores", "list", database_url=url, cwd=tmp_path)
+    with serving(url, cwd=tmp_path) as running:
+        gone = httpx.get(f"{running.base_url}/products/", headers={"X-Store": "north"})
+
+    assert (opened.returncode, opened.stdout) == (0, "created store 'north' (id 2)\n")
+    assert (admin.returncode, admin.stdout) == (
+        0,
+        "created admin 'admin' (id 1) in store 'north'\n",
+    )
+    assert listed.stdout == "1\tmain\tactive\tMain\n2\tnorth\tactive\tNorth Shop\n"
+    assert in_north.status_code == 200, in_north.text
+    assert in_main.status_code == 401  # the admin is north's only
+    assert closed.returncode == 0
+    assert closed.stdout.startswith("deactivated store 'north': it answers 404")
+    assert listed_after.stdout.endswith("2\tnorth\tinactive\tNorth Shop\n")
+    assert gone.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (
+            ("stores", "create", "main", "Main again"),
+            "storefront: cannot create the store: store slug already exists",
+        ),
+        (
+            ("stores", "create", "Bad Slug", "Bad"),
+            "storefront: cannot create the store: slug: must be 3-50 lower-case letters, "
+            "digits or hyphens, not at either end",
+        ),
+        (
+            ("stores", "deactivate", "nowhere"),
+            "storefront: cannot deactivate the store: store with slug 'nowhere' not found",
+        ),
+        (
+            ("create-admin", "--store", "nowhere", *ADMIN),
+            "storefront: cannot create the admin: store with slug 'nowhere' not found",
+        ),
+    ],
+)
+def test_a_store_command_that_cannot_be_done_is_one_line_and_exit_2(
+    command: tuple[str, ...], said: str, tmp_path: Path
+) -> None:
+    _, url = _sqlite(tmp_path)
+
+    result = run_cli(
+        *command, database_url=url, cwd=tmp_path, env={"STOREFRONT_ADMIN_PASSWORD": PASSWORD}
+    )
+    listed = run_cli("stores", "list", database_url=url, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert _the_one_line(result) == said
+    assert listed.stdout == "1\tmain\tactive\tMain\n"  # nothing changed
+
+
 # ---------------------------------------------------------- a start that cannot work: one line
 def _the_one_line(result: subprocess.CompletedProcess[str]) -> str:
     assert "Traceback" not in result.stderr, result.stderr
