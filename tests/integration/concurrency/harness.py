@@ -42,6 +42,7 @@ from adapters.security import Argon2PasswordHasher
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork
 from adapters.sqlalchemy.catalog import SqlAlchemyProductRepository
 from adapters.sqlalchemy.repository import SessionSource
+from adapters.sqlalchemy.tenancy import keeps_to_store
 from application.identity.commands import CreateAdmin
 from application.shared.access import MAIN_STORE
 from application.stores.commands import OpenStore
@@ -55,6 +56,7 @@ __all__ = [
     "AppUnderTest",
     "Gate",
     "PausingUnitOfWork",
+    "backend_pid",
     "deadlocks_detected",
     "report",
     "running_app",
@@ -300,6 +302,15 @@ class Gate:
         await self._open.wait()
 
 
+# Names no table, so no store: the store guard lets it through when told so.
+_BACKEND_PID = keeps_to_store(text("SELECT pg_backend_pid()"))
+
+
+async def backend_pid(session: Any) -> int:
+    """The PostgreSQL server process behind a unit of work's session."""
+    return int(await session.scalar(_BACKEND_PID))
+
+
 class _PausingProductRepository(SqlAlchemyProductRepository):
     def __init__(self, session: SessionSource, gate: Gate) -> None:
         super().__init__(session)
@@ -312,8 +323,7 @@ class _PausingProductRepository(SqlAlchemyProductRepository):
         self._gate.armed = False  # before any await: only this one request pauses
         session = self._session
         if session.get_bind().dialect.name == "postgresql":
-            pid = await session.scalar(text("SELECT pg_backend_pid()"))
-            self._gate.backend_pids.append(int(pid))
+            self._gate.backend_pids.append(await backend_pid(session))
         await self._gate.pause()
         return locked
 

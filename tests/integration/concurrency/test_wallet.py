@@ -17,7 +17,6 @@ from typing import Any
 import httpx
 import pytest
 from dependency_injector import providers
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork
@@ -30,6 +29,7 @@ from tests.integration.concurrency.harness import (
     PROBLEM,
     AppUnderTest,
     Gate,
+    backend_pid,
     deadlocks_detected,
     report,
     running_app,
@@ -193,8 +193,7 @@ class _PausingWalletRepository(SqlAlchemyWalletRepository):
         if not self._gate.armed:
             return locked
         self._gate.armed = False  # before any await: only this one request pauses
-        pid = await self._session.scalar(text("SELECT pg_backend_pid()"))
-        self._gate.backend_pids.append(int(pid))
+        self._gate.backend_pids.append(await backend_pid(self._session))
         await self._gate.pause()
         return locked
 
